@@ -1,0 +1,173 @@
+/**
+ * Environment → typed configuration, parsed once at cold start.
+ *
+ * Every problem is reported at once, each naming the variable and what it expects, so a bad deployment fails on
+ * its first invocation with one readable message instead of misbehaving record by record.
+ * AWS endpoints, region, credentials and SDK retry settings are deliberately absent: the SDK reads its own standard
+ * variables (AWS_REGION, AWS_ENDPOINT_URL_DATAZONE, AWS_ENDPOINT_URL_SQS, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, …).
+ */
+import { GENERATION_TYPES, type GenerationType } from './core/generation-types.js';
+
+export interface WorkerConfig {
+  /** Queue that receives permanently failing messages, unchanged, with the reason as attributes. */
+  readonly deadLetterQueueUrl: string;
+  /** Sorted, distinct, 1–2 values: what each run generates. */
+  readonly generationTypes: readonly GenerationType[];
+  readonly handledDetailTypes: ReadonlySet<string>;
+  readonly supportedAssetTypes: ReadonlySet<string>;
+  /** Empty: events of every domain are handled. */
+  readonly domainIds: ReadonlySet<string>;
+  /** How many records of one batch are processed at the same time. */
+  readonly recordConcurrency: number;
+  /** DataZone requests per second from one container (token bucket refill rate). */
+  readonly datazoneRequestsPerSecond: number;
+  /** Token bucket size: how many requests may go out back to back after an idle period. */
+  readonly datazoneBurst: number;
+  /** Per-attempt HTTP timeout for DataZone calls. */
+  readonly datazoneRequestTimeoutMs: number;
+  readonly retryBackoff: BackoffSettings;
+  readonly quotaBackoff: BackoffSettings;
+  /** Records not finished this long before the Lambda timeout are handed back instead of being cut off. */
+  readonly deadlineSafetyMarginMs: number;
+}
+
+export interface BackoffSettings {
+  readonly baseSeconds: number;
+  readonly maxSeconds: number;
+}
+
+export const DEFAULT_HANDLED_DETAIL_TYPES = [
+  'Asset Added To Inventory',
+  'Asset Added To Catalog',
+  'New Asset Version Available',
+] as const;
+
+export const DEFAULT_SUPPORTED_ASSET_TYPES = [
+  'amazon.datazone.GlueTableAssetType',
+  'amazon.datazone.RedshiftTableAssetType',
+] as const;
+
+/** SQS refuses visibility timeouts above 12 hours. */
+const MAX_VISIBILITY_SECONDS = 43_200;
+const DOMAIN_ID_PATTERN = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
+
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads variables and collects every problem before failing. */
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  requiredString(name: string, expected: string, isValid: (value: string) => boolean): string {
+    const value = this.raw(name);
+    if (value === undefined) {
+      this.problems.push(`${name} is required: expected ${expected}`);
+      return '';
+    }
+    if (!isValid(value)) this.problems.push(`${name} must be ${expected}, got "${value}"`);
+    return value;
+  }
+
+  list(name: string, fallback: readonly string[]): string[] {
+    const value = this.raw(name);
+    if (value === undefined) return [...fallback];
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    return this.number(name, fallback, min, max, true);
+  }
+
+  number(name: string, fallback: number, min: number, max: number, integer = false): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    const kind = integer ? 'an integer' : 'a number';
+    if (!Number.isFinite(parsed) || (integer && !Number.isInteger(parsed)) || parsed < min || parsed > max) {
+      this.problems.push(`${name} must be ${kind} from ${min} to ${max}, got "${value}"`);
+      return fallback;
+    }
+    return parsed;
+  }
+}
+
+function parseGenerationTypes(reader: EnvReader): GenerationType[] {
+  const name = 'GENERATION_TYPES';
+  const values = reader.list(name, ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES']);
+  const known = new Set<string>(GENERATION_TYPES);
+  const unknown = values.filter((value) => !known.has(value));
+  const distinct = [...new Set(values)].sort() as GenerationType[];
+  const expected = `1 or 2 distinct values of ${GENERATION_TYPES.join(', ')}, comma-separated`;
+  if (unknown.length > 0) {
+    reader.problems.push(`${name} must be ${expected}; unknown: ${unknown.join(', ')}`);
+  } else if (distinct.length !== values.length || distinct.length < 1 || distinct.length > 2) {
+    reader.problems.push(`${name} must be ${expected}, got "${values.join(',')}"`);
+  }
+  return distinct;
+}
+
+function parseBackoff(reader: EnvReader, prefix: string, base: number, max: number): BackoffSettings {
+  const baseSeconds = reader.integer(`${prefix}_BASE_SECONDS`, base, 1, MAX_VISIBILITY_SECONDS);
+  const maxSeconds = reader.integer(`${prefix}_MAX_SECONDS`, max, 1, MAX_VISIBILITY_SECONDS);
+  if (maxSeconds < baseSeconds) {
+    reader.problems.push(
+      `${prefix}_MAX_SECONDS (${maxSeconds}) must be at least ${prefix}_BASE_SECONDS (${baseSeconds})`,
+    );
+  }
+  return { baseSeconds, maxSeconds };
+}
+
+export function loadConfig(env: Env = process.env): WorkerConfig {
+  const reader = new EnvReader(env);
+  const deadLetterQueueUrl = reader.requiredString(
+    'DEAD_LETTER_QUEUE_URL',
+    'an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/name',
+    (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
+  );
+  const generationTypes = parseGenerationTypes(reader);
+  const handledDetailTypes = reader.list('HANDLED_DETAIL_TYPES', DEFAULT_HANDLED_DETAIL_TYPES);
+  if (handledDetailTypes.length === 0)
+    reader.problems.push('HANDLED_DETAIL_TYPES must name at least one detail-type');
+  const supportedAssetTypes = reader.list('SUPPORTED_ASSET_TYPES', DEFAULT_SUPPORTED_ASSET_TYPES);
+  if (supportedAssetTypes.length === 0)
+    reader.problems.push('SUPPORTED_ASSET_TYPES must name at least one asset type');
+  const domainIds = reader.list('DOMAIN_IDS', []);
+  const badDomains = domainIds.filter((id) => !DOMAIN_ID_PATTERN.test(id));
+  if (badDomains.length > 0) {
+    reader.problems.push(
+      `DOMAIN_IDS must be DataZone domain ids (dzd_…), comma-separated; invalid: ${badDomains.join(', ')}`,
+    );
+  }
+
+  const config: WorkerConfig = {
+    deadLetterQueueUrl,
+    generationTypes,
+    handledDetailTypes: new Set(handledDetailTypes),
+    supportedAssetTypes: new Set(supportedAssetTypes),
+    domainIds: new Set(domainIds),
+    recordConcurrency: reader.integer('RECORD_CONCURRENCY', 10, 1, 1000),
+    datazoneRequestsPerSecond: reader.number('DATAZONE_REQUESTS_PER_SECOND', 2, 0.01, 10_000),
+    datazoneBurst: reader.integer('DATAZONE_BURST', 2, 1, 10_000),
+    datazoneRequestTimeoutMs: reader.integer('DATAZONE_REQUEST_TIMEOUT_MS', 10_000, 100, 900_000),
+    retryBackoff: parseBackoff(reader, 'RETRY_BACKOFF', 10, 900),
+    quotaBackoff: parseBackoff(reader, 'QUOTA_BACKOFF', 60, 3600),
+    deadlineSafetyMarginMs: reader.integer('DEADLINE_SAFETY_MARGIN_MS', 3000, 0, 900_000),
+  };
+  if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
+  return config;
+}
