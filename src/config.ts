@@ -6,9 +6,14 @@
  * AWS endpoints, region, credentials and SDK retry settings are deliberately absent: the SDK reads its own standard
  * variables (AWS_REGION, AWS_ENDPOINT_URL_DATAZONE, AWS_ENDPOINT_URL_SQS, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, …).
  */
+import type { BackoffSettings } from './core/backoff.js';
 import { GENERATION_TYPES, type GenerationType } from './core/generation-types.js';
 
 export interface WorkerConfig {
+  /** Powertools service name: the `service` key of every log line and the metrics' service dimension. */
+  readonly serviceName: string;
+  /** CloudWatch namespace of the worker's EMF metrics. */
+  readonly metricsNamespace: string;
   /** Queue that receives permanently failing messages, unchanged, with the reason as attributes. */
   readonly deadLetterQueueUrl: string;
   /** Sorted, distinct, 1–2 values: what each run generates. */
@@ -29,11 +34,6 @@ export interface WorkerConfig {
   readonly quotaBackoff: BackoffSettings;
   /** Records not finished this long before the Lambda timeout are handed back instead of being cut off. */
   readonly deadlineSafetyMarginMs: number;
-}
-
-export interface BackoffSettings {
-  readonly baseSeconds: number;
-  readonly maxSeconds: number;
 }
 
 export const DEFAULT_HANDLED_DETAIL_TYPES = [
@@ -78,6 +78,10 @@ class EnvReader {
     }
     if (!isValid(value)) this.problems.push(`${name} must be ${expected}, got "${value}"`);
     return value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
   }
 
   list(name: string, fallback: readonly string[]): string[] {
@@ -155,6 +159,8 @@ export function loadConfig(env: Env = process.env): WorkerConfig {
   }
 
   const config: WorkerConfig = {
+    serviceName: reader.string('POWERTOOLS_SERVICE_NAME', 'datazone-metagen-worker'),
+    metricsNamespace: reader.string('POWERTOOLS_METRICS_NAMESPACE', 'DataZoneMetagenWorker'),
     deadLetterQueueUrl,
     generationTypes,
     handledDetailTypes: new Set(handledDetailTypes),

@@ -1,0 +1,133 @@
+/**
+ * The SQS side effects of reporting: dead-letter sends and visibility changes.
+ *
+ * The client is built with `useQueueUrlAsEndpoint: false`: queue URLs derived from an `eventSourceARN` name the
+ * regional AWS host, and the SDK would otherwise send there even when AWS_ENDPOINT_URL_SQS points elsewhere
+ * (a local endpoint in development and tests). In AWS the resolved regional endpoint is that same host.
+ */
+import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+
+export interface DeadLetterMessage {
+  /** The original message body, unchanged. */
+  readonly body: string;
+  /** Why it failed and where it came from, as String message attributes. */
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+export interface VisibilityChange {
+  readonly queueUrl: string;
+  readonly receiptHandle: string;
+  readonly timeoutSeconds: number;
+  /** Caller's key to match failures back to records. */
+  readonly key: string;
+}
+
+export interface VisibilityChangeFailure {
+  readonly key: string;
+  readonly errorName: string;
+  readonly errorMessage: string;
+}
+
+export interface QueuePort {
+  sendToDeadLetterQueue(message: DeadLetterMessage, abortSignal?: AbortSignal): Promise<void>;
+  /** Applies every change it can; returns the ones SQS did not apply. */
+  changeVisibility(changes: readonly VisibilityChange[]): Promise<VisibilityChangeFailure[]>;
+}
+
+const SQS_BATCH_LIMIT = 10;
+
+export function createSqsClient(requestTimeoutMs: number): SQSClient {
+  return new SQSClient({
+    useQueueUrlAsEndpoint: false,
+    requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: Math.min(requestTimeoutMs, 3000) },
+  });
+}
+
+export class SqsQueues implements QueuePort {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly deadLetterQueueUrl: string,
+  ) {}
+
+  async sendToDeadLetterQueue(
+    { body, attributes }: DeadLetterMessage,
+    abortSignal?: AbortSignal,
+  ): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.deadLetterQueueUrl,
+        MessageBody: body,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([name, value]) => [
+            name,
+            { DataType: 'String', StringValue: value },
+          ]),
+        ),
+      }),
+      abortSignal === undefined ? {} : { abortSignal },
+    );
+  }
+
+  async changeVisibility(changes: readonly VisibilityChange[]): Promise<VisibilityChangeFailure[]> {
+    const byQueue = Map.groupBy(changes, (change) => change.queueUrl);
+    const chunks = [...byQueue.values()].flatMap((queueChanges) => chunk(queueChanges, SQS_BATCH_LIMIT));
+    const results = await Promise.all(chunks.map((entries) => this.changeVisibilityChunk(entries)));
+    return results.flat();
+  }
+
+  private async changeVisibilityChunk(
+    changes: readonly VisibilityChange[],
+  ): Promise<VisibilityChangeFailure[]> {
+    const [first] = changes;
+    if (first === undefined) return [];
+    try {
+      const output = await this.client.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: first.queueUrl,
+          // Batch entry ids must be unique within the call and [A-Za-z0-9_-]: the position is both.
+          Entries: changes.map((change, index) => ({
+            Id: String(index),
+            ReceiptHandle: change.receiptHandle,
+            VisibilityTimeout: change.timeoutSeconds,
+          })),
+        }),
+      );
+      return (output.Failed ?? []).map((failure) => ({
+        key: changes[Number(failure.Id)]?.key ?? `unknown entry ${failure.Id}`,
+        errorName: failure.Code ?? 'UnknownError',
+        errorMessage: failure.Message ?? '',
+      }));
+    } catch (error) {
+      const { name, message } =
+        error instanceof Error ? error : { name: 'NonErrorThrown', message: String(error) };
+      return changes.map((change) => ({ key: change.key, errorName: name, errorMessage: message }));
+    }
+  }
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+/** `arn:PARTITION:sqs:REGION:ACCOUNT:NAME` → the queue URL SQS expects as `QueueUrl`. */
+export function queueUrlFromArn(arn: string): string {
+  const parts = arn.split(':');
+  const [prefix, partition, service, region, account, name] = parts;
+  if (
+    parts.length !== 6 ||
+    prefix !== 'arn' ||
+    service !== 'sqs' ||
+    !partition ||
+    !region ||
+    !account ||
+    !name
+  ) {
+    throw new Error(
+      `eventSourceARN: expected an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME), got "${arn}"`,
+    );
+  }
+  const domain = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://sqs.${region}.${domain}/${account}/${name}`;
+}

@@ -1,0 +1,65 @@
+/**
+ * Lambda entry point and composition root: configuration, clients and adapters are built once per container
+ * (at cold start) and shared by every invocation. The handler only dispatches: an SQS batch (EventBridge rule →
+ * queue → function) or a single EventBridge event (rule → function).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createDataZoneClient, DataZoneAdapter } from './adapters/datazone.js';
+import { createSqsClient, SqsQueues } from './adapters/queues.js';
+import { loadConfig } from './config.js';
+import { TokenBucket } from './core/rate-limiter.js';
+import { InvocationDeadline } from './deadline.js';
+import { type DirectEventResult, processDirectEvent } from './direct-event.js';
+import { OutcomeReporter } from './observability.js';
+import { processSqsBatch } from './sqs-batch.js';
+
+/** SQS calls are small; a stuck one must not hold the batch's report past the Lambda timeout. */
+const SQS_REQUEST_TIMEOUT_MS = 5000;
+
+const config = loadConfig();
+const logger = new Logger({ serviceName: config.serviceName });
+const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
+const deadline = new InvocationDeadline();
+const datazone = new DataZoneAdapter(
+  createDataZoneClient({
+    requestTimeoutMs: config.datazoneRequestTimeoutMs,
+    rateLimit: new TokenBucket({
+      ratePerSecond: config.datazoneRequestsPerSecond,
+      burst: config.datazoneBurst,
+    }),
+    deadline,
+  }),
+  deadline,
+);
+const queues = new SqsQueues(createSqsClient(SQS_REQUEST_TIMEOUT_MS), config.deadLetterQueueUrl);
+const deps = { config, datazone, queues, deadline, reporter: new OutcomeReporter(logger, metrics) };
+
+export function isSqsEvent(event: unknown): event is SQSEvent {
+  const records = (event as { Records?: unknown } | null)?.Records;
+  return (
+    Array.isArray(records) &&
+    records.every((record) => (record as { eventSource?: unknown } | null)?.eventSource === 'aws:sqs')
+  );
+}
+
+async function lambdaHandler(
+  event: unknown,
+  context: Context,
+): Promise<SQSBatchResponse | DirectEventResult> {
+  deadline.start(context.getRemainingTimeInMillis(), config.deadlineSafetyMarginMs);
+  logger.debug('invocation event', { event });
+  try {
+    return isSqsEvent(event) ? await processSqsBatch(event, deps) : await processDirectEvent(event, deps);
+  } finally {
+    deadline.finish();
+  }
+}
+
+export const handler = middy(lambdaHandler)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,0 +1,146 @@
+/**
+ * One event, from envelope to outcome: select → resolve → decide → start → classify.
+ * Shared by the SQS batch path and the direct EventBridge path; it never throws for a record's own failure.
+ */
+import type { DataZonePort, StartedRun } from './adapters/datazone.js';
+import type { WorkerConfig } from './config.js';
+import { type AssetEvent, DATAZONE_SOURCE, type EventEnvelope, parseAssetEvent } from './core/asset-event.js';
+import { clientToken } from './core/client-token.js';
+import {
+  classifyError,
+  InvalidEventError,
+  outcomeForError,
+  type RecordOutcome,
+  type Target,
+} from './core/outcome.js';
+
+export interface EventProcessingDeps {
+  readonly config: Pick<
+    WorkerConfig,
+    'handledDetailTypes' | 'supportedAssetTypes' | 'domainIds' | 'generationTypes'
+  >;
+  readonly datazone: DataZonePort;
+  /**
+   * Start calls already made in this batch, by client token: a duplicate record shares the call instead of
+   * sending its own (DataZone would answer it with the same run anyway, at the cost of a request).
+   */
+  readonly startsInBatch?: Map<string, Promise<StartedRun>>;
+}
+
+interface ResolvedAsset {
+  readonly owningProjectId: string;
+  readonly revision: string;
+  readonly assetType: string;
+}
+
+export async function processEnvelope(
+  envelope: EventEnvelope,
+  deps: EventProcessingDeps,
+): Promise<RecordOutcome> {
+  const { config } = deps;
+  if (envelope.source !== DATAZONE_SOURCE) {
+    return { kind: 'skipped', reason: `source "${envelope.source}" is not ${DATAZONE_SOURCE}` };
+  }
+  if (!config.handledDetailTypes.has(envelope.detailType)) {
+    return { kind: 'skipped', reason: `detail-type "${envelope.detailType}" is not handled` };
+  }
+  const parsed = parseAssetEvent(envelope);
+  if (!parsed.ok) {
+    return deadLetter(new InvalidEventError(`not a valid DataZone asset event: ${parsed.reason}`), undefined);
+  }
+  const event = parsed.value;
+  const known: Target = targetOf(event);
+  if (config.domainIds.size > 0 && !config.domainIds.has(event.domainId)) {
+    return { kind: 'skipped', reason: `domain ${event.domainId} is not in DOMAIN_IDS`, target: known };
+  }
+
+  let resolved: ResolvedAsset;
+  try {
+    resolved = await resolveAsset(event, deps);
+  } catch (error) {
+    return outcomeForError(classifyError(error), known);
+  }
+  const target: Target = { ...known, ...resolved };
+  if (!config.supportedAssetTypes.has(resolved.assetType)) {
+    return {
+      kind: 'skipped',
+      reason: `asset type ${resolved.assetType} is not in SUPPORTED_ASSET_TYPES`,
+      target,
+    };
+  }
+
+  const token = clientToken({
+    ...event,
+    revision: resolved.revision,
+    generationTypes: config.generationTypes,
+  });
+  const withToken: Target = { ...target, clientToken: token };
+  const shared = deps.startsInBatch?.get(token);
+  const start =
+    shared ??
+    deps.datazone.startMetadataGenerationRun({
+      domainId: event.domainId,
+      assetId: event.assetId,
+      revision: resolved.revision,
+      owningProjectId: resolved.owningProjectId,
+      generationTypes: config.generationTypes,
+      clientToken: token,
+    });
+  if (shared === undefined) deps.startsInBatch?.set(token, start);
+  try {
+    const run = await start;
+    if (shared !== undefined) {
+      return {
+        kind: 'already-exists',
+        target: withToken,
+        error: {
+          name: 'DuplicateInBatch',
+          message: `run ${run.runId} was started for an identical event of this batch`,
+        },
+      };
+    }
+    return { kind: 'started', target: withToken, runId: run.runId, runStatus: run.status };
+  } catch (error) {
+    return outcomeForError(classifyError(error), withToken);
+  }
+}
+
+/**
+ * Completes what the event leaves out with one GetAsset call. The type from the event is trusted only when it is
+ * one we support: the field is undocumented, so a missing or unexpected value is confirmed with the service
+ * rather than used to skip the asset.
+ */
+async function resolveAsset(
+  event: AssetEvent,
+  { datazone, config }: EventProcessingDeps,
+): Promise<ResolvedAsset> {
+  const { owningProjectId, revision, assetType } = event;
+  if (
+    owningProjectId !== undefined &&
+    revision !== undefined &&
+    assetType !== undefined &&
+    config.supportedAssetTypes.has(assetType)
+  ) {
+    return { owningProjectId, revision, assetType };
+  }
+  const asset = await datazone.getAsset(event.domainId, event.assetId, revision);
+  return {
+    owningProjectId: owningProjectId ?? asset.owningProjectId,
+    revision: revision ?? asset.revision,
+    assetType: asset.typeIdentifier,
+  };
+}
+
+function targetOf(event: AssetEvent): Target {
+  return {
+    domainId: event.domainId,
+    assetId: event.assetId,
+    owningProjectId: event.owningProjectId,
+    revision: event.revision,
+    assetType: event.assetType,
+  };
+}
+
+function deadLetter(error: Error, target: Target | undefined): RecordOutcome {
+  return outcomeForError(classifyError(error), target);
+}

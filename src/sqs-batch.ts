@@ -1,0 +1,186 @@
+/**
+ * An SQS batch: records run concurrently under a bound, each to an outcome; then the outcomes are reported as
+ * `batchItemFailures`, visibility backoffs and (already, per record) dead-letter sends.
+ *
+ * Two batch-wide rules:
+ * - once a record is throttled or hits the quota, records not yet started are handed back with backoff instead
+ *   of calling the API again (the "breaker");
+ * - records not finished when the invocation's deadline passes are handed back instead of being cut off.
+ */
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import pLimit from 'p-limit';
+import type { StartedRun } from './adapters/datazone.js';
+import { type QueuePort, queueUrlFromArn, type VisibilityChange } from './adapters/queues.js';
+import type { WorkerConfig } from './config.js';
+import { parseEnvelopeJson } from './core/asset-event.js';
+import { visibilityTimeoutSeconds } from './core/backoff.js';
+import { type BackoffSchedule, InvalidEventError, type RecordOutcome, tripsBreaker } from './core/outcome.js';
+import { sendToDeadLetterQueue } from './dead-letter.js';
+import type { InvocationDeadline } from './deadline.js';
+import type { OutcomeReporter, RecordContext } from './observability.js';
+import { type EventProcessingDeps, processEnvelope } from './process-event.js';
+
+export interface SqsBatchDeps extends Omit<EventProcessingDeps, 'startsInBatch' | 'config'> {
+  readonly config: EventProcessingDeps['config'] &
+    Pick<WorkerConfig, 'recordConcurrency' | 'retryBackoff' | 'quotaBackoff'>;
+  readonly queues: QueuePort;
+  readonly reporter: OutcomeReporter;
+  readonly deadline: InvocationDeadline;
+  readonly random?: () => number;
+  readonly now?: () => number;
+}
+
+interface Finished {
+  readonly record: SQSRecord;
+  readonly outcome: RecordOutcome;
+  readonly detailType: string | undefined;
+}
+
+export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Promise<SQSBatchResponse> {
+  const limit = pLimit(deps.config.recordConcurrency);
+  const startsInBatch = new Map<string, Promise<StartedRun>>();
+  let breaker: (RecordOutcome & { kind: 'retry' }) | undefined;
+
+  const processRecord = async (record: SQSRecord): Promise<Finished> => {
+    if (breaker !== undefined) {
+      const { schedule, error } = breaker;
+      const deferred: RecordOutcome = {
+        kind: 'retry',
+        cause: 'deferred',
+        schedule,
+        error: { name: error.name, message: `not attempted after ${error.name} earlier in this batch` },
+      };
+      return { record, outcome: deferred, detailType: undefined };
+    }
+    if (deps.deadline.expired()) return { record, outcome: deadlineOutcome(), detailType: undefined };
+
+    const envelope = parseEnvelopeJson(record.body);
+    const detailType = envelope.ok ? envelope.value.detailType : undefined;
+    let outcome: RecordOutcome = envelope.ok
+      ? await processEnvelope(envelope.value, { ...deps, startsInBatch })
+      : {
+          kind: 'dead-letter',
+          error: { name: InvalidEventError.name, message: `not an EventBridge event: ${envelope.reason}` },
+        };
+    if (tripsBreaker(outcome)) breaker ??= outcome;
+    if (outcome.kind === 'dead-letter') {
+      outcome = await sendToDeadLetterQueue(
+        deps.queues,
+        outcome,
+        record.body,
+        {
+          sourceMessageId: record.messageId,
+          receiveCount: receiveCountOf(record),
+          sourceQueueArn: record.eventSourceARN,
+          detailType,
+        },
+        deps.deadline.signal,
+      );
+    }
+    return { record, outcome, detailType };
+  };
+
+  const tasks = event.Records.map((record) => limit(() => processRecord(record)));
+  const finished = await settleBeforeDeadline(tasks, event.Records, deps.deadline);
+  return report(finished, deps);
+}
+
+/**
+ * Waits for every record, but not past the deadline: the deadline also aborts in-flight SDK calls, so this
+ * only catches work that does not react to the abort signal.
+ */
+async function settleBeforeDeadline(
+  tasks: readonly Promise<Finished>[],
+  records: readonly SQSRecord[],
+  deadline: InvocationDeadline,
+): Promise<Finished[]> {
+  const results: (Finished | undefined)[] = records.map(() => undefined);
+  const all = Promise.all(tasks.map((task, index) => task.then((done) => (results[index] = done))));
+  const expired = new Promise<void>((resolve) => {
+    if (deadline.signal.aborted) resolve();
+    deadline.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await Promise.race([all, expired.then(() => new Promise((resolve) => setTimeout(resolve, 50)))]);
+  return records.map(
+    (record, index) => results[index] ?? { record, outcome: deadlineOutcome(), detailType: undefined },
+  );
+}
+
+async function report(finished: readonly Finished[], deps: SqsBatchDeps): Promise<SQSBatchResponse> {
+  const random = deps.random ?? Math.random;
+  const now = deps.now ?? Date.now;
+  const changes: VisibilityChange[] = [];
+  const contexts = new Map<string, RecordContext>();
+
+  for (const { record, outcome, detailType } of finished) {
+    const receiveCount = receiveCountOf(record);
+    let context: RecordContext = { messageId: record.messageId, receiveCount, detailType };
+    if (outcome.kind === 'retry') {
+      const timeoutSeconds = retryVisibility(record, outcome.cause, outcome.schedule, deps, random(), now());
+      context = { ...context, visibilityTimeoutSeconds: timeoutSeconds };
+      try {
+        const queueUrl = queueUrlFromArn(record.eventSourceARN);
+        changes.push({
+          queueUrl,
+          receiptHandle: record.receiptHandle,
+          timeoutSeconds,
+          key: record.messageId,
+        });
+      } catch (error) {
+        // Still a batch item failure: the message returns after the queue's own visibility timeout.
+        deps.reporter.visibilityChangeFailed(context, 'InvalidEventSourceArn', (error as Error).message);
+      }
+    }
+    contexts.set(record.messageId, context);
+    deps.reporter.report(outcome, context);
+  }
+
+  if (changes.length > 0) {
+    for (const failure of await deps.queues.changeVisibility(changes)) {
+      deps.reporter.visibilityChangeFailed(
+        contexts.get(failure.key) ?? { messageId: failure.key },
+        failure.errorName,
+        failure.errorMessage,
+      );
+    }
+  }
+  return {
+    batchItemFailures: finished
+      .filter(({ outcome }) => outcome.kind === 'retry')
+      .map(({ record }) => ({ itemIdentifier: record.messageId })),
+  };
+}
+
+function retryVisibility(
+  record: SQSRecord,
+  cause: string,
+  schedule: BackoffSchedule,
+  deps: SqsBatchDeps,
+  random: number,
+  nowMs: number,
+): number {
+  // A record cut off by the deadline did nothing wrong: it may run again as soon as a poller picks it up.
+  if (cause === 'deadline') return 0;
+  const firstReceive = Number(record.attributes.ApproximateFirstReceiveTimestamp);
+  return visibilityTimeoutSeconds({
+    receiveCount: receiveCountOf(record) ?? 1,
+    settings: schedule === 'quota' ? deps.config.quotaBackoff : deps.config.retryBackoff,
+    random,
+    secondsSinceFirstReceive:
+      Number.isFinite(firstReceive) && firstReceive > 0 ? (nowMs - firstReceive) / 1000 : undefined,
+  });
+}
+
+function deadlineOutcome(): RecordOutcome {
+  return {
+    kind: 'retry',
+    cause: 'deadline',
+    schedule: 'retry',
+    error: { name: 'DeadlineExceededError', message: 'not finished before the invocation deadline' },
+  };
+}
+
+function receiveCountOf(record: SQSRecord): number | undefined {
+  const count = Number(record.attributes.ApproximateReceiveCount);
+  return Number.isInteger(count) && count > 0 ? count : undefined;
+}
