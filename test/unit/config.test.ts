@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError, loadConfig } from '../../src/config.js';
+
+const DLQ = 'https://sqs.eu-west-1.amazonaws.com/111111111111/metagen-dlq';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('loadConfig', () => {
+  it('needs only DEAD_LETTER_QUEUE_URL and applies the documented defaults', () => {
+    const config = loadConfig({ DEAD_LETTER_QUEUE_URL: DLQ });
+    expect(config).toEqual({
+      serviceName: 'datazone-metagen-worker',
+      metricsNamespace: 'DataZoneMetagenWorker',
+      deadLetterQueueUrl: DLQ,
+      generationTypes: ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES'],
+      handledDetailTypes: new Set([
+        'Asset Added To Inventory',
+        'Asset Added To Catalog',
+        'New Asset Version Available',
+      ]),
+      supportedAssetTypes: new Set([
+        'amazon.datazone.GlueTableAssetType',
+        'amazon.datazone.RedshiftTableAssetType',
+      ]),
+      domainIds: new Set(),
+      recordConcurrency: 10,
+      datazoneRequestsPerSecond: 2,
+      datazoneBurst: 2,
+      datazoneRequestTimeoutMs: 10_000,
+      retryBackoff: { baseSeconds: 10, maxSeconds: 900 },
+      quotaBackoff: { baseSeconds: 60, maxSeconds: 3600 },
+      deadlineSafetyMarginMs: 3000,
+    });
+  });
+
+  it('fails without DEAD_LETTER_QUEUE_URL, naming it and what it expects', () => {
+    expect(() => loadConfig({})).toThrow(ConfigurationError);
+    expect(problemsOf({})).toEqual([
+      'DEAD_LETTER_QUEUE_URL is required: expected an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/name',
+    ]);
+    expect(problemsOf({ DEAD_LETTER_QUEUE_URL: '   ' })[0]).toMatch(/^DEAD_LETTER_QUEUE_URL is required/);
+    expect(problemsOf({ DEAD_LETTER_QUEUE_URL: 'metagen-dlq' })[0]).toMatch(
+      /^DEAD_LETTER_QUEUE_URL must be an SQS queue URL .*, got "metagen-dlq"$/,
+    );
+  });
+
+  it('parses GENERATION_TYPES as a sorted set of 1–2 known values', () => {
+    const types = (value: string) =>
+      loadConfig({ DEAD_LETTER_QUEUE_URL: DLQ, GENERATION_TYPES: value }).generationTypes;
+    expect(types('BUSINESS_NAMES')).toEqual(['BUSINESS_NAMES']);
+    expect(types(' BUSINESS_NAMES , BUSINESS_GLOSSARY_ASSOCIATIONS ')).toEqual([
+      'BUSINESS_GLOSSARY_ASSOCIATIONS',
+      'BUSINESS_NAMES',
+    ]);
+  });
+
+  it.each([
+    [
+      'BUSINESS_NAMES,BUSINESS_NAMES',
+      /^GENERATION_TYPES must be 1 or 2 distinct values .*got "BUSINESS_NAMES,BUSINESS_NAMES"$/,
+    ],
+    [
+      'BUSINESS_NAMES,BUSINESS_DESCRIPTIONS,BUSINESS_GLOSSARY_ASSOCIATIONS',
+      /^GENERATION_TYPES must be 1 or 2 distinct values/,
+    ],
+    ['SUMMARIES', /^GENERATION_TYPES must be .*; unknown: SUMMARIES$/],
+    [',', /^GENERATION_TYPES must be 1 or 2 distinct values .*got ""$/],
+  ])('rejects GENERATION_TYPES=%s', (value, message) => {
+    expect(problemsOf({ DEAD_LETTER_QUEUE_URL: DLQ, GENERATION_TYPES: value })).toEqual([
+      expect.stringMatching(message),
+    ]);
+  });
+
+  it('reads lists and numbers', () => {
+    const config = loadConfig({
+      DEAD_LETTER_QUEUE_URL: DLQ,
+      HANDLED_DETAIL_TYPES: 'Asset Added To Catalog',
+      SUPPORTED_ASSET_TYPES: 'amazon.datazone.GlueTableAssetType,custom.Table',
+      DOMAIN_IDS: 'dzd_bc8e1ez8r2a6xz, dzd-7ttq4pj2fcnl0m',
+      RECORD_CONCURRENCY: '4',
+      DATAZONE_REQUESTS_PER_SECOND: '0.5',
+      DATAZONE_BURST: '1',
+      RETRY_BACKOFF_BASE_SECONDS: '5',
+      RETRY_BACKOFF_MAX_SECONDS: '60',
+      DEADLINE_SAFETY_MARGIN_MS: '0',
+    });
+    expect(config.handledDetailTypes).toEqual(new Set(['Asset Added To Catalog']));
+    expect(config.supportedAssetTypes).toEqual(
+      new Set(['amazon.datazone.GlueTableAssetType', 'custom.Table']),
+    );
+    expect(config.domainIds).toEqual(new Set(['dzd_bc8e1ez8r2a6xz', 'dzd-7ttq4pj2fcnl0m']));
+    expect(config.recordConcurrency).toBe(4);
+    expect(config.datazoneRequestsPerSecond).toBe(0.5);
+    expect(config.datazoneBurst).toBe(1);
+    expect(config.retryBackoff).toEqual({ baseSeconds: 5, maxSeconds: 60 });
+    expect(config.deadlineSafetyMarginMs).toBe(0);
+  });
+
+  it('reports every invalid value at once, each with its variable and expectation', () => {
+    expect(
+      problemsOf({
+        RECORD_CONCURRENCY: '0',
+        DATAZONE_REQUESTS_PER_SECOND: 'fast',
+        DATAZONE_BURST: '1.5',
+        DOMAIN_IDS: 'dzd_ok,prod',
+        QUOTA_BACKOFF_BASE_SECONDS: '600',
+        QUOTA_BACKOFF_MAX_SECONDS: '60',
+        RETRY_BACKOFF_MAX_SECONDS: '50000',
+      }),
+    ).toEqual([
+      expect.stringMatching(/^DEAD_LETTER_QUEUE_URL is required/),
+      'DOMAIN_IDS must be DataZone domain ids (dzd_…), comma-separated; invalid: prod',
+      'RECORD_CONCURRENCY must be an integer from 1 to 1000, got "0"',
+      'DATAZONE_REQUESTS_PER_SECOND must be a number from 0.01 to 10000, got "fast"',
+      'DATAZONE_BURST must be an integer from 1 to 10000, got "1.5"',
+      'RETRY_BACKOFF_MAX_SECONDS must be an integer from 1 to 43200, got "50000"',
+      'QUOTA_BACKOFF_MAX_SECONDS (60) must be at least QUOTA_BACKOFF_BASE_SECONDS (600)',
+    ]);
+  });
+
+  it('puts the variable names in the thrown message', () => {
+    expect(() => loadConfig({ DEAD_LETTER_QUEUE_URL: DLQ, RECORD_CONCURRENCY: 'many' })).toThrow(
+      /Invalid configuration:\n {2}- RECORD_CONCURRENCY must be an integer from 1 to 1000, got "many"/,
+    );
+  });
+});
