@@ -6,7 +6,7 @@
  * AWS endpoints, region, credentials and SDK retry settings are deliberately absent: the SDK reads its own standard
  * variables (AWS_REGION, AWS_ENDPOINT_URL_DATAZONE, AWS_ENDPOINT_URL_SQS, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, …).
  */
-import type { BackoffSettings } from './core/backoff.js';
+import { type BackoffSettings, MAX_VISIBILITY_TIMEOUT_SECONDS } from './core/backoff.js';
 import { GENERATION_TYPES, type GenerationType } from './core/generation-types.js';
 
 export interface WorkerConfig {
@@ -47,8 +47,6 @@ export const DEFAULT_SUPPORTED_ASSET_TYPES = [
   'amazon.datazone.RedshiftTableAssetType',
 ] as const;
 
-/** SQS refuses visibility timeouts above 12 hours. */
-const MAX_VISIBILITY_SECONDS = 43_200;
 const DOMAIN_ID_PATTERN = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
 
 export class ConfigurationError extends Error {
@@ -126,8 +124,8 @@ function parseGenerationTypes(reader: EnvReader): GenerationType[] {
 }
 
 function parseBackoff(reader: EnvReader, prefix: string, base: number, max: number): BackoffSettings {
-  const baseSeconds = reader.integer(`${prefix}_BASE_SECONDS`, base, 1, MAX_VISIBILITY_SECONDS);
-  const maxSeconds = reader.integer(`${prefix}_MAX_SECONDS`, max, 1, MAX_VISIBILITY_SECONDS);
+  const baseSeconds = reader.integer(`${prefix}_BASE_SECONDS`, base, 1, MAX_VISIBILITY_TIMEOUT_SECONDS);
+  const maxSeconds = reader.integer(`${prefix}_MAX_SECONDS`, max, 1, MAX_VISIBILITY_TIMEOUT_SECONDS);
   if (maxSeconds < baseSeconds) {
     reader.problems.push(
       `${prefix}_MAX_SECONDS (${maxSeconds}) must be at least ${prefix}_BASE_SECONDS (${baseSeconds})`,

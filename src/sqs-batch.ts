@@ -3,18 +3,24 @@
  * `batchItemFailures`, visibility backoffs and (already, per record) dead-letter sends.
  *
  * Two batch-wide rules:
- * - once a record is throttled or hits the quota, records not yet started are handed back with backoff instead
- *   of calling the API again (the "breaker");
+ * - once a call is throttled or hits the quota, records that have not called the API yet are handed back with
+ *   backoff instead of calling it (BatchBreaker);
  * - records not finished when the invocation's deadline passes are handed back instead of being cut off.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import pLimit from 'p-limit';
 import type { StartedRun } from './adapters/datazone.js';
 import { type QueuePort, queueUrlFromArn, type VisibilityChange } from './adapters/queues.js';
+import { BatchBreaker } from './batch-breaker.js';
 import type { WorkerConfig } from './config.js';
 import { parseEnvelopeJson } from './core/asset-event.js';
 import { visibilityTimeoutSeconds } from './core/backoff.js';
-import { type BackoffSchedule, InvalidEventError, type RecordOutcome, tripsBreaker } from './core/outcome.js';
+import {
+  type BackoffSchedule,
+  InvalidEventError,
+  type RecordOutcome,
+  type RetryCause,
+} from './core/outcome.js';
 import { sendToDeadLetterQueue } from './dead-letter.js';
 import type { InvocationDeadline } from './deadline.js';
 import type { OutcomeReporter, RecordContext } from './observability.js';
@@ -26,8 +32,8 @@ export interface SqsBatchDeps extends Omit<EventProcessingDeps, 'startsInBatch' 
   readonly queues: QueuePort;
   readonly reporter: OutcomeReporter;
   readonly deadline: InvocationDeadline;
+  /** Jitter source: Math.random unless a test fixes it. */
   readonly random?: () => number;
-  readonly now?: () => number;
 }
 
 interface Finished {
@@ -39,30 +45,19 @@ interface Finished {
 export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Promise<SQSBatchResponse> {
   const limit = pLimit(deps.config.recordConcurrency);
   const startsInBatch = new Map<string, Promise<StartedRun>>();
-  let breaker: (RecordOutcome & { kind: 'retry' }) | undefined;
+  const datazone = new BatchBreaker(deps.datazone);
 
   const processRecord = async (record: SQSRecord): Promise<Finished> => {
-    if (breaker !== undefined) {
-      const { schedule, error } = breaker;
-      const deferred: RecordOutcome = {
-        kind: 'retry',
-        cause: 'deferred',
-        schedule,
-        error: { name: error.name, message: `not attempted after ${error.name} earlier in this batch` },
-      };
-      return { record, outcome: deferred, detailType: undefined };
-    }
     if (deps.deadline.expired()) return { record, outcome: deadlineOutcome(), detailType: undefined };
 
     const envelope = parseEnvelopeJson(record.body);
     const detailType = envelope.ok ? envelope.value.detailType : undefined;
     let outcome: RecordOutcome = envelope.ok
-      ? await processEnvelope(envelope.value, { ...deps, startsInBatch })
+      ? await processEnvelope(envelope.value, { ...deps, datazone, startsInBatch })
       : {
           kind: 'dead-letter',
           error: { name: InvalidEventError.name, message: `not an EventBridge event: ${envelope.reason}` },
         };
-    if (tripsBreaker(outcome)) breaker ??= outcome;
     if (outcome.kind === 'dead-letter') {
       outcome = await sendToDeadLetterQueue(
         deps.queues,
@@ -108,7 +103,6 @@ async function settleBeforeDeadline(
 
 async function report(finished: readonly Finished[], deps: SqsBatchDeps): Promise<SQSBatchResponse> {
   const random = deps.random ?? Math.random;
-  const now = deps.now ?? Date.now;
   const changes: VisibilityChange[] = [];
   const contexts = new Map<string, RecordContext>();
 
@@ -116,7 +110,13 @@ async function report(finished: readonly Finished[], deps: SqsBatchDeps): Promis
     const receiveCount = receiveCountOf(record);
     let context: RecordContext = { messageId: record.messageId, receiveCount, detailType };
     if (outcome.kind === 'retry') {
-      const timeoutSeconds = retryVisibility(record, outcome.cause, outcome.schedule, deps, random(), now());
+      const timeoutSeconds = retryVisibility(
+        receiveCount,
+        outcome.cause,
+        outcome.schedule,
+        deps.config,
+        random(),
+      );
       context = { ...context, visibilityTimeoutSeconds: timeoutSeconds };
       try {
         const queueUrl = queueUrlFromArn(record.eventSourceARN);
@@ -152,22 +152,18 @@ async function report(finished: readonly Finished[], deps: SqsBatchDeps): Promis
 }
 
 function retryVisibility(
-  record: SQSRecord,
-  cause: string,
+  receiveCount: number | undefined,
+  cause: RetryCause,
   schedule: BackoffSchedule,
-  deps: SqsBatchDeps,
+  config: SqsBatchDeps['config'],
   random: number,
-  nowMs: number,
 ): number {
   // A record cut off by the deadline did nothing wrong: it may run again as soon as a poller picks it up.
   if (cause === 'deadline') return 0;
-  const firstReceive = Number(record.attributes.ApproximateFirstReceiveTimestamp);
   return visibilityTimeoutSeconds({
-    receiveCount: receiveCountOf(record) ?? 1,
-    settings: schedule === 'quota' ? deps.config.quotaBackoff : deps.config.retryBackoff,
+    receiveCount: receiveCount ?? 1,
+    settings: schedule === 'quota' ? config.quotaBackoff : config.retryBackoff,
     random,
-    secondsSinceFirstReceive:
-      Number.isFinite(firstReceive) && firstReceive > 0 ? (nowMs - firstReceive) / 1000 : undefined,
   });
 }
 

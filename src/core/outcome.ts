@@ -56,16 +56,36 @@ export interface ErrorSummary {
   readonly message: string;
 }
 
-export type ErrorClass = 'throttled' | 'quota' | 'transient' | 'conflict' | 'permanent' | 'deadline';
+export type ErrorClass =
+  | 'throttled'
+  | 'quota'
+  | 'transient'
+  | 'conflict'
+  | 'permanent'
+  | 'deadline'
+  | 'deferred';
 
 export interface ClassifiedError extends ErrorSummary {
   readonly errorClass: ErrorClass;
   readonly httpStatus?: number | undefined;
+  /** For deferred records: the schedule of the error that made the batch stop calling the API. */
+  readonly schedule?: BackoffSchedule | undefined;
 }
 
 /** Raised by the worker itself when the invocation's deadline leaves no room for a call. */
 export class DeadlineExceededError extends Error {
   override readonly name = 'DeadlineExceededError';
+}
+
+/** Raised instead of a DataZone call once an earlier record of the batch was throttled or hit the quota. */
+export class BatchDeferredError extends Error {
+  override readonly name = 'BatchDeferredError';
+  constructor(
+    message: string,
+    readonly schedule: BackoffSchedule,
+  ) {
+    super(message);
+  }
 }
 
 /** An event that can never be processed as it is: it goes to the dead-letter queue with this reason. */
@@ -125,6 +145,8 @@ const MAX_MESSAGE_LENGTH = 1000;
 export function classifyError(error: unknown): ClassifiedError {
   const { name, message, httpStatus, code } = inspect(error);
   const summary = { name, message: truncate(message), httpStatus };
+  if (error instanceof BatchDeferredError)
+    return { ...summary, errorClass: 'deferred', schedule: error.schedule };
   if (name === 'DeadlineExceededError') return { ...summary, errorClass: 'deadline' };
   if (CONFLICT_NAMES.has(name) || httpStatus === 409) return { ...summary, errorClass: 'conflict' };
   if (THROTTLING_NAMES.has(name) || httpStatus === 429) return { ...summary, errorClass: 'throttled' };
@@ -157,12 +179,20 @@ export function outcomeForError(error: ClassifiedError, target: Target | undefin
       return { kind: 'retry', cause: 'deadline', schedule: 'retry', error: summary, ...withTarget };
     case 'transient':
       return { kind: 'retry', cause: 'transient', schedule: 'retry', error: summary, ...withTarget };
+    case 'deferred':
+      return {
+        kind: 'retry',
+        cause: 'deferred',
+        schedule: error.schedule ?? 'retry',
+        error: summary,
+        ...withTarget,
+      };
   }
 }
 
-/** Whether later records of the same batch should stay away from the API after this outcome. */
-export function tripsBreaker(outcome: RecordOutcome): outcome is RecordOutcome & { kind: 'retry' } {
-  return outcome.kind === 'retry' && (outcome.cause === 'throttled' || outcome.cause === 'quota');
+/** Whether later records of the same batch should stay away from the API after this error. */
+export function tripsBreaker(error: ClassifiedError): boolean {
+  return error.errorClass === 'throttled' || error.errorClass === 'quota';
 }
 
 function inspect(error: unknown): { name: string; message: string; httpStatus?: number; code?: string } {

@@ -121,7 +121,7 @@ describe('loadConfig', () => {
       'RECORD_CONCURRENCY must be an integer from 1 to 1000, got "0"',
       'DATAZONE_REQUESTS_PER_SECOND must be a number from 0.01 to 10000, got "fast"',
       'DATAZONE_BURST must be an integer from 1 to 10000, got "1.5"',
-      'RETRY_BACKOFF_MAX_SECONDS must be an integer from 1 to 43200, got "50000"',
+      'RETRY_BACKOFF_MAX_SECONDS must be an integer from 1 to 42000, got "50000"',
       'QUOTA_BACKOFF_MAX_SECONDS (60) must be at least QUOTA_BACKOFF_BASE_SECONDS (600)',
     ]);
   });

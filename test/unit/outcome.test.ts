@@ -91,7 +91,7 @@ describe('outcomeForError', () => {
   });
 
   it('only throttles and quota errors trip the batch breaker', () => {
-    const trips = (error: unknown) => tripsBreaker(outcomeForError(classifyError(error), target));
+    const trips = (error: unknown) => tripsBreaker(classifyError(error));
     expect(trips(serviceError('ThrottlingException', 429))).toBe(true);
     expect(trips(serviceError('ServiceQuotaExceededException', 402))).toBe(true);
     expect(trips(serviceError('InternalServerException', 500))).toBe(false);

@@ -1,0 +1,38 @@
+/**
+ * A DataZone port for one batch that stops calling the API once a call was throttled or hit the quota: the
+ * records that have not reached the API yet are handed back with backoff instead of adding to the overload.
+ * Records that need no call (skipped, malformed) are still processed.
+ */
+import type { AssetFacts, DataZonePort, StartedRun, StartRunRequest } from './adapters/datazone.js';
+import { BatchDeferredError, type ClassifiedError, classifyError, tripsBreaker } from './core/outcome.js';
+
+export class BatchBreaker implements DataZonePort {
+  private trippedBy: ClassifiedError | undefined;
+
+  constructor(private readonly inner: DataZonePort) {}
+
+  getAsset(domainId: string, assetId: string, revision: string | undefined): Promise<AssetFacts> {
+    return this.guard(() => this.inner.getAsset(domainId, assetId, revision));
+  }
+
+  startMetadataGenerationRun(request: StartRunRequest): Promise<StartedRun> {
+    return this.guard(() => this.inner.startMetadataGenerationRun(request));
+  }
+
+  private async guard<T>(call: () => Promise<T>): Promise<T> {
+    if (this.trippedBy !== undefined) {
+      const { name, errorClass } = this.trippedBy;
+      throw new BatchDeferredError(
+        `not attempted: an earlier record of this batch got ${name}`,
+        errorClass === 'quota' ? 'quota' : 'retry',
+      );
+    }
+    try {
+      return await call();
+    } catch (error) {
+      const classified = classifyError(error);
+      if (tripsBreaker(classified)) this.trippedBy ??= classified;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,438 @@
+import {
+  DataZoneClient,
+  GetAssetCommand,
+  StartMetadataGenerationRunCommand,
+  type StartMetadataGenerationRunCommandInput,
+} from '@aws-sdk/client-datazone';
+import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { clientToken } from '../../src/core/client-token.js';
+import {
+  captureStdout,
+  DLQ_URL,
+  type Handler,
+  lambdaContext,
+  loadHandler,
+  SOURCE_QUEUE_URL,
+  sqsEvent,
+} from '../support/lambda.js';
+
+const datazone = mockClient(DataZoneClient);
+const sqs = mockClient(SQSClient);
+const TYPES = ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES'] as const;
+const SOURCE_ARN = 'arn:aws:sqs:eu-west-1:111111111111:datazone-metagen-worker-prod-source';
+
+function serviceError(name: string, httpStatusCode: number) {
+  return Object.assign(new Error(`${name} from the test`), {
+    name,
+    $metadata: { httpStatusCode },
+    $fault: 'client',
+  });
+}
+
+const ASSETS: Record<string, { revision: string; owningProjectId: string; typeIdentifier: string }> = {
+  f5h9l3s7g1d2wb: {
+    revision: '2',
+    owningProjectId: 'b3x7mz1q9w2k4e',
+    typeIdentifier: 'amazon.datazone.RedshiftTableAssetType',
+  },
+  m6v0r4e8y2j5qd: {
+    revision: '1',
+    owningProjectId: '2hf5n8w1ld6x3c',
+    typeIdentifier: 'amazon.datazone.GlueTableAssetType',
+  },
+  g2k6p0m4r8t3yc: {
+    revision: '1',
+    owningProjectId: 'b3x7mz1q9w2k4e',
+    typeIdentifier: 'amazon.datazone.S3ObjectCollectionAssetType',
+  },
+};
+
+function seedCatalog() {
+  datazone.on(GetAssetCommand).callsFake((input: { domainIdentifier: string; identifier: string }) => {
+    const asset = ASSETS[input.identifier];
+    if (asset === undefined) throw serviceError('ResourceNotFoundException', 404);
+    return { id: input.identifier, domainId: input.domainIdentifier, name: input.identifier, ...asset };
+  });
+  datazone
+    .on(StartMetadataGenerationRunCommand)
+    .callsFake((input: StartMetadataGenerationRunCommandInput) => ({
+      id: `run-${input.target?.identifier}-${input.target?.revision}`,
+      domainId: input.domainIdentifier,
+      status: 'SUBMITTED',
+    }));
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'dlq-message-id' });
+  sqs.on(ChangeMessageVisibilityBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
+    Successful: input.Entries.map(({ Id }) => ({ Id })),
+    Failed: [],
+  }));
+}
+
+const startInputs = () =>
+  datazone.commandCalls(StartMetadataGenerationRunCommand).map((call) => call.args[0].input);
+const dlqSends = () => sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
+const visibilityChanges = () =>
+  sqs.commandCalls(ChangeMessageVisibilityBatchCommand).map((call) => call.args[0].input);
+
+function recordAt(event: SQSEvent, index: number): SQSRecord {
+  const record = event.Records[index];
+  if (record === undefined) throw new Error(`no record ${index}`);
+  return record;
+}
+
+function batchOf(...records: SQSRecord[]): SQSEvent {
+  return { Records: records };
+}
+
+function withReceiveCount(record: SQSRecord, count: number, messageId = record.messageId): SQSRecord {
+  return {
+    ...record,
+    messageId,
+    attributes: { ...record.attributes, ApproximateReceiveCount: String(count) },
+  };
+}
+
+function expectedStart(domainId: string, assetId: string, revision: string, owningProjectId: string) {
+  return {
+    domainIdentifier: domainId,
+    owningProjectIdentifier: owningProjectId,
+    target: { type: 'ASSET', identifier: assetId, revision },
+    types: [...TYPES],
+    clientToken: clientToken({ domainId, assetId, revision, generationTypes: TYPES }),
+  };
+}
+
+let stdout: ReturnType<typeof captureStdout>;
+
+beforeEach(() => {
+  datazone.reset();
+  sqs.reset();
+  seedCatalog();
+  vi.spyOn(Math, 'random').mockReturnValue(0);
+  stdout = captureStdout();
+});
+
+afterEach(() => {
+  stdout.restore();
+  vi.restoreAllMocks();
+});
+
+describe('SQS batch: the sample batch', () => {
+  let handler: Handler;
+  beforeEach(async () => {
+    handler = await loadHandler();
+  });
+
+  it('starts one run per supported asset revision, skips, dead-letters the malformed body, fails nothing', async () => {
+    const event = sqsEvent('sqs/batch.json');
+    const result = await handler(event, lambdaContext());
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(startInputs()).toEqual(
+      expect.arrayContaining([
+        expectedStart('dzd_bc8e1ez8r2a6xz', 'ayzstznnx4dxyf', '3', '6oy92hwk937pgn'),
+        expectedStart('dzd_bc8e1ez8r2a6xz', 'e8n2v6c4x1q7jm', '1', 'b3x7mz1q9w2k4e'),
+        expectedStart('dzd_bc8e1ez8r2a6xz', 'f5h9l3s7g1d2wb', '2', 'b3x7mz1q9w2k4e'),
+        expectedStart('dzd_7ttq4pj2fcnl0m', 'm6v0r4e8y2j5qd', '1', '2hf5n8w1ld6x3c'),
+      ]),
+    );
+    // The duplicate of the first record shares its call: four calls for four asset revisions.
+    expect(startInputs()).toHaveLength(4);
+    // GetAsset only where the event lacks the revision, the project or a supported type.
+    expect(
+      datazone
+        .commandCalls(GetAssetCommand)
+        .map((call) => call.args[0].input.identifier)
+        .sort(),
+    ).toEqual(['f5h9l3s7g1d2wb', 'g2k6p0m4r8t3yc', 'm6v0r4e8y2j5qd']);
+
+    const malformed = recordAt(event, 6);
+    expect(dlqSends()).toEqual([
+      {
+        QueueUrl: DLQ_URL,
+        MessageBody: malformed.body,
+        MessageAttributes: {
+          ErrorName: { DataType: 'String', StringValue: 'InvalidEventError' },
+          ErrorMessage: {
+            DataType: 'String',
+            StringValue: expect.stringMatching(/^not an EventBridge event: body is not valid JSON: /),
+          },
+          SourceMessageId: { DataType: 'String', StringValue: malformed.messageId },
+          ApproximateReceiveCount: { DataType: 'String', StringValue: '1' },
+          SourceQueueArn: { DataType: 'String', StringValue: SOURCE_ARN },
+          FailedAt: { DataType: 'String', StringValue: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+        },
+      },
+    ]);
+    expect(visibilityChanges()).toEqual([]);
+    expect(stdout.metrics()).toMatchObject({
+      RunsStarted: 4,
+      RunsAlreadyExisting: 1,
+      EventsSkipped: 2,
+      DeadLettered: 1,
+    });
+  });
+
+  it('logs one line per record with its keys, and the run id', async () => {
+    const event = sqsEvent('sqs/batch.json');
+    await handler(event, lambdaContext());
+    const outcomes = stdout.logs().filter((line) => typeof line.outcome === 'string');
+    expect(outcomes).toHaveLength(event.Records.length);
+    const first = outcomes.find(
+      (line) => line.messageId === recordAt(event, 0).messageId && line.outcome === 'started',
+    );
+    expect(first).toMatchObject({
+      level: 'INFO',
+      service: 'datazone-metagen-worker',
+      outcome: 'started',
+      domainId: 'dzd_bc8e1ez8r2a6xz',
+      assetId: 'ayzstznnx4dxyf',
+      revision: '3',
+      clientToken: expectedStart('dzd_bc8e1ez8r2a6xz', 'ayzstznnx4dxyf', '3', '6oy92hwk937pgn').clientToken,
+      runId: 'run-ayzstznnx4dxyf-3',
+      function_request_id: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+    });
+    // The full event is only logged at debug level.
+    expect(stdout.logs().some((line) => line.message === 'invocation event')).toBe(false);
+  });
+});
+
+describe('SQS batch: failures', () => {
+  it('hands back a throttled record with backoff and defers the records that have not reached the API', async () => {
+    const handler = await loadHandler({ RECORD_CONCURRENCY: '1' });
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ThrottlingException', 429));
+    const event = sqsEvent('sqs/batch.json');
+    const result = await handler(event, lambdaContext());
+
+    // Record 0 is throttled, and so is its duplicate 7, which shares its call; 1–3 and 5 need the API and are
+    // deferred; 4 (skipped detail-type) and 6 (malformed) need no call and are completed.
+    const failed = [0, 1, 2, 3, 5, 7].map((index) => recordAt(event, index).messageId);
+    expect(result).toEqual({ batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) });
+    expect(startInputs()).toHaveLength(1);
+    expect(datazone.commandCalls(GetAssetCommand)).toHaveLength(0);
+    expect(visibilityChanges()).toEqual([
+      {
+        QueueUrl: SOURCE_QUEUE_URL,
+        Entries: failed.map((_, index) => ({
+          Id: String(index),
+          ReceiptHandle: recordAt(event, [0, 1, 2, 3, 5, 7][index] ?? -1).receiptHandle,
+          // Receive count 1, base 10 s, random 0: half of 10 s.
+          VisibilityTimeout: 5,
+        })),
+      },
+    ]);
+    expect(dlqSends()).toHaveLength(1);
+    expect(stdout.metrics()).toMatchObject({
+      Throttled: 1,
+      RecordsDeferred: 5,
+      EventsSkipped: 1,
+      DeadLettered: 1,
+    });
+  });
+
+  it('backs off longer after ServiceQuotaExceededException, growing with the receive count', async () => {
+    const handler = await loadHandler({ RECORD_CONCURRENCY: '1' });
+    datazone
+      .on(StartMetadataGenerationRunCommand)
+      .rejects(serviceError('ServiceQuotaExceededException', 402));
+    const source = sqsEvent('sqs/batch.json');
+    const event = batchOf(withReceiveCount(recordAt(source, 0), 3), withReceiveCount(recordAt(source, 1), 1));
+    const result = await handler(event, lambdaContext());
+
+    expect(result).toEqual({
+      batchItemFailures: event.Records.map(({ messageId }) => ({ itemIdentifier: messageId })),
+    });
+    // Quota schedule: base 60 s → receive 3: 240 s, half with random 0 → 120; the deferred record follows the
+    // quota schedule too: receive 1 → 30.
+    expect(visibilityChanges()[0]?.Entries?.map((entry) => entry.VisibilityTimeout)).toEqual([120, 30]);
+    expect(stdout.metrics()).toMatchObject({ QuotaExceeded: 1, RecordsDeferred: 1 });
+  });
+
+  it('retries a transient failure with the retry schedule, exponential in the receive count', async () => {
+    const handler = await loadHandler({ RETRY_BACKOFF_BASE_SECONDS: '20', RETRY_BACKOFF_MAX_SECONDS: '100' });
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('InternalServerException', 500));
+    const source = recordAt(sqsEvent('sqs/batch.json'), 0);
+    const event = batchOf(withReceiveCount(source, 2), withReceiveCount(source, 9, 'second-copy'));
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const result = await handler(event, lambdaContext());
+
+    expect(result).toEqual({
+      batchItemFailures: [{ itemIdentifier: source.messageId }, { itemIdentifier: 'second-copy' }],
+    });
+    // Receive 2: 40 s → 20 + 10 = 30; receive 9: capped at 100 → 50 + 25 = 75.
+    expect(visibilityChanges()[0]?.Entries?.map((entry) => entry.VisibilityTimeout)).toEqual([30, 75]);
+    expect(dlqSends()).toEqual([]);
+    expect(stdout.metrics()).toMatchObject({ TransientFailures: 2 });
+  });
+
+  it('treats ConflictException as an existing run: not retried, not dead-lettered', async () => {
+    const handler = await loadHandler();
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ConflictException', 409));
+    const event = batchOf(recordAt(sqsEvent('sqs/batch.json'), 0));
+    expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(dlqSends()).toEqual([]);
+    expect(visibilityChanges()).toEqual([]);
+    expect(stdout.metrics()).toMatchObject({ RunsAlreadyExisting: 1 });
+  });
+
+  it.each([
+    ['ValidationException', 400],
+    ['AccessDeniedException', 403],
+    ['UnauthorizedException', 401],
+    ['ResourceNotFoundException', 404],
+  ])('dead-letters the unchanged body on %s and reports the record as done', async (name, status) => {
+    const handler = await loadHandler();
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError(name, status));
+    const record = withReceiveCount(recordAt(sqsEvent('sqs/batch.json'), 1), 4);
+    const result = await handler(batchOf(record), lambdaContext());
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    const token = expectedStart('dzd_bc8e1ez8r2a6xz', 'e8n2v6c4x1q7jm', '1', 'b3x7mz1q9w2k4e').clientToken;
+    expect(dlqSends()).toEqual([
+      {
+        QueueUrl: DLQ_URL,
+        MessageBody: record.body,
+        MessageAttributes: {
+          ErrorName: { DataType: 'String', StringValue: name },
+          ErrorMessage: { DataType: 'String', StringValue: `${name} from the test` },
+          SourceMessageId: { DataType: 'String', StringValue: record.messageId },
+          ApproximateReceiveCount: { DataType: 'String', StringValue: '4' },
+          SourceQueueArn: { DataType: 'String', StringValue: SOURCE_ARN },
+          DetailType: { DataType: 'String', StringValue: 'Asset Added To Catalog' },
+          ClientToken: { DataType: 'String', StringValue: token },
+          FailedAt: { DataType: 'String', StringValue: expect.any(String) },
+        },
+      },
+    ]);
+    expect(stdout.metrics()).toMatchObject({ DeadLettered: 1 });
+  });
+
+  it('dead-letters a handled event whose detail is invalid, with the field in the reason', async () => {
+    const handler = await loadHandler();
+    const event = sqsEvent('sqs/invalid-asset-event.json');
+    expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(dlqSends()[0]?.MessageAttributes?.ErrorMessage?.StringValue).toBe(
+      'not a valid DataZone asset event: detail.metadata.domain: expected a DataZone domain id matching ^dzd[-_][a-zA-Z0-9_-]{1,36}$',
+    );
+    expect(dlqSends()[0]?.MessageBody).toBe(recordAt(event, 0).body);
+    expect(startInputs()).toEqual([]);
+  });
+
+  it('dead-letters a body that is not JSON, unchanged', async () => {
+    const handler = await loadHandler();
+    const event = sqsEvent('sqs/malformed-body.json');
+    expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(dlqSends().map((send) => send.MessageBody)).toEqual(['this is not JSON at all']);
+  });
+
+  it('skips an unsupported detail-type without any call', async () => {
+    const handler = await loadHandler();
+    expect(await handler(sqsEvent('sqs/unsupported-detail-type.json'), lambdaContext())).toEqual({
+      batchItemFailures: [],
+    });
+    expect(datazone.calls()).toHaveLength(0);
+    expect(sqs.calls()).toHaveLength(0);
+    expect(stdout.metrics()).toMatchObject({ EventsSkipped: 1 });
+  });
+
+  it('keeps a permanent failure in the source queue when the dead-letter queue refuses it', async () => {
+    const handler = await loadHandler();
+    sqs.on(SendMessageCommand).rejects(serviceError('KmsAccessDenied', 400));
+    const event = sqsEvent('sqs/malformed-body.json');
+    const record = recordAt(event, 0);
+    expect(await handler(event, lambdaContext())).toEqual({
+      batchItemFailures: [{ itemIdentifier: record.messageId }],
+    });
+    expect(visibilityChanges()).toEqual([
+      {
+        QueueUrl: SOURCE_QUEUE_URL,
+        Entries: [{ Id: '0', ReceiptHandle: record.receiptHandle, VisibilityTimeout: 5 }],
+      },
+    ]);
+    expect(stdout.metrics()).toMatchObject({ DeadLetterSendFailures: 1 });
+    expect(stdout.metrics().DeadLettered).toBeUndefined();
+  });
+
+  it('still reports the failure when the visibility change fails, and counts it', async () => {
+    const handler = await loadHandler();
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('InternalServerException', 500));
+    sqs.on(ChangeMessageVisibilityBatchCommand).rejects(serviceError('AccessDenied', 403));
+    const record = recordAt(sqsEvent('sqs/batch.json'), 0);
+    expect(await handler(batchOf(record), lambdaContext())).toEqual({
+      batchItemFailures: [{ itemIdentifier: record.messageId }],
+    });
+    expect(stdout.metrics()).toMatchObject({ TransientFailures: 1, VisibilityChangeFailures: 1 });
+    expect(stdout.logs().find((line) => line.message === 'visibility change failed')).toMatchObject({
+      messageId: record.messageId,
+      errorName: 'AccessDenied',
+    });
+  });
+
+  it('reports a partial visibility-change failure for the right record', async () => {
+    const handler = await loadHandler();
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('InternalServerException', 500));
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({
+      Successful: [{ Id: '0' }],
+      Failed: [{ Id: '1', Code: 'ReceiptHandleIsInvalid', SenderFault: true, Message: 'stale' }],
+    });
+    const source = recordAt(sqsEvent('sqs/batch.json'), 0);
+    const event = batchOf(source, withReceiveCount(source, 1, 'copy'));
+    await handler(event, lambdaContext());
+    expect(stdout.logs().filter((line) => line.message === 'visibility change failed')).toEqual([
+      expect.objectContaining({ messageId: 'copy', errorName: 'ReceiptHandleIsInvalid' }),
+    ]);
+  });
+});
+
+describe('SQS batch: time and concurrency', () => {
+  it('hands every record back, untouched, when the invocation starts inside the safety margin', async () => {
+    const handler = await loadHandler({ DEADLINE_SAFETY_MARGIN_MS: '5000' });
+    const event = sqsEvent('sqs/batch.json');
+    const result = await handler(event, lambdaContext(4000));
+    expect(result).toEqual({
+      batchItemFailures: event.Records.map(({ messageId }) => ({ itemIdentifier: messageId })),
+    });
+    expect(datazone.calls()).toHaveLength(0);
+    expect(dlqSends()).toEqual([]);
+    // Nothing went wrong with these records: they may come back at once.
+    expect(visibilityChanges()[0]?.Entries?.every((entry) => entry.VisibilityTimeout === 0)).toBe(true);
+    expect(stdout.metrics()).toMatchObject({ RecordsDeferred: event.Records.length });
+  });
+
+  it('hands back records whose calls are still running at the deadline instead of being cut off', async () => {
+    const handler = await loadHandler({ DEADLINE_SAFETY_MARGIN_MS: '1000' });
+    datazone.on(StartMetadataGenerationRunCommand).callsFake(() => new Promise(() => undefined));
+    const source = sqsEvent('sqs/batch.json');
+    const event = batchOf(recordAt(source, 0), recordAt(source, 4));
+    const started = Date.now();
+    const result = await handler(event, lambdaContext(1300));
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: recordAt(source, 0).messageId }] });
+  });
+
+  it('processes records concurrently, never more than RECORD_CONCURRENCY at once', async () => {
+    const handler = await loadHandler({ RECORD_CONCURRENCY: '3' });
+    let inFlight = 0;
+    let peak = 0;
+    datazone
+      .on(StartMetadataGenerationRunCommand)
+      .callsFake(async (input: StartMetadataGenerationRunCommandInput) => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight -= 1;
+        return { id: `run-${input.clientToken}`, domainId: input.domainIdentifier };
+      });
+    const source = recordAt(sqsEvent('sqs/batch.json'), 0);
+    const records = Array.from({ length: 10 }, (_, index) => {
+      const body = source.body.replace('"version":"3"', `"version":"${index + 1}"`);
+      return { ...source, body, messageId: `m-${index}` };
+    });
+    const result = await handler(batchOf(...records), lambdaContext());
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(startInputs()).toHaveLength(10);
+    expect(peak).toBe(3);
+  });
+});
