@@ -225,8 +225,8 @@ describe('SQS batch: failures', () => {
     ]);
     expect(dlqSends()).toHaveLength(1);
     expect(stdout.metrics()).toMatchObject({
-      Throttled: 1,
-      RecordsDeferred: 5,
+      Throttled: 2,
+      RecordsDeferred: 4,
       EventsSkipped: 1,
       DeadLettered: 1,
     });
