@@ -1,0 +1,192 @@
+import { DataZoneClient, GetAssetCommand, StartMetadataGenerationRunCommand } from '@aws-sdk/client-datazone';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clientToken } from '../../src/core/client-token.js';
+import {
+  captureStdout,
+  DLQ_URL,
+  type Handler,
+  lambdaContext,
+  loadHandler,
+  readEvent,
+} from '../support/lambda.js';
+
+const datazone = mockClient(DataZoneClient);
+const sqs = mockClient(SQSClient);
+
+function serviceError(name: string, httpStatusCode: number) {
+  return Object.assign(new Error(`${name} from the test`), { name, $metadata: { httpStatusCode } });
+}
+
+const dlqSends = () => sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
+let handler: Handler;
+let stdout: ReturnType<typeof captureStdout>;
+
+beforeEach(async () => {
+  datazone.reset();
+  sqs.reset();
+  datazone
+    .on(StartMetadataGenerationRunCommand)
+    .resolves({ id: 'run-1', domainId: 'dzd_bc8e1ez8r2a6xz', status: 'SUBMITTED' });
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
+  stdout = captureStdout();
+  handler = await loadHandler({ GENERATION_TYPES: 'BUSINESS_GLOSSARY_ASSOCIATIONS' });
+});
+
+afterEach(() => stdout.restore());
+
+describe('direct EventBridge invocation', () => {
+  const event = readEvent('eventbridge/asset-added-to-inventory.json');
+  const token = clientToken({
+    domainId: 'dzd_bc8e1ez8r2a6xz',
+    assetId: 'ayzstznnx4dxyf',
+    revision: '3',
+    generationTypes: ['BUSINESS_GLOSSARY_ASSOCIATIONS'],
+  });
+
+  it('starts the run with the configured types and the deterministic token', async () => {
+    expect(await handler(event, lambdaContext())).toEqual({
+      outcome: 'started',
+      runId: 'run-1',
+      clientToken: token,
+    });
+    expect(
+      datazone.commandCalls(StartMetadataGenerationRunCommand).map((call) => call.args[0].input),
+    ).toEqual([
+      {
+        domainIdentifier: 'dzd_bc8e1ez8r2a6xz',
+        owningProjectIdentifier: '6oy92hwk937pgn',
+        target: { type: 'ASSET', identifier: 'ayzstznnx4dxyf', revision: '3' },
+        types: ['BUSINESS_GLOSSARY_ASSOCIATIONS'],
+        clientToken: token,
+      },
+    ]);
+    expect(stdout.metrics()).toMatchObject({ RunsStarted: 1 });
+  });
+
+  it('sends the same token for a redelivered event', async () => {
+    await handler(event, lambdaContext());
+    await handler(structuredClone(event), lambdaContext());
+    const tokens = datazone
+      .commandCalls(StartMetadataGenerationRunCommand)
+      .map((call) => call.args[0].input.clientToken);
+    expect(tokens).toEqual([token, token]);
+  });
+
+  it('throws on a transient failure so that Lambda retries the event', async () => {
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ThrottlingException', 429));
+    await expect(handler(event, lambdaContext())).rejects.toThrow(
+      /^throttled: ThrottlingException: ThrottlingException from the test$/,
+    );
+    expect(dlqSends()).toEqual([]);
+    expect(stdout.metrics()).toMatchObject({ Throttled: 1 });
+  });
+
+  it('dead-letters a permanent failure and returns', async () => {
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ResourceNotFoundException', 404));
+    expect(await handler(event, lambdaContext())).toEqual({ outcome: 'dead-letter', clientToken: token });
+    expect(dlqSends()).toEqual([
+      {
+        QueueUrl: DLQ_URL,
+        MessageBody: JSON.stringify(event),
+        MessageAttributes: {
+          ErrorName: { DataType: 'String', StringValue: 'ResourceNotFoundException' },
+          ErrorMessage: { DataType: 'String', StringValue: 'ResourceNotFoundException from the test' },
+          SourceMessageId: { DataType: 'String', StringValue: '6f1c2a7e-3b0d-4f3e-9c61-0a8a3d5b2e11' },
+          DetailType: { DataType: 'String', StringValue: 'Asset Added To Inventory' },
+          ClientToken: { DataType: 'String', StringValue: token },
+          FailedAt: { DataType: 'String', StringValue: expect.any(String) },
+        },
+      },
+    ]);
+  });
+
+  it('throws when a permanent failure cannot be dead-lettered, so the event is not lost', async () => {
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ValidationException', 400));
+    sqs.on(SendMessageCommand).rejects(serviceError('QueueDoesNotExist', 400));
+    await expect(handler(event, lambdaContext())).rejects.toThrow(
+      /^dead-letter-unavailable: QueueDoesNotExist/,
+    );
+  });
+
+  it('skips an unsupported detail-type and an event from another source without any call', async () => {
+    expect(await handler(readEvent('eventbridge/unsupported-detail-type.json'), lambdaContext())).toEqual({
+      outcome: 'skipped',
+    });
+    expect(await handler(readEvent('eventbridge/other-source.json'), lambdaContext())).toEqual({
+      outcome: 'skipped',
+    });
+    expect(datazone.calls()).toHaveLength(0);
+    expect(sqs.calls()).toHaveLength(0);
+    expect(
+      stdout
+        .logs()
+        .filter((line) => line.outcome === 'skipped')
+        .map((line) => line.reason),
+    ).toEqual([
+      'detail-type "Metadata Generation Succeeded" is not handled',
+      'source "aws.glue" is not aws.datazone',
+    ]);
+  });
+
+  it('resolves a missing revision and project with one GetAsset call', async () => {
+    datazone.on(GetAssetCommand).resolves({
+      id: 'm6v0r4e8y2j5qd',
+      revision: '7',
+      owningProjectId: '2hf5n8w1ld6x3c',
+      typeIdentifier: 'amazon.datazone.GlueTableAssetType',
+    });
+    await handler(readEvent('eventbridge/asset-without-revision.json'), lambdaContext());
+    expect(datazone.commandCalls(GetAssetCommand).map((call) => call.args[0].input)).toEqual([
+      { domainIdentifier: 'dzd_7ttq4pj2fcnl0m', identifier: 'm6v0r4e8y2j5qd' },
+    ]);
+    expect(datazone.commandCalls(StartMetadataGenerationRunCommand)[0]?.args[0].input).toMatchObject({
+      owningProjectIdentifier: '2hf5n8w1ld6x3c',
+      target: { type: 'ASSET', identifier: 'm6v0r4e8y2j5qd', revision: '7' },
+    });
+  });
+
+  it('skips an asset whose type GetAsset reports as unsupported', async () => {
+    datazone.on(GetAssetCommand).resolves({
+      id: 'g2k6p0m4r8t3yc',
+      revision: '1',
+      owningProjectId: 'b3x7mz1q9w2k4e',
+      typeIdentifier: 'amazon.datazone.S3ObjectCollectionAssetType',
+    });
+    expect(await handler(readEvent('eventbridge/unsupported-asset-type.json'), lambdaContext())).toEqual({
+      outcome: 'skipped',
+    });
+    expect(datazone.commandCalls(GetAssetCommand).map((call) => call.args[0].input)).toEqual([
+      { domainIdentifier: 'dzd_bc8e1ez8r2a6xz', identifier: 'g2k6p0m4r8t3yc', revision: '1' },
+    ]);
+    expect(datazone.commandCalls(StartMetadataGenerationRunCommand)).toHaveLength(0);
+  });
+
+  it('dead-letters a payload that is not an EventBridge event at all', async () => {
+    const payload = { hello: 'world' };
+    expect(await handler(payload, lambdaContext())).toEqual({ outcome: 'dead-letter' });
+    expect(dlqSends()[0]).toMatchObject({
+      MessageBody: '{"hello":"world"}',
+      MessageAttributes: {
+        ErrorName: { StringValue: 'InvalidEventError' },
+        ErrorMessage: { StringValue: expect.stringContaining('source: expected a string') },
+        SourceMessageId: { StringValue: 'unknown' },
+      },
+    });
+  });
+
+  it('skips events of domains outside DOMAIN_IDS', async () => {
+    handler = await loadHandler({ DOMAIN_IDS: 'dzd_7ttq4pj2fcnl0m' });
+    expect(await handler(event, lambdaContext())).toEqual({ outcome: 'skipped' });
+    expect(datazone.calls()).toHaveLength(0);
+  });
+});
+
+describe('cold start', () => {
+  it('fails with a message naming the missing variable', async () => {
+    await expect(loadHandler({ DEAD_LETTER_QUEUE_URL: '' })).rejects.toThrow(
+      /DEAD_LETTER_QUEUE_URL is required/,
+    );
+  });
+});
