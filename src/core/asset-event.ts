@@ -7,8 +7,6 @@
  * strictly; fields it does not confirm (where the revision and the asset type live) are read defensively: a value
  * that is absent or malformed is left undefined and resolved with GetAsset instead of failing the event.
  */
-import * as z from 'zod/mini';
-
 export const DATAZONE_SOURCE = 'aws.datazone';
 export const DOMAIN_ID_PATTERN = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
 export const PROJECT_ID_PATTERN = /^[a-zA-Z0-9_-]{1,36}$/;
@@ -38,42 +36,31 @@ export type Parsed<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly reason: string };
 
-const envelopeSchema = z.object({
-  id: z.optional(z.string({ error: 'expected a string' })),
-  source: z.string({ error: 'expected a string (the event source, such as "aws.datazone")' }),
-  'detail-type': z.string({ error: 'expected a string (the EventBridge detail-type)' }),
-  detail: z.optional(z.unknown()),
-});
+type JsonObject = Readonly<Record<string, unknown>>;
 
-const assetDetailSchema = z.object({
-  metadata: z.looseObject(
-    {
-      domain: z
-        .string({ error: 'expected a DataZone domain id string' })
-        .check(
-          z.regex(DOMAIN_ID_PATTERN, `expected a DataZone domain id matching ${DOMAIN_ID_PATTERN.source}`),
-        ),
-      owningProjectId: z.optional(
-        z
-          .string({ error: 'expected a DataZone project id string' })
-          .check(z.regex(PROJECT_ID_PATTERN, `expected a project id matching ${PROJECT_ID_PATTERN.source}`)),
-      ),
-      id: z.optional(z.unknown()),
-      version: z.optional(z.unknown()),
-      typeName: z.optional(z.unknown()),
-    },
-    { error: 'expected an object with the DataZone event metadata' },
-  ),
-  data: z.optional(z.looseObject({}, { error: 'expected an object' })),
-});
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
-function describeIssues(prefix: string, issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((issue) => {
-      const path = [prefix, ...issue.path.map(String)].filter((part) => part !== '').join('.');
-      return `${path || '(root)'}: ${issue.message}`;
-    })
-    .join('; ');
+/** A string field matching a pattern; records a problem naming the field otherwise. */
+function patternField(
+  problems: string[],
+  path: string,
+  value: unknown,
+  what: string,
+  pattern: RegExp,
+  optional = false,
+): string | undefined {
+  if (value === undefined && optional) return undefined;
+  if (typeof value !== 'string') {
+    problems.push(`${path}: expected a ${what} string`);
+    return undefined;
+  }
+  if (!pattern.test(value)) {
+    problems.push(`${path}: expected a ${what} matching ${pattern.source}`);
+    return undefined;
+  }
+  return value;
 }
 
 /** Body of an SQS record (or any JSON text) → EventBridge envelope. */
@@ -88,20 +75,50 @@ export function parseEnvelopeJson(body: string): Parsed<EventEnvelope> {
 }
 
 export function parseEnvelope(input: unknown): Parsed<EventEnvelope> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+  if (!isObject(input)) {
     return { ok: false, reason: `expected an EventBridge event (a JSON object), got ${describeType(input)}` };
   }
-  const result = envelopeSchema.safeParse(input);
-  if (!result.success) return { ok: false, reason: describeIssues('', result.error.issues) };
-  const { id, source, 'detail-type': detailType, detail } = result.data;
-  return { ok: true, value: { id, source, detailType, detail } };
+  const { id, source, 'detail-type': detailType, detail } = input;
+  const problems: string[] = [];
+  if (id !== undefined && typeof id !== 'string') problems.push('id: expected a string');
+  if (typeof source !== 'string')
+    problems.push('source: expected a string (the event source, such as "aws.datazone")');
+  if (typeof detailType !== 'string')
+    problems.push('detail-type: expected a string (the EventBridge detail-type)');
+  if (problems.length > 0 || typeof source !== 'string' || typeof detailType !== 'string') {
+    return { ok: false, reason: problems.join('; ') };
+  }
+  return { ok: true, value: { id: typeof id === 'string' ? id : undefined, source, detailType, detail } };
 }
 
 /** Detail of a handled envelope → asset event, or the precise reason it is not one. */
 export function parseAssetEvent(envelope: EventEnvelope): Parsed<AssetEvent> {
-  const result = assetDetailSchema.safeParse(envelope.detail);
-  if (!result.success) return { ok: false, reason: describeIssues('detail', result.error.issues) };
-  const { metadata, data } = result.data;
+  const { detail } = envelope;
+  if (!isObject(detail))
+    return { ok: false, reason: 'detail: expected an object (the DataZone event detail)' };
+  const { metadata, data: rawData } = detail;
+  if (!isObject(metadata)) {
+    return { ok: false, reason: 'detail.metadata: expected an object with the DataZone event metadata' };
+  }
+  const problems: string[] = [];
+  const domainId = patternField(
+    problems,
+    'detail.metadata.domain',
+    metadata.domain,
+    'DataZone domain id',
+    DOMAIN_ID_PATTERN,
+  );
+  const owningProjectId = patternField(
+    problems,
+    'detail.metadata.owningProjectId',
+    metadata.owningProjectId,
+    'project id',
+    PROJECT_ID_PATTERN,
+    true,
+  );
+  if (rawData !== undefined && !isObject(rawData)) problems.push('detail.data: expected an object');
+  if (problems.length > 0 || domainId === undefined) return { ok: false, reason: problems.join('; ') };
+  const data = isObject(rawData) ? rawData : undefined;
 
   // data.assetId is the documented field; metadata.id is the entity id of the event, the asset for asset events.
   const assetId = firstString(data?.assetId, metadata.id);
@@ -132,9 +149,9 @@ export function parseAssetEvent(envelope: EventEnvelope): Parsed<AssetEvent> {
     value: {
       eventId: envelope.id,
       detailType: envelope.detailType,
-      domainId: metadata.domain,
+      domainId,
       assetId,
-      owningProjectId: metadata.owningProjectId,
+      owningProjectId,
       revision,
       assetType,
     },

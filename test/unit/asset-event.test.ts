@@ -156,6 +156,18 @@ describe('parseAssetEvent', () => {
     });
   });
 
+  it('reports every problem of the documented fields at once', () => {
+    expect(
+      parseAssetEvent(withDetail({ metadata: { domain: 7, owningProjectId: 'x y' }, data: 'text' })),
+    ).toEqual({
+      ok: false,
+      reason:
+        'detail.metadata.domain: expected a DataZone domain id string; ' +
+        'detail.metadata.owningProjectId: expected a project id matching ^[a-zA-Z0-9_-]{1,36}$; ' +
+        'detail.data: expected an object',
+    });
+  });
+
   it('rejects an event without any asset id, and one with a malformed asset id', () => {
     const { id: _id, ...withoutId } = metadata;
     expect(parseAssetEvent(withDetail({ metadata: withoutId, data: {} }))).toEqual({
