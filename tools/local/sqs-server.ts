@@ -914,15 +914,15 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
   }
 
   function deleteOne(q: QueueState, raw: unknown, notes: string[]) {
-    const { handle, message, stale } = lookup(q, raw);
+    const { message, stale } = lookup(q, raw);
     if (!message) return; // already deleted (or moved to the DLQ): SQS answers success
     // SQS documents that deleting with an outdated handle "succeeds, but the message might not be deleted".
     if (stale) {
       notes.push(`stale receipt handle for ${message.messageId}: not deleted`);
       return;
     }
+    // The handle stays known: deleting the same message again succeeds, as in SQS.
     q.messages = q.messages.filter((m) => m !== message);
-    receipts.delete(handle);
   }
 
   function changeVisibility(q: QueueState, rawHandle: unknown, rawTimeout: unknown) {
