@@ -372,7 +372,12 @@ function route(method: string, path: string): Route | undefined {
     if (!m) continue;
     const pathParams: Record<string, string> = {};
     r.names.forEach((name, i) => {
-      pathParams[name] = decodeURIComponent(m[i + 1] ?? '');
+      const segment = m[i + 1] ?? '';
+      try {
+        pathParams[name] = decodeURIComponent(segment);
+      } catch {
+        pathParams[name] = segment; // malformed escapes: left as sent, so validation names the field
+      }
     });
     return { operation: r.operation, pathParams };
   }
