@@ -1,0 +1,765 @@
+/**
+ * The deployable stack is a contract with AWS: these tests package serverless.yml the way CI does (offline, no
+ * credentials) and check the generated CloudFormation templates property by property, in both wirings and with a
+ * non-default configuration, plus the Lambda bundle inside the deployment zip.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CfnResource,
+  conditionValue,
+  type Json,
+  type JsonObject,
+  type PackagedStack,
+  packageArgs,
+  packageStack,
+  readZip,
+  resolveLiterals,
+  runServerless,
+  type Template,
+} from './stack-package.js';
+
+/** The documented defaults (docs/deploy.md), which the `ci` stage uses unchanged. */
+const DEFAULTS = {
+  datazoneAccountRps: 8,
+  maxConcurrency: 4,
+  batchSize: 10,
+  batchingWindowSeconds: 5,
+  maxReceiveCount: 8,
+  asyncRetryAttempts: 2,
+  asyncMaxEventAgeSeconds: 21_600,
+  targetRetryAttempts: 185,
+  targetMaxEventAgeSeconds: 86_400,
+  detailTypes: ['Asset Added To Inventory', 'Asset Added To Catalog', 'New Asset Version Available'],
+  logRetentionInDays: 30,
+  metricsNamespace: 'DataZoneMetagenWorker',
+  oldestMessageAlarmSeconds: 3600,
+} as const;
+
+const SERVICE = 'datazone-metagen-worker';
+const FUNCTION_TIMEOUT_SECONDS = 60;
+
+/** A deployment that sets what the defaults leave out: domains, an e-mail address, another rate split. */
+const CONFIGURED_PARAMS = {
+  domainIds: 'dzd_abc123,dzd-def456',
+  alarmEmail: 'ops@example.com',
+  datazoneAccountRps: '10',
+  maxConcurrency: '3',
+  maxReceiveCount: '5',
+  batchSize: '5',
+  detailTypes: 'Asset Added To Catalog',
+  logLevel: 'WARN',
+};
+
+let outRoot = '';
+let queue: PackagedStack;
+let direct: PackagedStack;
+let configured: PackagedStack;
+
+beforeAll(async () => {
+  outRoot = mkdtempSync(join(tmpdir(), 'metagen-stack-'));
+  // One after the other: serverless-esbuild bundles in the service's `.esbuild/` directory.
+  queue = await packageStack({ outDir: join(outRoot, 'queue') });
+  direct = await packageStack({ outDir: join(outRoot, 'direct'), params: { wiring: 'direct' } });
+  configured = await packageStack({
+    outDir: join(outRoot, 'configured'),
+    stage: 'prod',
+    params: CONFIGURED_PARAMS,
+  });
+}, 180_000);
+
+afterAll(() => {
+  if (outRoot !== '') rmSync(outRoot, { recursive: true, force: true });
+});
+
+// --- helpers ---------------------------------------------------------------------------------------------------
+
+const ref = (logicalId: string) => ({ Ref: logicalId });
+const getAtt = (logicalId: string, attribute: string) => ({ 'Fn::GetAtt': [logicalId, attribute] });
+
+function resource(template: Template, logicalId: string): CfnResource {
+  const found = template.Resources[logicalId];
+  if (found === undefined) throw new Error(`no resource ${logicalId}`);
+  return found;
+}
+
+function resourcesOfType(template: Template, type: string): [string, CfnResource][] {
+  return Object.entries(template.Resources).filter(([, candidate]) => candidate.Type === type);
+}
+
+function only<T>(items: readonly T[], what: string): T {
+  if (items.length !== 1) throw new Error(`expected exactly one ${what}, found ${items.length}`);
+  return items[0] as T;
+}
+
+function asObject(value: Json | undefined, what: string): JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${what}: not an object`);
+  return value;
+}
+
+function environment(template: Template): JsonObject {
+  const properties = resource(template, 'WorkerLambdaFunction').Properties;
+  return asObject(asObject(properties.Environment, 'Environment').Variables, 'Environment.Variables');
+}
+
+function envString(template: Template, name: string): string {
+  const value = environment(template)[name];
+  if (typeof value !== 'string') throw new Error(`${name} is not a literal string`);
+  return value;
+}
+
+/** Every IAM statement the worker's role gets: osls's role policy plus the stack's own role policies. */
+function roleStatements(template: Template): JsonObject[] {
+  const documents: Json[] = [];
+  const role = resource(template, 'IamRoleLambdaExecution').Properties;
+  for (const policy of (role.Policies ?? []) as JsonObject[]) documents.push(policy.PolicyDocument ?? null);
+  for (const [, policy] of resourcesOfType(template, 'AWS::IAM::RolePolicy')) {
+    expect(policy.Properties.RoleName).toEqual(ref('IamRoleLambdaExecution'));
+    documents.push(policy.Properties.PolicyDocument ?? null);
+  }
+  return documents.flatMap((document) => {
+    const resolved = asObject(resolveLiterals(template, document ?? null), 'PolicyDocument');
+    return resolved.Statement as JsonObject[];
+  });
+}
+
+const list = (value: Json | undefined): Json[] =>
+  Array.isArray(value) ? value : value === undefined ? [] : [value];
+
+function statementsGranting(template: Template, action: string): JsonObject[] {
+  return roleStatements(template).filter((statement) => list(statement.Action).includes(action));
+}
+
+function alarm(template: Template, namespace: string, metricName: string): JsonObject {
+  const matches = resourcesOfType(template, 'AWS::CloudWatch::Alarm')
+    .map(([, candidate]) => candidate.Properties)
+    .filter((properties) => properties.Namespace === namespace && properties.MetricName === metricName);
+  return only(matches, `alarm on ${namespace} ${metricName}`);
+}
+
+function eventPattern(template: Template): JsonObject {
+  const rule = resource(template, 'AssetEventsRule').Properties;
+  return asObject(resolveLiterals(template, rule.EventPattern ?? null), 'EventPattern');
+}
+
+function ruleTarget(template: Template): JsonObject {
+  return asObject(
+    only(list(resource(template, 'AssetEventsRule').Properties.Targets), 'rule target'),
+    'target',
+  );
+}
+
+function dashboard(template: Template): { widgets: { properties: { metrics: Json[][] } }[] } {
+  const body = resource(template, 'Dashboard').Properties.DashboardBody;
+  const [text, variables] = (asObject(body, 'DashboardBody')['Fn::Sub'] ?? []) as [
+    string,
+    Record<string, string>,
+  ];
+  // Substitute the Sub variables and make references recognisable, then check the result is JSON.
+  const substituted = text.replace(/\$\{([^}]+)\}/g, (_, name: string) => variables[name] ?? `<${name}>`);
+  return JSON.parse(substituted);
+}
+
+// --- packaging -------------------------------------------------------------------------------------------------
+
+describe('packaging', () => {
+  it('writes the templates and the zip offline, without credentials, in a few seconds', () => {
+    for (const stack of [queue, direct, configured]) {
+      expect(existsSync(join(stack.dir, 'cloudformation-template-update-stack.json'))).toBe(true);
+      expect(existsSync(stack.zipPath)).toBe(true);
+      expect(stack.seconds).toBeLessThan(30);
+    }
+  });
+
+  it('fails on an unknown wiring or a rate split outside the table, instead of guessing', async () => {
+    const outDir = join(outRoot, 'rejected');
+    // These fail while resolving variables, before anything is bundled, so they may run side by side.
+    const [wiring, split] = await Promise.all([
+      runServerless(packageArgs({ outDir: `${outDir}-wiring`, params: { wiring: 'sideways' } })),
+      runServerless(packageArgs({ outDir: `${outDir}-split`, params: { maxConcurrency: '11' } })),
+    ]);
+    expect(wiring.code).not.toBe(0);
+    expect(wiring.output).toMatch(/wirings\.sideways|Value not found/);
+    expect(split.code).not.toBe(0);
+    expect(split.output).toMatch(/DATAZONE_REQUESTS_PER_SECOND|Value not found/);
+  }, 120_000);
+
+  it('names no resource differently across wirings, so switching updates the rule in place', () => {
+    const shared = Object.keys(queue.template.Resources).filter((id) => id in direct.template.Resources);
+    expect(shared).toEqual(
+      expect.arrayContaining([
+        'WorkerLambdaFunction',
+        'DeadLetterQueue',
+        'DeadLetterQueuePolicy',
+        'AssetEventsRule',
+        'WorkerDataZonePolicy',
+        'AlarmTopic',
+        'DeadLetterQueueAlarm',
+        'WorkerErrorsAlarm',
+        'WorkerThrottlesAlarm',
+        'WorkerDeadLetteredAlarm',
+        'RuleFailedInvocationsAlarm',
+        'RuleDeadLetterFailuresAlarm',
+        'Dashboard',
+      ]),
+    );
+  });
+});
+
+// --- the function ----------------------------------------------------------------------------------------------
+
+describe.each(['queue', 'direct'] as const)('the function (%s wiring)', (wiring) => {
+  const template = () => (wiring === 'queue' ? queue : direct).template;
+
+  it('runs the bundled ES module on Node 24, arm64, with the chosen memory and timeout', () => {
+    expect(resource(template(), 'WorkerLambdaFunction').Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'src/handler.handler',
+      MemorySize: 512,
+      Timeout: FUNCTION_TIMEOUT_SECONDS,
+    });
+  });
+
+  it('logs JSON into its own log group, kept logRetentionInDays', () => {
+    const fn = resource(template(), 'WorkerLambdaFunction');
+    expect(fn.Properties.LoggingConfig).toEqual({
+      LogFormat: 'JSON',
+      ApplicationLogLevel: 'INFO',
+      SystemLogLevel: 'INFO',
+    });
+    expect(resource(template(), 'WorkerLogGroup').Properties).toEqual({
+      LogGroupName: `/aws/lambda/${SERVICE}-ci-worker`,
+      RetentionInDays: DEFAULTS.logRetentionInDays,
+    });
+    expect(fn.Properties.FunctionName).toBe(`${SERVICE}-ci-worker`);
+    expect(list(fn.DependsOn)).toContain('WorkerLogGroup');
+  });
+
+  it('gets exactly the configuration the worker reads, as strings', () => {
+    expect(environment(template())).toEqual({
+      DEAD_LETTER_QUEUE_URL: ref('DeadLetterQueue'),
+      GENERATION_TYPES: 'BUSINESS_DESCRIPTIONS,BUSINESS_NAMES',
+      HANDLED_DETAIL_TYPES: DEFAULTS.detailTypes.join(','),
+      SUPPORTED_ASSET_TYPES: 'amazon.datazone.GlueTableAssetType,amazon.datazone.RedshiftTableAssetType',
+      DOMAIN_IDS: '',
+      RECORD_CONCURRENCY: '10',
+      DATAZONE_REQUESTS_PER_SECOND: '2',
+      DATAZONE_BURST: '1',
+      DATAZONE_REQUEST_TIMEOUT_MS: '10000',
+      RETRY_BACKOFF_BASE_SECONDS: '10',
+      RETRY_BACKOFF_MAX_SECONDS: '900',
+      QUOTA_BACKOFF_BASE_SECONDS: '60',
+      QUOTA_BACKOFF_MAX_SECONDS: '3600',
+      DEADLINE_SAFETY_MARGIN_MS: '3000',
+      POWERTOOLS_SERVICE_NAME: `${SERVICE}-ci`,
+      POWERTOOLS_METRICS_NAMESPACE: DEFAULTS.metricsNamespace,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  it('handles the detail-types the rule matches, and no other', () => {
+    expect(envString(template(), 'HANDLED_DETAIL_TYPES').split(',')).toEqual(
+      eventPattern(template())['detail-type'],
+    );
+  });
+
+  it('keeps the fleet within the DataZone budget: per-container rate x containers <= account rate', () => {
+    const perContainer = Number(envString(template(), 'DATAZONE_REQUESTS_PER_SECOND'));
+    expect(perContainer * DEFAULTS.maxConcurrency).toBeLessThanOrEqual(DEFAULTS.datazoneAccountRps);
+    // ... without wasting it: at most one hundredth of a request per second per container is lost to rounding.
+    expect(perContainer).toBeGreaterThan(DEFAULTS.datazoneAccountRps / DEFAULTS.maxConcurrency - 0.01);
+    // ... and one burst across the fleet stays within one second of budget.
+    expect(Number(envString(template(), 'DATAZONE_BURST')) * DEFAULTS.maxConcurrency).toBeLessThanOrEqual(
+      DEFAULTS.datazoneAccountRps,
+    );
+  });
+
+  it('can finish a full batch (two DataZone calls per record) in half its timeout at the per-container rate', () => {
+    const perContainer = Number(envString(template(), 'DATAZONE_REQUESTS_PER_SECOND'));
+    expect((2 * DEFAULTS.batchSize) / perContainer).toBeLessThanOrEqual(FUNCTION_TIMEOUT_SECONDS / 2);
+  });
+});
+
+describe('the per-container rate table', () => {
+  it('rounds every account rate / max concurrency down to 0.01, at least 0.01, for 1-20 rps and 2-10 containers', () => {
+    const table = asObject(queue.state.service.custom.perContainerRps, 'perContainerRps');
+    for (let rps = 1; rps <= 20; rps++) {
+      const row = asObject(table[`r${rps}`], `r${rps}`);
+      for (let containers = 2; containers <= 10; containers++) {
+        const value = row[`c${containers}`];
+        expect(typeof value, `r${rps}.c${containers}`).toBe('number');
+        const exact = rps / containers;
+        expect(value as number, `r${rps}.c${containers}`).toBeLessThanOrEqual(exact + 1e-9);
+        expect(value as number, `r${rps}.c${containers}`).toBeGreaterThan(exact - 0.01);
+        expect(value as number).toBeGreaterThanOrEqual(0.01);
+      }
+    }
+  });
+});
+
+// --- queues and the event source mapping -----------------------------------------------------------------------
+
+describe('queues (queue wiring)', () => {
+  it('encrypts both queues with SQS-managed keys', () => {
+    for (const id of ['SourceQueue', 'DeadLetterQueue']) {
+      expect(resource(queue.template, id).Properties.SqsManagedSseEnabled).toBe(true);
+    }
+  });
+
+  it('keeps dead letters 14 days, longer than the source queue keeps events', () => {
+    const dlq = resource(queue.template, 'DeadLetterQueue').Properties;
+    const source = resource(queue.template, 'SourceQueue').Properties;
+    expect(dlq.MessageRetentionPeriod).toBe(1_209_600);
+    expect(Number(source.MessageRetentionPeriod)).toBeLessThan(1_209_600);
+  });
+
+  it('redrives to the DLQ after maxReceiveCount receives', () => {
+    expect(resource(queue.template, 'SourceQueue').Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: getAtt('DeadLetterQueue', 'Arn'),
+      maxReceiveCount: DEFAULTS.maxReceiveCount,
+    });
+  });
+
+  it('hides a received batch for at least six times the function timeout', () => {
+    const visibility = Number(resource(queue.template, 'SourceQueue').Properties.VisibilityTimeout);
+    const timeout = Number(resource(queue.template, 'WorkerLambdaFunction').Properties.Timeout);
+    expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it('admits only the asset events rule to the source queue', () => {
+    const policy = resource(queue.template, 'SourceQueuePolicy').Properties;
+    expect(policy.Queues).toEqual([ref('SourceQueue')]);
+    expect(asObject(policy.PolicyDocument, 'PolicyDocument').Statement).toEqual([
+      {
+        Sid: 'OnlyTheAssetEventsRule',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: getAtt('SourceQueue', 'Arn'),
+        Condition: { ArnEquals: { 'aws:SourceArn': getAtt('AssetEventsRule', 'Arn') } },
+      },
+    ]);
+  });
+});
+
+describe('the event source mapping (queue wiring)', () => {
+  it('reads batches with partial failures, capped by maximum concurrency (not reserved concurrency)', () => {
+    const [, mapping] = only(resourcesOfType(queue.template, 'AWS::Lambda::EventSourceMapping'), 'mapping');
+    expect(mapping.Properties).toEqual({
+      EventSourceArn: getAtt('SourceQueue', 'Arn'),
+      FunctionName: getAtt('WorkerLambdaFunction', 'Arn'),
+      Enabled: true,
+      BatchSize: DEFAULTS.batchSize,
+      MaximumBatchingWindowInSeconds: DEFAULTS.batchingWindowSeconds,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: DEFAULTS.maxConcurrency },
+    });
+    expect(
+      resource(queue.template, 'WorkerLambdaFunction').Properties.ReservedConcurrentExecutions,
+    ).toBeUndefined();
+    expect(resourcesOfType(queue.template, 'AWS::Lambda::EventInvokeConfig')).toEqual([]);
+  });
+});
+
+// --- EventBridge -----------------------------------------------------------------------------------------------
+
+describe.each(['queue', 'direct'] as const)('the EventBridge rule (%s wiring)', (wiring) => {
+  const template = () => (wiring === 'queue' ? queue : direct).template;
+
+  it('matches DataZone asset events of the configured detail-types on the default bus, from every domain', () => {
+    const rule = resource(template(), 'AssetEventsRule').Properties;
+    expect(rule).toMatchObject({ EventBusName: 'default', State: 'ENABLED' });
+    expect(eventPattern(template())).toEqual({
+      source: ['aws.datazone'],
+      'detail-type': DEFAULTS.detailTypes,
+    });
+  });
+
+  it('retries delivery and dead-letters what it cannot deliver', () => {
+    const target = ruleTarget(template());
+    expect(target.Arn).toEqual(
+      wiring === 'queue' ? getAtt('SourceQueue', 'Arn') : getAtt('WorkerLambdaFunction', 'Arn'),
+    );
+    expect(target.RetryPolicy).toEqual({
+      MaximumRetryAttempts: DEFAULTS.targetRetryAttempts,
+      MaximumEventAgeInSeconds: DEFAULTS.targetMaxEventAgeSeconds,
+    });
+    expect(target.DeadLetterConfig).toEqual({ Arn: getAtt('DeadLetterQueue', 'Arn') });
+    expect(target.RoleArn).toBeUndefined();
+  });
+
+  it('lets only the rule write into the DLQ as events.amazonaws.com', () => {
+    const policy = resource(template(), 'DeadLetterQueuePolicy').Properties;
+    expect(policy.Queues).toEqual([ref('DeadLetterQueue')]);
+    expect(asObject(policy.PolicyDocument, 'PolicyDocument').Statement).toEqual([
+      {
+        Sid: 'OnlyTheAssetEventsRule',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: getAtt('DeadLetterQueue', 'Arn'),
+        Condition: { ArnEquals: { 'aws:SourceArn': getAtt('AssetEventsRule', 'Arn') } },
+      },
+    ]);
+  });
+
+  it('starts delivering only once the worker may call DataZone', () => {
+    expect(list(resource(template(), 'AssetEventsRule').DependsOn)).toContain('WorkerDataZonePolicy');
+  });
+});
+
+describe('the direct wiring', () => {
+  it('has no source queue, mapping or queue policy', () => {
+    for (const id of ['SourceQueue', 'SourceQueuePolicy', 'SourceQueueOldestMessageAlarm']) {
+      expect(direct.template.Resources[id]).toBeUndefined();
+    }
+    expect(resourcesOfType(direct.template, 'AWS::Lambda::EventSourceMapping')).toEqual([]);
+  });
+
+  it('retries asynchronous invocations, bounds their age and sends failures to the DLQ', () => {
+    const [, config] = only(
+      resourcesOfType(direct.template, 'AWS::Lambda::EventInvokeConfig'),
+      'invoke config',
+    );
+    expect(config.Properties).toMatchObject({
+      FunctionName: ref('WorkerLambdaFunction'),
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: DEFAULTS.asyncRetryAttempts,
+      MaximumEventAgeInSeconds: DEFAULTS.asyncMaxEventAgeSeconds,
+      DestinationConfig: { OnFailure: { Destination: getAtt('DeadLetterQueue', 'Arn') } },
+    });
+  });
+
+  it('caps the fleet with reserved concurrency, the only cap without a queue', () => {
+    expect(resource(direct.template, 'WorkerLambdaFunction').Properties.ReservedConcurrentExecutions).toBe(
+      DEFAULTS.maxConcurrency,
+    );
+  });
+
+  it('lets only the rule invoke the function', () => {
+    const [, permission] = only(resourcesOfType(direct.template, 'AWS::Lambda::Permission'), 'permission');
+    expect(permission.Properties).toEqual({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: getAtt('WorkerLambdaFunction', 'Arn'),
+      Principal: 'events.amazonaws.com',
+      SourceArn: getAtt('AssetEventsRule', 'Arn'),
+    });
+  });
+});
+
+// --- IAM -------------------------------------------------------------------------------------------------------
+
+describe.each(['queue', 'direct'] as const)('the worker role (%s wiring)', (wiring) => {
+  const template = () => (wiring === 'queue' ? queue : direct).template;
+
+  it('grants no wildcard action and no unscoped resource', () => {
+    for (const statement of roleStatements(template())) {
+      expect(statement.Effect).toBe('Allow');
+      for (const action of list(statement.Action)) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+      expect(list(statement.Resource)).not.toContain('*');
+      expect(statement.Resource).toBeDefined();
+    }
+  });
+
+  it('grants only the actions the worker, its logs and its event source need', () => {
+    const actions = new Set(roleStatements(template()).flatMap((statement) => list(statement.Action)));
+    const expected = [
+      'logs:CreateLogStream',
+      'logs:CreateLogGroup',
+      'logs:TagResource',
+      'logs:PutLogEvents',
+      'datazone:StartMetadataGenerationRun',
+      'datazone:GetAsset',
+      'sqs:SendMessage',
+      ...(wiring === 'queue'
+        ? ['sqs:ChangeMessageVisibility', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']
+        : []),
+    ];
+    expect([...actions].sort()).toEqual(expected.sort());
+  });
+
+  it('calls DataZone in every domain of its own account and region when no domain is configured', () => {
+    const [statement] = statementsGranting(template(), 'datazone:StartMetadataGenerationRun');
+    expect(statement?.Action).toEqual(['datazone:StartMetadataGenerationRun', 'datazone:GetAsset']);
+    expect(statement?.Resource).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript
+      'Fn::Sub': 'arn:${AWS::Partition}:datazone:${AWS::Region}:${AWS::AccountId}:domain/*',
+    });
+  });
+
+  it('sends messages to the DLQ only', () => {
+    for (const statement of statementsGranting(template(), 'sqs:SendMessage')) {
+      expect(list(statement.Resource)).toEqual([getAtt('DeadLetterQueue', 'Arn')]);
+    }
+  });
+
+  it('changes visibility and consumes on the source queue only', () => {
+    for (const action of ['sqs:ChangeMessageVisibility', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']) {
+      const statements = statementsGranting(template(), action);
+      expect(statements.length).toBe(wiring === 'queue' ? 1 : 0);
+      for (const statement of statements)
+        expect(list(statement.Resource)).toEqual([getAtt('SourceQueue', 'Arn')]);
+    }
+  });
+
+  it('writes logs to its own log groups only', () => {
+    for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents']) {
+      for (const statement of statementsGranting(template(), action)) {
+        for (const arn of list(statement.Resource)) {
+          expect(JSON.stringify(arn)).toContain(`log-group:/aws/lambda/${SERVICE}-ci`);
+        }
+      }
+    }
+  });
+});
+
+// --- alarms and dashboard --------------------------------------------------------------------------------------
+
+describe.each(['queue', 'direct'] as const)('alarms (%s wiring)', (wiring) => {
+  const template = () => (wiring === 'queue' ? queue : direct).template;
+  const notifying = {
+    AlarmActions: [ref('AlarmTopic')],
+    OKActions: [ref('AlarmTopic')],
+    TreatMissingData: 'notBreaching',
+  };
+  const anyOccurrence = { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' };
+
+  it('fires when a message is in the DLQ', () => {
+    expect(alarm(template(), 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toMatchObject({
+      ...notifying,
+      ...anyOccurrence,
+      Dimensions: [{ Name: 'QueueName', Value: getAtt('DeadLetterQueue', 'QueueName') }],
+      Statistic: 'Maximum',
+    });
+  });
+
+  it('fires on function errors and throttles', () => {
+    const dimensions = [{ Name: 'FunctionName', Value: ref('WorkerLambdaFunction') }];
+    expect(alarm(template(), 'AWS/Lambda', 'Errors')).toMatchObject({
+      ...notifying,
+      ...anyOccurrence,
+      Dimensions: dimensions,
+      Statistic: 'Sum',
+    });
+    expect(alarm(template(), 'AWS/Lambda', 'Throttles')).toMatchObject({
+      ...notifying,
+      ...anyOccurrence,
+      Dimensions: dimensions,
+      Statistic: 'Sum',
+      EvaluationPeriods: wiring === 'queue' ? 1 : 3,
+    });
+  });
+
+  it("fires on the worker's own DeadLettered metric, as Powertools emits it", () => {
+    const env = environment(template());
+    expect(alarm(template(), env.POWERTOOLS_METRICS_NAMESPACE as string, 'DeadLettered')).toMatchObject({
+      ...notifying,
+      ...anyOccurrence,
+      Dimensions: [{ Name: 'service', Value: env.POWERTOOLS_SERVICE_NAME }],
+      Statistic: 'Sum',
+    });
+  });
+
+  it('fires when EventBridge fails to deliver to the target or to its DLQ', () => {
+    for (const metric of ['FailedInvocations', 'InvocationsFailedToBeSentToDlq']) {
+      expect(alarm(template(), 'AWS/Events', metric)).toMatchObject({
+        ...notifying,
+        ...anyOccurrence,
+        Dimensions: [{ Name: 'RuleName', Value: ref('AssetEventsRule') }],
+        Statistic: 'Sum',
+      });
+    }
+  });
+
+  it('fires when events wait too long in the source queue, or when failed events cannot reach the DLQ', () => {
+    if (wiring === 'queue') {
+      expect(alarm(template(), 'AWS/SQS', 'ApproximateAgeOfOldestMessage')).toMatchObject({
+        ...notifying,
+        Dimensions: [{ Name: 'QueueName', Value: getAtt('SourceQueue', 'QueueName') }],
+        Statistic: 'Maximum',
+        Threshold: DEFAULTS.oldestMessageAlarmSeconds,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    } else {
+      expect(alarm(template(), 'AWS/Lambda', 'DestinationDeliveryFailures')).toMatchObject({
+        ...notifying,
+        ...anyOccurrence,
+        Dimensions: [{ Name: 'FunctionName', Value: ref('WorkerLambdaFunction') }],
+      });
+    }
+  });
+
+  it('notifies one topic in every alarm, with no e-mail subscription unless alarmEmail is given', () => {
+    for (const [id, candidate] of resourcesOfType(template(), 'AWS::CloudWatch::Alarm')) {
+      expect(candidate.Properties.AlarmActions, id).toEqual([ref('AlarmTopic')]);
+    }
+    const subscription = resource(template(), 'AlarmEmailSubscription');
+    expect(subscription.Condition).toBe('HasAlarmEmail');
+    expect(conditionValue(template(), 'HasAlarmEmail')).toBe(false);
+  });
+
+  it("shows the worker's metrics and the queue depths on a dashboard", () => {
+    const metrics = dashboard(template()).widgets.flatMap((widget) => widget.properties.metrics);
+    const env = environment(template());
+    for (const name of [
+      'RunsStarted',
+      'RunsAlreadyExisting',
+      'EventsSkipped',
+      'Throttled',
+      'QuotaExceeded',
+      'TransientFailures',
+      'DeadLettered',
+    ]) {
+      expect(metrics).toContainEqual([
+        env.POWERTOOLS_METRICS_NAMESPACE,
+        name,
+        'service',
+        env.POWERTOOLS_SERVICE_NAME,
+      ]);
+    }
+    const queueDepths = metrics
+      .filter((metric) => metric[0] === 'AWS/SQS' && metric[1] === 'ApproximateNumberOfMessagesVisible')
+      .map((metric) => metric[3]);
+    expect(queueDepths).toEqual(
+      wiring === 'queue'
+        ? ['<SourceQueue.QueueName>', '<DeadLetterQueue.QueueName>']
+        : ['<DeadLetterQueue.QueueName>'],
+    );
+  });
+});
+
+// --- outputs ---------------------------------------------------------------------------------------------------
+
+describe('outputs', () => {
+  it('give the queue URLs and ARNs', () => {
+    expect(queue.template.Outputs).toMatchObject({
+      SourceQueueUrl: { Value: ref('SourceQueue') },
+      SourceQueueArn: { Value: getAtt('SourceQueue', 'Arn') },
+      DeadLetterQueueUrl: { Value: ref('DeadLetterQueue') },
+      DeadLetterQueueArn: { Value: getAtt('DeadLetterQueue', 'Arn') },
+      Wiring: { Value: 'queue' },
+    });
+    expect(direct.template.Outputs).toMatchObject({
+      DeadLetterQueueUrl: { Value: ref('DeadLetterQueue') },
+      DeadLetterQueueArn: { Value: getAtt('DeadLetterQueue', 'Arn') },
+      Wiring: { Value: 'direct' },
+    });
+    expect(direct.template.Outputs.SourceQueueUrl).toBeUndefined();
+  });
+});
+
+// --- a configured deployment -----------------------------------------------------------------------------------
+
+describe('a configured deployment (stage prod, domains, e-mail, another rate split)', () => {
+  const template = () => configured.template;
+
+  it('applies the stage overrides', () => {
+    expect(resource(template(), 'WorkerLogGroup').Properties.RetentionInDays).toBe(90);
+    expect(envString(template(), 'POWERTOOLS_SERVICE_NAME')).toBe(`${SERVICE}-prod`);
+    expect(resource(template(), 'SourceQueue').Properties.QueueName).toBe(`${SERVICE}-prod-events`);
+  });
+
+  it('hands the parameters to the worker and the rule', () => {
+    expect(environment(template())).toMatchObject({
+      DOMAIN_IDS: CONFIGURED_PARAMS.domainIds,
+      HANDLED_DETAIL_TYPES: CONFIGURED_PARAMS.detailTypes,
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    });
+    expect(resource(template(), 'WorkerLambdaFunction').Properties.LoggingConfig).toMatchObject({
+      ApplicationLogLevel: 'WARN',
+    });
+    expect(eventPattern(template())).toEqual({
+      source: ['aws.datazone'],
+      'detail-type': ['Asset Added To Catalog'],
+      detail: { metadata: { domain: ['dzd_abc123', 'dzd-def456'] } },
+    });
+  });
+
+  it('splits the account rate over the containers', () => {
+    const [, mapping] = only(resourcesOfType(template(), 'AWS::Lambda::EventSourceMapping'), 'mapping');
+    const containers = Number(asObject(mapping.Properties.ScalingConfig, 'ScalingConfig').MaximumConcurrency);
+    expect(containers).toBe(3);
+    expect(Number(mapping.Properties.BatchSize)).toBe(5);
+    const perContainer = Number(envString(template(), 'DATAZONE_REQUESTS_PER_SECOND'));
+    expect(perContainer).toBe(3.33);
+    expect(perContainer * containers).toBeLessThanOrEqual(10);
+  });
+
+  it('redrives after maxReceiveCount receives', () => {
+    const redrive = asObject(resource(template(), 'SourceQueue').Properties.RedrivePolicy, 'RedrivePolicy');
+    expect(Number(redrive.maxReceiveCount)).toBe(5);
+  });
+
+  it('scopes DataZone access to the configured domains', () => {
+    const [statement] = statementsGranting(template(), 'datazone:StartMetadataGenerationRun');
+    expect(statement?.Resource).toEqual([
+      'arn:aws:datazone:eu-west-1:*:domain/dzd_abc123',
+      'arn:aws:datazone:eu-west-1:*:domain/dzd-def456',
+    ]);
+  });
+
+  it('subscribes the e-mail address to the alarm topic', () => {
+    expect(conditionValue(template(), 'HasAlarmEmail')).toBe(true);
+    expect(resource(template(), 'AlarmEmailSubscription').Properties).toEqual({
+      TopicArn: ref('AlarmTopic'),
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+  });
+});
+
+// --- the bundle ------------------------------------------------------------------------------------------------
+
+describe('the deployment zip', () => {
+  const entries = () => readZip(queue.zipPath);
+  const file = (name: string): Buffer => {
+    const entry = entries().find((candidate) => candidate.name === name);
+    if (entry === undefined) throw new Error(`${name} is not in the zip`);
+    return entry.read();
+  };
+
+  it('holds the ES-module handler and its source map, nothing else', () => {
+    expect(entries().map((entry) => entry.name)).toEqual(['src/handler.mjs', 'src/handler.mjs.map']);
+  });
+
+  it('keeps the handler small (< 1 MB), ES module, linked to its map, exporting handler', () => {
+    const code = file('src/handler.mjs').toString('utf8');
+    expect(code.length).toBeLessThan(1_000_000);
+    expect(code.startsWith("import { createRequire as __createRequire } from 'node:module';")).toBe(true);
+    expect(code).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}|export\s*\{[^}]*\bhandler\b/);
+    expect(code.trimEnd().endsWith('//# sourceMappingURL=handler.mjs.map')).toBe(true);
+    // Nothing but Node's own modules may be imported: node_modules is not deployed.
+    const imported = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)["']([^"']+)["']/g)].map(
+      (match) => match[1],
+    );
+    expect(imported.length).toBeGreaterThan(0);
+    expect(imported.filter((specifier) => specifier === undefined || !isBuiltin(specifier))).toEqual([]);
+  });
+
+  it('parses as an ES module on the Node that runs the tests', () => {
+    const dir = join(outRoot, 'unzipped', 'src');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'handler.mjs'), file('src/handler.mjs'));
+    execFileSync(process.execPath, ['--check', join(dir, 'handler.mjs')]);
+  });
+
+  it('ships mappings back to src/ without the sources themselves', () => {
+    const map = JSON.parse(file('src/handler.mjs.map').toString('utf8')) as {
+      version: number;
+      mappings: string;
+      sources: string[];
+      sourcesContent?: unknown;
+    };
+    expect(map.version).toBe(3);
+    expect(map.mappings.length).toBeGreaterThan(0);
+    expect(map.sourcesContent).toBeUndefined();
+    expect(map.sources.some((source) => source.endsWith('src/handler.ts'))).toBe(true);
+  });
+});
