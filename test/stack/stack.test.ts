@@ -547,6 +547,7 @@ describe.each(['queue', 'direct'] as const)('alarms (%s wiring)', (wiring) => {
       ...anyOccurrence,
       Dimensions: dimensions,
       Statistic: 'Sum',
+      EvaluationPeriods: wiring === 'queue' ? 1 : 3,
     });
     expect(alarm(template(), 'AWS/Lambda', 'Throttles')).toMatchObject({
       ...notifying,
@@ -616,6 +617,9 @@ describe.each(['queue', 'direct'] as const)('alarms (%s wiring)', (wiring) => {
       'QuotaExceeded',
       'TransientFailures',
       'DeadLettered',
+      'RecordsDeferred',
+      'DeadLetterSendFailures',
+      'VisibilityChangeFailures',
     ]) {
       expect(metrics).toContainEqual([
         env.POWERTOOLS_METRICS_NAMESPACE,
