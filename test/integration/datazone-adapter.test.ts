@@ -1,0 +1,125 @@
+/** The DataZone adapter over the real SDK wire, against the local DataZone endpoint. */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createDataZoneClient, DataZoneAdapter } from '../../src/adapters/datazone.js';
+import { classifyError, DeadlineExceededError } from '../../src/core/outcome.js';
+import { TokenBucket } from '../../src/core/rate-limiter.js';
+import { InvocationDeadline } from '../../src/deadline.js';
+import { type LocalDataZone, startLocalDataZone } from '../../tools/local/datazone-server.js';
+
+const DOMAIN = 'dzd_bc8e1ez8r2a6xz';
+let server: LocalDataZone;
+
+beforeAll(async () => {
+  server = await startLocalDataZone({ seed: 3 });
+});
+afterAll(() => server.close());
+afterEach(() => {
+  server.clearFaults();
+  vi.unstubAllEnvs();
+});
+
+function adapter(ratePerSecond: number, burst: number, remainingMs = 30_000, marginMs = 0) {
+  vi.stubEnv('AWS_ENDPOINT_URL_DATAZONE', server.url);
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+  const deadline = new InvocationDeadline();
+  deadline.start(remainingMs, marginMs);
+  const client = createDataZoneClient({
+    requestTimeoutMs: 5000,
+    rateLimit: new TokenBucket({ ratePerSecond, burst }),
+    deadline,
+  });
+  return { datazone: new DataZoneAdapter(client, deadline), deadline };
+}
+
+const requestsSince = (seq: number) => server.requests.filter((request) => request.seq > seq);
+const lastSeq = () => server.requests.at(-1)?.seq ?? 0;
+
+describe('DataZoneAdapter over the wire', () => {
+  it('reads an asset and starts a run with the given client token', async () => {
+    const { datazone, deadline } = adapter(100, 10);
+    const asset = await datazone.getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined);
+    expect(asset).toEqual({
+      revision: '3',
+      owningProjectId: '6oy92hwk937pgn',
+      typeIdentifier: 'amazon.datazone.GlueTableAssetType',
+    });
+    const request = {
+      domainId: DOMAIN,
+      assetId: 'ayzstznnx4dxyf',
+      revision: '3',
+      owningProjectId: '6oy92hwk937pgn',
+      generationTypes: ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES'] as const,
+      clientToken: 'token-adapter-test-1',
+    };
+    const first = await datazone.startMetadataGenerationRun(request);
+    const again = await datazone.startMetadataGenerationRun(request);
+    expect(again.runId).toBe(first.runId);
+    expect(server.runsFor(DOMAIN, 'ayzstznnx4dxyf', '3').map((run) => run.clientToken)).toEqual([
+      'token-adapter-test-1',
+    ]);
+    deadline.finish();
+  });
+
+  it('spaces every HTTP attempt, SDK retries included, by the client-side rate', async () => {
+    const { datazone, deadline } = adapter(20, 1);
+    // Each asset fails once with a 500 that the SDK retries: 2 attempts per call.
+    server.setFaults({
+      forceErrors: {
+        c1u9e5y8b2m6qa: { name: 'InternalServerException', times: 1 },
+        d4r7t1w9k3p5zn: { name: 'InternalServerException', times: 1 },
+      },
+    });
+    const since = lastSeq();
+    await Promise.all([
+      datazone.getAsset(DOMAIN, 'c1u9e5y8b2m6qa', undefined),
+      datazone.getAsset(DOMAIN, 'd4r7t1w9k3p5zn', undefined),
+      datazone.getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined),
+      datazone.getAsset(DOMAIN, 'e8n2v6c4x1q7jm', undefined),
+    ]);
+    const arrivals = requestsSince(since).map((request) => request.receivedAt);
+    expect(arrivals).toHaveLength(6);
+    const gaps = arrivals.slice(1).map((time, index) => time - (arrivals[index] ?? time));
+    // 20 requests per second: 50 ms apart (a little timer slack allowed).
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(40);
+    deadline.finish();
+  });
+
+  it('declines a request slot that would come after the deadline, without sending anything', async () => {
+    const { datazone, deadline } = adapter(1, 1, 300);
+    await datazone.getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined);
+    const since = lastSeq();
+    const error = await datazone
+      .getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined)
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(classifyError(error).errorClass).toBe('deadline');
+    expect(requestsSince(since)).toHaveLength(0);
+    deadline.finish();
+  });
+
+  it('aborts a call still in flight when the deadline passes', async () => {
+    server.setFaults({ latencyMs: 3000 });
+    const { datazone, deadline } = adapter(100, 10, 250);
+    const started = Date.now();
+    const error = await datazone
+      .getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined)
+      .catch((caught: unknown) => caught);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    deadline.finish();
+  });
+
+  it('surfaces service errors with the name the classification expects', async () => {
+    const { datazone, deadline } = adapter(100, 10);
+    const error = await datazone
+      .getAsset(DOMAIN, 'zz9deleted0001', undefined)
+      .catch((caught: unknown) => caught);
+    expect(classifyError(error)).toMatchObject({
+      name: 'ResourceNotFoundException',
+      errorClass: 'permanent',
+    });
+    deadline.finish();
+  });
+});
