@@ -38,13 +38,15 @@ export function deadLetterAttributes(
   );
 }
 
-export async function sendToDeadLetterQueue(
+/** Sends a dead-letter outcome's message to the DLQ; any other outcome passes through unchanged. */
+export async function deadLetterIfPermanent(
   queues: QueuePort,
-  outcome: RecordOutcome & { kind: 'dead-letter' },
+  outcome: RecordOutcome,
   body: string,
   source: DeadLetterSource,
   abortSignal?: AbortSignal,
 ): Promise<RecordOutcome> {
+  if (outcome.kind !== 'dead-letter') return outcome;
   try {
     await queues.sendToDeadLetterQueue(
       { body, attributes: deadLetterAttributes(outcome, source, new Date()) },

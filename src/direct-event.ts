@@ -5,11 +5,11 @@
  */
 import type { QueuePort } from './adapters/queues.js';
 import { parseEnvelope } from './core/asset-event.js';
-import { InvalidEventError, type RecordOutcome } from './core/outcome.js';
-import { sendToDeadLetterQueue } from './dead-letter.js';
+import type { RecordOutcome } from './core/outcome.js';
+import { deadLetterIfPermanent } from './dead-letter.js';
 import type { InvocationDeadline } from './deadline.js';
 import type { OutcomeReporter } from './observability.js';
-import { type EventProcessingDeps, processEnvelope } from './process-event.js';
+import { type EventProcessingDeps, processParsedEnvelope } from './process-event.js';
 
 export interface DirectEventDeps extends EventProcessingDeps {
   readonly queues: QueuePort;
@@ -32,21 +32,13 @@ export async function processDirectEvent(event: unknown, deps: DirectEventDeps):
   const envelope = parseEnvelope(event);
   const eventId = envelope.ok ? envelope.value.id : undefined;
   const detailType = envelope.ok ? envelope.value.detailType : undefined;
-  let outcome: RecordOutcome = envelope.ok
-    ? await processEnvelope(envelope.value, deps)
-    : {
-        kind: 'dead-letter',
-        error: { name: InvalidEventError.name, message: `not an EventBridge event: ${envelope.reason}` },
-      };
-  if (outcome.kind === 'dead-letter') {
-    outcome = await sendToDeadLetterQueue(
-      deps.queues,
-      outcome,
-      JSON.stringify(event),
-      { sourceMessageId: eventId ?? 'unknown', detailType },
-      deps.deadline.signal,
-    );
-  }
+  const outcome = await deadLetterIfPermanent(
+    deps.queues,
+    await processParsedEnvelope(envelope, deps),
+    JSON.stringify(event),
+    { sourceMessageId: eventId ?? 'unknown', detailType },
+    deps.deadline.signal,
+  );
   deps.reporter.report(outcome, { eventId, detailType });
   if (outcome.kind === 'retry') {
     throw new RetryLaterError(`${outcome.cause}: ${outcome.error.name}: ${outcome.error.message}`);

@@ -4,7 +4,13 @@
  */
 import type { DataZonePort, StartedRun } from './adapters/datazone.js';
 import type { WorkerConfig } from './config.js';
-import { type AssetEvent, DATAZONE_SOURCE, type EventEnvelope, parseAssetEvent } from './core/asset-event.js';
+import {
+  type AssetEvent,
+  DATAZONE_SOURCE,
+  type EventEnvelope,
+  type Parsed,
+  parseAssetEvent,
+} from './core/asset-event.js';
 import { clientToken } from './core/client-token.js';
 import {
   classifyError,
@@ -31,6 +37,15 @@ interface ResolvedAsset {
   readonly owningProjectId: string;
   readonly revision: string;
   readonly assetType: string;
+}
+
+/** A parse result → outcome: an input that is not an EventBridge event is dead-lettered with the reason. */
+export async function processParsedEnvelope(
+  envelope: Parsed<EventEnvelope>,
+  deps: EventProcessingDeps,
+): Promise<RecordOutcome> {
+  if (envelope.ok) return processEnvelope(envelope.value, deps);
+  return deadLetter(new InvalidEventError(`not an EventBridge event: ${envelope.reason}`), undefined);
 }
 
 export async function processEnvelope(

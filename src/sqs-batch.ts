@@ -15,16 +15,11 @@ import { BatchBreaker } from './batch-breaker.js';
 import type { WorkerConfig } from './config.js';
 import { parseEnvelopeJson } from './core/asset-event.js';
 import { visibilityTimeoutSeconds } from './core/backoff.js';
-import {
-  type BackoffSchedule,
-  InvalidEventError,
-  type RecordOutcome,
-  type RetryCause,
-} from './core/outcome.js';
-import { sendToDeadLetterQueue } from './dead-letter.js';
+import type { BackoffSchedule, RecordOutcome, RetryCause } from './core/outcome.js';
+import { deadLetterIfPermanent } from './dead-letter.js';
 import type { InvocationDeadline } from './deadline.js';
 import type { OutcomeReporter, RecordContext } from './observability.js';
-import { type EventProcessingDeps, processEnvelope } from './process-event.js';
+import { type EventProcessingDeps, processParsedEnvelope } from './process-event.js';
 
 export interface SqsBatchDeps extends Omit<EventProcessingDeps, 'startsInBatch' | 'config'> {
   readonly config: EventProcessingDeps['config'] &
@@ -52,26 +47,18 @@ export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Prom
 
     const envelope = parseEnvelopeJson(record.body);
     const detailType = envelope.ok ? envelope.value.detailType : undefined;
-    let outcome: RecordOutcome = envelope.ok
-      ? await processEnvelope(envelope.value, { ...deps, datazone, startsInBatch })
-      : {
-          kind: 'dead-letter',
-          error: { name: InvalidEventError.name, message: `not an EventBridge event: ${envelope.reason}` },
-        };
-    if (outcome.kind === 'dead-letter') {
-      outcome = await sendToDeadLetterQueue(
-        deps.queues,
-        outcome,
-        record.body,
-        {
-          sourceMessageId: record.messageId,
-          receiveCount: receiveCountOf(record),
-          sourceQueueArn: record.eventSourceARN,
-          detailType,
-        },
-        deps.deadline.signal,
-      );
-    }
+    const outcome = await deadLetterIfPermanent(
+      deps.queues,
+      await processParsedEnvelope(envelope, { ...deps, datazone, startsInBatch }),
+      record.body,
+      {
+        sourceMessageId: record.messageId,
+        receiveCount: receiveCountOf(record),
+        sourceQueueArn: record.eventSourceARN,
+        detailType,
+      },
+      deps.deadline.signal,
+    );
     return { record, outcome, detailType };
   };
 
