@@ -166,7 +166,7 @@ export function loadConfig(env: Env = process.env): WorkerConfig {
     domainIds: new Set(domainIds),
     recordConcurrency: reader.integer('RECORD_CONCURRENCY', 10, 1, 1000),
     datazoneRequestsPerSecond: reader.number('DATAZONE_REQUESTS_PER_SECOND', 2, 0.01, 10_000),
-    datazoneBurst: reader.integer('DATAZONE_BURST', 2, 1, 10_000),
+    datazoneBurst: reader.integer('DATAZONE_BURST', 1, 1, 10_000),
     datazoneRequestTimeoutMs: reader.integer('DATAZONE_REQUEST_TIMEOUT_MS', 10_000, 100, 900_000),
     retryBackoff: parseBackoff(reader, 'RETRY_BACKOFF', 10, 900),
     quotaBackoff: parseBackoff(reader, 'QUOTA_BACKOFF', 60, 3600),

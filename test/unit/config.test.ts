@@ -33,7 +33,7 @@ describe('loadConfig', () => {
       domainIds: new Set(),
       recordConcurrency: 10,
       datazoneRequestsPerSecond: 2,
-      datazoneBurst: 2,
+      datazoneBurst: 1,
       datazoneRequestTimeoutMs: 10_000,
       retryBackoff: { baseSeconds: 10, maxSeconds: 900 },
       quotaBackoff: { baseSeconds: 60, maxSeconds: 3600 },
