@@ -1,0 +1,172 @@
+// @ts-check
+/**
+ * Values serverless.yml derives from its parameters at packaging time, where YAML and CloudFormation cannot:
+ * division, lists built from a comma-separated parameter, and keys left out when a parameter is empty.
+ *
+ * osls loads this file with require() for `${file(./stack/variables.cjs):name}` and calls the export `name` with
+ * `{ options, resolveVariable }`; `resolveVariable('param:x')` resolves like `${param:x}`. The plain functions
+ * below the resolvers do the work and are unit-tested (test/stack/variables.test.ts). A bad parameter throws a
+ * ParameterError, which fails packaging with its message.
+ */
+'use strict';
+
+/** Types for TypeScript callers: stack/variables.d.cts (keep both in step). */
+
+/** DataZone domain ids, exactly as the worker checks DOMAIN_IDS (src/config.ts). */
+const DOMAIN_ID_PATTERN = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
+
+/** The smallest DATAZONE_REQUESTS_PER_SECOND the worker accepts. */
+const MIN_PER_CONTAINER_RPS = 0.01;
+
+/** A parameter osls must reject. The stack is the message: osls prints it after the variable that failed. */
+class ParameterError extends Error {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = 'ParameterError';
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
+/**
+ * A number parameter (osls hands over YAML numbers as numbers, --param values as strings).
+ * @param {string} name
+ * @param {unknown} value
+ */
+function toNumber(name, value) {
+  const parsed =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : Number.NaN;
+  if (!Number.isFinite(parsed))
+    throw new ParameterError(`Parameter ${name} must be a number, got "${String(value)}"`);
+  return parsed;
+}
+
+/**
+ * DATAZONE_REQUESTS_PER_SECOND: the account's DataZone budget split evenly over the containers that may run at
+ * once, rounded DOWN to 0.01 so that the whole fleet stays within the budget. (The 1e-9 undoes binary rounding, as
+ * in 0.3 / 3 = 0.09999999999999999, which would otherwise lose a whole hundredth.)
+ * @param {unknown} datazoneAccountRps
+ * @param {unknown} maxConcurrency
+ * @returns {number}
+ */
+function splitAccountRps(datazoneAccountRps, maxConcurrency) {
+  const accountRps = toNumber('datazoneAccountRps', datazoneAccountRps);
+  if (accountRps <= 0)
+    throw new ParameterError(`Parameter datazoneAccountRps must be positive, got ${accountRps}`);
+  const containers = toNumber('maxConcurrency', maxConcurrency);
+  // The event source mapping's MaximumConcurrency accepts 2-1000; the direct wiring reuses it as reserved concurrency.
+  if (!Number.isInteger(containers) || containers < 2 || containers > 1000) {
+    throw new ParameterError(`Parameter maxConcurrency must be an integer from 2 to 1000, got ${containers}`);
+  }
+  const perContainer = Math.floor((accountRps / containers) * 100 + 1e-9) / 100;
+  if (perContainer < MIN_PER_CONTAINER_RPS) {
+    throw new ParameterError(
+      `Parameters datazoneAccountRps / maxConcurrency (${accountRps} / ${containers}) leave each container less ` +
+        `than ${MIN_PER_CONTAINER_RPS} requests per second: raise datazoneAccountRps or lower maxConcurrency`,
+    );
+  }
+  return perContainer;
+}
+
+/**
+ * A comma-separated list parameter, read the way the worker reads its environment (items trimmed, empty ones
+ * dropped), so that the rule and the worker agree.
+ * @param {unknown} value
+ * @returns {string[]}
+ */
+function splitList(value) {
+  return String(value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/**
+ * @param {unknown} domainIds comma-separated, empty for every domain of the account
+ * @returns {string[]}
+ */
+function parseDomainIds(domainIds) {
+  const ids = splitList(domainIds);
+  const invalid = ids.filter((id) => !DOMAIN_ID_PATTERN.test(id));
+  if (invalid.length > 0) {
+    throw new ParameterError(
+      `Parameter domainIds must list DataZone domain ids (${DOMAIN_ID_PATTERN.source}), comma-separated; ` +
+        `invalid: ${invalid.join(', ')}`,
+    );
+  }
+  return ids;
+}
+
+/**
+ * The rule's EventPattern as plain JSON. `detail` is left out without domains: an empty list would match nothing.
+ * @param {unknown} detailTypes
+ * @param {unknown} domainIds
+ */
+function buildEventPattern(detailTypes, domainIds) {
+  const types = splitList(detailTypes);
+  if (types.length === 0)
+    throw new ParameterError('Parameter detailTypes must name at least one detail-type');
+  const domains = parseDomainIds(domainIds);
+  return {
+    source: ['aws.datazone'],
+    'detail-type': types,
+    ...(domains.length > 0 ? { detail: { metadata: { domain: domains } } } : {}),
+  };
+}
+
+/**
+ * The domains the worker may call DataZone in: the configured ones, or every domain of the stack's own account and
+ * region. Fn::Sub fills in the account at deploy time, which osls does not know offline.
+ * @param {unknown} domainIds
+ */
+function buildDataZoneResources(domainIds) {
+  const ids = parseDomainIds(domainIds);
+  return (ids.length > 0 ? ids : ['*']).map((id) => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:datazone:\${AWS::Region}:\${AWS::AccountId}:domain/${id}`,
+  }));
+}
+
+/**
+ * Which item of custom.alarmEmailResources serverless.yml merges into its resources: the e-mail subscription
+ * exists only when there is an address to subscribe (decided here rather than by a CloudFormation condition).
+ * @param {unknown} alarmEmail
+ * @returns {'subscribed' | 'none'}
+ */
+function alarmEmailChoice(alarmEmail) {
+  const email = String(alarmEmail ?? '').trim();
+  if (email === '') return 'none';
+  if (!/^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(email)) {
+    throw new ParameterError(`Parameter alarmEmail must be one e-mail address or empty, got "${email}"`);
+  }
+  return 'subscribed';
+}
+
+/** @typedef {{ resolveVariable: (variable: string) => Promise<unknown> }} VariableContext */
+
+module.exports = {
+  splitAccountRps,
+  parseDomainIds,
+  buildEventPattern,
+  buildDataZoneResources,
+  alarmEmailChoice,
+  ParameterError,
+  // --- resolvers: `${file(./stack/variables.cjs):<name>}` -----------------------------------------------------
+  /** @param {VariableContext} context */
+  perContainerRps: async ({ resolveVariable }) =>
+    splitAccountRps(
+      await resolveVariable('param:datazoneAccountRps'),
+      await resolveVariable('param:maxConcurrency'),
+    ),
+  /** @param {VariableContext} context */
+  eventPattern: async ({ resolveVariable }) =>
+    buildEventPattern(await resolveVariable('param:detailTypes'), await resolveVariable('param:domainIds')),
+  /** @param {VariableContext} context */
+  dataZoneResources: async ({ resolveVariable }) =>
+    buildDataZoneResources(await resolveVariable('param:domainIds')),
+  /** @param {VariableContext} context */
+  alarmEmail: async ({ resolveVariable }) => alarmEmailChoice(await resolveVariable('param:alarmEmail')),
+};

@@ -1,0 +1,143 @@
+/**
+ * The values serverless.yml computes at packaging time (stack/variables.cjs), without packaging: the rate split,
+ * the rule's event pattern, the DataZone resources of the role, and the alarm e-mail switch.
+ */
+import { describe, expect, it } from 'vitest';
+import variables from '../../stack/variables.cjs';
+
+const {
+  alarmEmail,
+  alarmEmailChoice,
+  buildDataZoneResources,
+  buildEventPattern,
+  dataZoneResources,
+  eventPattern,
+  ParameterError,
+  parseDomainIds,
+  perContainerRps,
+  splitAccountRps,
+} = variables;
+
+/** What osls hands to a resolver: `resolveVariable('param:<name>')` gives the parameter's value. */
+function context(params: Record<string, string | number>) {
+  return {
+    resolveVariable: async (variable: string) => {
+      const name = variable.replace(/^param:/, '');
+      if (!(name in params)) throw new Error(`unexpected variable ${variable}`);
+      return params[name];
+    },
+  };
+}
+
+const sub = (domain: string) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:datazone:\${AWS::Region}:\${AWS::AccountId}:domain/${domain}`,
+});
+
+describe('splitAccountRps', () => {
+  it('divides the account rate by the containers, rounded down to 0.01', () => {
+    expect(splitAccountRps(8, 4)).toBe(2);
+    expect(splitAccountRps('12.5', '3')).toBe(4.16);
+    expect(splitAccountRps(10, 3)).toBe(3.33);
+    expect(splitAccountRps(20, 6)).toBe(3.33);
+    expect(splitAccountRps(10, 1000)).toBe(0.01);
+    // Binary rounding must not cost a hundredth: 0.3 / 3 is 0.09999999999999999 in floating point.
+    expect(splitAccountRps('0.3', 3)).toBe(0.1);
+    expect(splitAccountRps(0.07, 7)).toBe(0.01);
+  });
+
+  it('never lets the fleet exceed the budget, and wastes less than 0.01 per container', () => {
+    for (const rps of [1, 2.5, 7, 8, 12.5, 13, 19.99, 20, 100, 333.33]) {
+      for (let containers = 2; containers <= 1000; containers += containers < 20 ? 1 : 37) {
+        if (rps / containers < 0.01) continue;
+        const perContainer = splitAccountRps(rps, containers);
+        // In hundredths, to compare integers rather than binary fractions.
+        expect(Math.round(perContainer * 100) * containers).toBeLessThanOrEqual(Math.round(rps * 100));
+        expect(perContainer).toBeGreaterThan(rps / containers - 0.01);
+        expect(Math.round(perContainer * 100)).toBeCloseTo(perContainer * 100, 9);
+      }
+    }
+  });
+
+  it('rejects what the event source mapping or the worker would, naming the parameter', () => {
+    const cases: [unknown, unknown, RegExp][] = [
+      [0, 4, /datazoneAccountRps must be positive/],
+      [-3, 4, /datazoneAccountRps must be positive/],
+      ['', 4, /datazoneAccountRps must be a number, got ""/],
+      ['eight', 4, /datazoneAccountRps must be a number/],
+      [8, 1, /maxConcurrency must be an integer from 2 to 1000, got 1/],
+      [8, 1001, /maxConcurrency must be an integer from 2 to 1000/],
+      [8, '2.5', /maxConcurrency must be an integer from 2 to 1000/],
+      [8, 'four', /maxConcurrency must be a number/],
+      [0.01, 4, /datazoneAccountRps \/ maxConcurrency \(0\.01 \/ 4\) leave each container less than 0\.01/],
+    ];
+    for (const [rps, containers, message] of cases) {
+      expect(() => splitAccountRps(rps, containers)).toThrow(ParameterError);
+      expect(() => splitAccountRps(rps, containers)).toThrow(message);
+    }
+  });
+});
+
+describe('domains', () => {
+  it('reads the list as the worker does: trimmed, empty items dropped', () => {
+    expect(parseDomainIds('')).toEqual([]);
+    expect(parseDomainIds(' dzd_abc123 , dzd-def456,')).toEqual(['dzd_abc123', 'dzd-def456']);
+  });
+
+  it('rejects anything but DataZone domain ids, listing the bad ones', () => {
+    expect(() => parseDomainIds('dzd_ok,abc,dzd_')).toThrow(
+      /domainIds must list DataZone domain ids.*invalid: abc, dzd_$/,
+    );
+    expect(() => parseDomainIds(`dzd_${'a'.repeat(37)}`)).toThrow(ParameterError);
+  });
+
+  it('scopes the role to the domains of the stack account, or to all of them', () => {
+    expect(buildDataZoneResources('dzd_abc123,dzd-def456')).toEqual([sub('dzd_abc123'), sub('dzd-def456')]);
+    expect(buildDataZoneResources('')).toEqual([sub('*')]);
+  });
+});
+
+describe('buildEventPattern', () => {
+  it('matches the detail-types, and the domains only when there are any', () => {
+    expect(buildEventPattern('Asset Added To Catalog,New Asset Version Available', '')).toEqual({
+      source: ['aws.datazone'],
+      'detail-type': ['Asset Added To Catalog', 'New Asset Version Available'],
+    });
+    expect(buildEventPattern('Asset Added To Catalog', 'dzd_abc123')).toEqual({
+      source: ['aws.datazone'],
+      'detail-type': ['Asset Added To Catalog'],
+      detail: { metadata: { domain: ['dzd_abc123'] } },
+    });
+  });
+
+  it('needs at least one detail-type', () => {
+    expect(() => buildEventPattern(' , ', '')).toThrow(/detailTypes must name at least one detail-type/);
+  });
+});
+
+describe('alarmEmailChoice', () => {
+  it('subscribes one address, or nothing', () => {
+    expect(alarmEmailChoice('')).toBe('none');
+    expect(alarmEmailChoice('ops@example.com')).toBe('subscribed');
+    for (const bad of ['ops', 'ops@example', 'a@example.com,b@example.com', 'ops @example.com']) {
+      expect(() => alarmEmailChoice(bad)).toThrow(/alarmEmail must be one e-mail address or empty/);
+    }
+  });
+});
+
+describe('the resolvers osls calls', () => {
+  it('read their parameters through resolveVariable', async () => {
+    const params = {
+      datazoneAccountRps: '12.5',
+      maxConcurrency: '3',
+      detailTypes: 'Asset Added To Catalog',
+      domainIds: 'dzd_abc123',
+      alarmEmail: '',
+    };
+    await expect(perContainerRps(context(params))).resolves.toBe(4.16);
+    await expect(eventPattern(context(params))).resolves.toEqual(
+      buildEventPattern(params.detailTypes, params.domainIds),
+    );
+    await expect(dataZoneResources(context(params))).resolves.toEqual([sub('dzd_abc123')]);
+    await expect(alarmEmail(context(params))).resolves.toBe('none');
+  });
+});
