@@ -1,0 +1,69 @@
+// Named fault profiles for local runs: what the local DataZone does wrong, and the worker settings that go with it.
+import type { DataZoneFaults, RunLifecycle } from './datazone-server.js';
+
+export interface FaultProfile {
+  readonly name: string;
+  readonly description: string;
+  readonly dataZone: DataZoneFaults;
+  readonly lifecycle?: RunLifecycle;
+  /** Worker environment this profile needs (e.g. a client-side rate above the endpoint's). */
+  readonly workerEnv: Readonly<Record<string, string>>;
+}
+
+/** Worker settings for local runs: backoffs of seconds instead of minutes, a brisk client-side rate. */
+export const LOCAL_WORKER_DEFAULTS: Readonly<Record<string, string>> = {
+  RETRY_BACKOFF_BASE_SECONDS: '1',
+  RETRY_BACKOFF_MAX_SECONDS: '4',
+  QUOTA_BACKOFF_BASE_SECONDS: '2',
+  QUOTA_BACKOFF_MAX_SECONDS: '8',
+  DATAZONE_REQUESTS_PER_SECOND: '10',
+  DATAZONE_BURST: '5',
+};
+
+const throttle: DataZoneFaults = { rateLimit: { requestsPerSecond: 4, burst: 4 } };
+const quota: DataZoneFaults = { maxRunsInProgress: 2 };
+const quotaLifecycle: RunLifecycle = { inProgressAfterMs: 100, completeAfterMs: 3000 };
+const flaky: DataZoneFaults = { internalErrorRate: 0.15, dropRate: 0.05, latencyMs: { min: 5, max: 40 } };
+// The worker sends faster than the endpoint admits: its own limiter does not save it.
+const fastWorker = { DATAZONE_REQUESTS_PER_SECOND: '20', DATAZONE_BURST: '10' };
+
+export const FAULT_PROFILES: Readonly<Record<string, FaultProfile>> = {
+  none: { name: 'none', description: 'no faults', dataZone: {}, workerEnv: {} },
+  'throttle-storm': {
+    name: 'throttle-storm',
+    description: 'DataZone admits 4 requests/s (burst 4); the worker sends up to 20/s (burst 10)',
+    dataZone: throttle,
+    workerEnv: fastWorker,
+  },
+  'quota-cap': {
+    name: 'quota-cap',
+    description:
+      'at most 2 runs in progress; runs finish 3 s after they start (ServiceQuotaExceededException)',
+    dataZone: quota,
+    lifecycle: quotaLifecycle,
+    workerEnv: {},
+  },
+  flaky: {
+    name: 'flaky',
+    description: '15% of DataZone requests answer 500, 5% lose their connection, 5-40 ms latency',
+    dataZone: flaky,
+    workerEnv: {},
+  },
+  chaos: {
+    name: 'chaos',
+    description: 'throttle-storm + quota-cap + flaky at once',
+    dataZone: { ...throttle, ...quota, ...flaky },
+    lifecycle: quotaLifecycle,
+    workerEnv: fastWorker,
+  },
+};
+
+export function faultProfile(name: string): FaultProfile {
+  const profile = FAULT_PROFILES[name];
+  if (profile === undefined) {
+    throw new Error(
+      `unknown fault profile "${name}": expected one of ${Object.keys(FAULT_PROFILES).join(', ')}`,
+    );
+  }
+  return profile;
+}

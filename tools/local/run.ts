@@ -1,0 +1,209 @@
+// `npm start`: the worker's whole job on this machine. Starts local DataZone and SQS endpoints (or uses real
+// ones), sends the sample events to the source queue, plays Lambda's SQS event source over the wire against the
+// real handler, and prints what became of every event. Exits 1 if an event was not accounted for exactly once
+// or an asset revision got two runs. Everything but argument parsing and printing is in scenario.ts.
+import { writeSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadCatalog } from './datazone-server.js';
+import {
+  EVENTS_DIR,
+  generateCatalogEvents,
+  type InputEvent,
+  loadEventFiles,
+  loadSampleEvents,
+} from './event-files.js';
+import { FAULT_PROFILES, faultProfile, LOCAL_WORKER_DEFAULTS } from './fault-profiles.js';
+import { type ExternalEndpoints, runScenario, startLocalWorld } from './scenario.js';
+import { formatSummary } from './summary.js';
+
+const HELP = `Runs the worker locally: the real handler, the real AWS SDK clients, local DataZone and SQS endpoints.
+
+Usage: npm start -- [options] [event files or directories...]
+
+Events: every events/eventbridge/*.json and the bodies of every events/sqs/*.json record, unless files are given.
+A file holds an EventBridge event, an SQS event {"Records": [...]} (each body is sent unchanged), or an array
+of EventBridge events; a directory stands for its *.json files.
+
+Options:
+  --faults <profile>            local DataZone faults (default none):
+${Object.values(FAULT_PROFILES)
+  .map((p) => `                                  ${p.name.padEnd(15)} ${p.description}`)
+  .join('\n')}
+  --seed <n>                    seeds the faults and --generate (default 1)
+  --generate <n>                also send n events generated from the local catalog's assets (default 0)
+  --batch-size <n>              records per invocation, 1-10 (default 10)
+  --batching-window-ms <ms>     keep receiving until the batch is full or this long (default 0)
+  --concurrency <n>             concurrent invocations: the mapping's maximum concurrency (default 1)
+  --function-timeout-seconds <s>  the function timeout behind getRemainingTimeInMillis (default 30)
+  --max-receive-count <n>       the source queue's redrive policy (default 5)
+  --wait-time-seconds <s>       ReceiveMessage long polling (default 20)
+  --max-invocations <n>         stop after this many invocations (default 1000)
+  --max-wall-seconds <s>        stop after this much real time (default 120)
+  --source-queue-url <url>      use this existing source queue (with --dlq-url): no local endpoint is started;
+  --dlq-url <url>               the worker and the runner use AWS_ENDPOINT_URL_DATAZONE / AWS_ENDPOINT_URL_SQS
+                                if set, else AWS, with the usual credentials and AWS_REGION; time is real
+  --quiet                       hide the worker's log lines and the runner's progress
+  --json                        print the summary as JSON on stdout (logs go to stderr)
+  -h, --help                    this help
+
+Local runs set small backoffs (${Object.entries(LOCAL_WORKER_DEFAULTS)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(' ')});
+any of these set in your environment wins. Exit status: 0 when every event is accounted for exactly once
+(started, already existing, skipped with a reason, or in the DLQ with a reason) and no asset revision has more
+than one run; 1 otherwise; 2 for a usage error.`;
+
+function usage(message: string): never {
+  writeSync(2, `${message}\nTry: npm start -- --help\n`);
+  process.exit(2);
+}
+
+function integer(name: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    usage(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+let parsed: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    allowPositionals: true,
+    options: {
+      faults: { type: 'string', default: 'none' },
+      seed: { type: 'string', default: '1' },
+      generate: { type: 'string', default: '0' },
+      'batch-size': { type: 'string', default: '10' },
+      'batching-window-ms': { type: 'string', default: '0' },
+      concurrency: { type: 'string', default: '1' },
+      'function-timeout-seconds': { type: 'string', default: '30' },
+      'max-receive-count': { type: 'string', default: '5' },
+      'wait-time-seconds': { type: 'string', default: '20' },
+      'max-invocations': { type: 'string', default: '1000' },
+      'max-wall-seconds': { type: 'string', default: '120' },
+      'source-queue-url': { type: 'string' },
+      'dlq-url': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
+try {
+  parsed = parse();
+} catch (error) {
+  usage((error as Error).message);
+}
+const { values, positionals } = parsed;
+if (values.help) {
+  writeSync(1, `${HELP}\n`);
+  process.exit(0);
+}
+
+let profile: ReturnType<typeof faultProfile>;
+try {
+  profile = faultProfile(values.faults);
+} catch (error) {
+  usage((error as Error).message);
+}
+const seed = integer('seed', values.seed, 0, 2 ** 31 - 1);
+const generate = integer('generate', values.generate, 0, 10_000);
+const batchSize = integer('batch-size', values['batch-size'], 1, 10);
+const batchingWindowMs = integer('batching-window-ms', values['batching-window-ms'], 0, 300_000);
+const concurrency = integer('concurrency', values.concurrency, 1, 1000);
+const functionTimeoutMs =
+  integer('function-timeout-seconds', values['function-timeout-seconds'], 1, 900) * 1000;
+const maxReceiveCount = integer('max-receive-count', values['max-receive-count'], 1, 1000);
+const waitTimeSeconds = integer('wait-time-seconds', values['wait-time-seconds'], 0, 20);
+const maxInvocations = integer('max-invocations', values['max-invocations'], 1, 1_000_000);
+const maxWallMs = integer('max-wall-seconds', values['max-wall-seconds'], 1, 86_400) * 1000;
+
+const sourceQueueUrl = values['source-queue-url'];
+const dlqUrl = values['dlq-url'];
+if ((sourceQueueUrl === undefined) !== (dlqUrl === undefined))
+  usage('--source-queue-url and --dlq-url go together');
+const external = sourceQueueUrl !== undefined && dlqUrl !== undefined;
+if (!external) {
+  for (const name of ['AWS_ENDPOINT_URL_DATAZONE', 'AWS_ENDPOINT_URL_SQS']) {
+    if (process.env[name]) {
+      usage(
+        `${name} is set: to run against those endpoints give --source-queue-url and --dlq-url; ` +
+          `unset it for a local run`,
+      );
+    }
+  }
+}
+if (external && values.faults !== 'none') usage('--faults applies to the local DataZone only');
+
+const quiet = values.quiet;
+const progress = (line: string) => {
+  if (!quiet) writeSync(2, `runner › ${line}\n`);
+};
+
+let events: InputEvent[];
+try {
+  events = positionals.length > 0 ? loadEventFiles(positionals) : loadSampleEvents();
+  if (generate > 0) events = [...events, ...generateCatalogEvents(loadCatalog(), { count: generate, seed })];
+} catch (error) {
+  usage((error as Error).message);
+}
+if (events.length === 0)
+  usage(`no events to send (looked in ${positionals.length > 0 ? positionals.join(' ') : EVENTS_DIR})`);
+
+// Settings a profile or the local defaults choose; the same variable in the environment wins.
+const workerEnv: Record<string, string> = {};
+for (const [name, value] of Object.entries({ ...LOCAL_WORKER_DEFAULTS, ...profile.workerEnv })) {
+  workerEnv[name] = process.env[name] ?? value;
+}
+
+const world = external
+  ? undefined
+  : await startLocalWorld({
+      seed,
+      dataZoneFaults: profile.dataZone,
+      ...(profile.lifecycle === undefined ? {} : { lifecycle: profile.lifecycle }),
+      maxReceiveCount,
+      // AWS recommends six times the function timeout.
+      visibilityTimeoutSeconds: Math.ceil((6 * functionTimeoutMs) / 1000),
+    });
+const endpoints: ExternalEndpoints | NonNullable<typeof world> = world ?? {
+  kind: 'external',
+  sourceQueueUrl: sourceQueueUrl ?? '',
+  deadLetterQueueUrl: dlqUrl ?? '',
+};
+if (world) {
+  progress(
+    `local DataZone ${world.dataZone.url}, local SQS ${world.sqs.url}; faults: ${profile.name} (${profile.description})`,
+  );
+}
+
+let exitCode = 1;
+try {
+  const result = await runScenario({
+    events,
+    endpoints,
+    workerEnv,
+    echo: quiet ? 'none' : values.json ? 'stderr' : 'same',
+    log: progress,
+    faults: profile.name,
+    seed,
+    eventSource: {
+      batchSize,
+      batchingWindowMs,
+      concurrency,
+      functionTimeoutMs,
+      waitTimeSeconds,
+      limits: { maxInvocations, maxWallMs },
+    },
+  });
+  const text = values.json
+    ? `${JSON.stringify({ summary: result.summary, outcomes: result.outcomes }, null, 2)}\n`
+    : formatSummary(result);
+  writeSync(1, text);
+  exitCode = result.summary.ok ? 0 : 1;
+} catch (error) {
+  writeSync(2, `run failed: ${(error as Error).stack ?? String(error)}\n`);
+} finally {
+  await world?.close();
+}
+process.exit(exitCode);

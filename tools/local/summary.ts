@@ -1,0 +1,145 @@
+// The readable summary of a local run: per event what became of it, totals, the endpoints' view, the DLQ.
+import type { EventOutcome, EventStatus } from './accounting.js';
+import type { ScenarioResult } from './scenario.js';
+
+const STATUS_LABEL: Record<EventStatus, string> = {
+  started: 'started',
+  'already-exists': 'already existing',
+  skipped: 'skipped',
+  'dead-lettered': 'in the DLQ',
+  unaccounted: 'UNACCOUNTED',
+};
+
+const excerpt = (text: string, max: number): string => {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+};
+
+const entries = (counts: Readonly<Record<string, number | undefined>>): string =>
+  Object.entries(counts)
+    .filter(([, n]) => n !== undefined && n > 0)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ') || 'none';
+
+function detailLines(outcome: EventOutcome, firstRunOwner: ReadonlyMap<string, number>): string[] {
+  const lines: string[] = [];
+  const target = outcome.target
+    ? `${outcome.target.domainId}/${outcome.target.assetId}${outcome.target.revision ? `@${outcome.target.revision}` : ''}`
+    : undefined;
+  switch (outcome.status) {
+    case 'started': {
+      const owner = outcome.runId === undefined ? undefined : firstRunOwner.get(outcome.runId);
+      const replay =
+        owner !== undefined && owner !== outcome.index ? ` (same run as #${owner}: token replayed)` : '';
+      lines.push(`run ${outcome.runId ?? '?'}${replay}${target ? `  ${target}` : ''}`);
+      break;
+    }
+    case 'already-exists':
+      lines.push(`${outcome.reason ?? ''}${target ? `  ${target}` : ''}`);
+      break;
+    case 'skipped':
+      lines.push(`${outcome.reason ?? ''}`);
+      break;
+    case 'dead-lettered':
+      lines.push(
+        `${outcome.deadLetteredBy === 'redrive' ? 'redrive' : 'worker'}: ${excerpt(outcome.reason ?? '', 160)}`,
+      );
+      break;
+    case 'unaccounted':
+      lines.push(
+        outcome.errorName
+          ? `last error ${outcome.errorName}: ${excerpt(outcome.errorMessage ?? '', 100)}`
+          : '',
+      );
+      break;
+  }
+  if (outcome.clientToken) lines.push(`token ${outcome.clientToken}`);
+  for (const problem of outcome.problems) lines.push(`PROBLEM: ${problem}`);
+  return lines.filter((line) => line !== '');
+}
+
+export function formatSummary(result: ScenarioResult): string {
+  const { summary, outcomes } = result;
+  const s = summary.settings;
+  const out: string[] = [];
+  const rule = '─'.repeat(100);
+  out.push('', rule, 'Summary', rule);
+  out.push(
+    `endpoints: ${s.endpoints === 'local' ? `local DataZone ${s.dataZoneUrl}, local SQS ${s.sqsUrl} (virtual time)` : 'external (real time)'}`,
+    `faults: ${s.faults}${s.seed === undefined ? '' : `, seed ${s.seed}`}; batch size ${s.batchSize}, batching window ${s.batchingWindowMs} ms, ` +
+      `concurrency ${s.concurrency}, function timeout ${s.functionTimeoutMs / 1000} s` +
+      (s.maxReceiveCount === undefined ? '' : `, maxReceiveCount ${s.maxReceiveCount}`),
+    '',
+  );
+
+  const firstRunOwner = new Map<string, number>();
+  for (const o of outcomes)
+    if (o.runId !== undefined && !firstRunOwner.has(o.runId)) firstRunOwner.set(o.runId, o.index);
+  const width = Math.max(...outcomes.map((o) => o.label.length), 10);
+  for (const o of outcomes) {
+    const deliveries = o.deliveries > 1 ? ` (${o.deliveries} deliveries)` : '';
+    out.push(
+      `${String(o.index).padStart(3)}  ${o.label.padEnd(width)}  ${STATUS_LABEL[o.status]}${deliveries}`,
+    );
+    for (const line of detailLines(o, firstRunOwner)) out.push(`${' '.repeat(8)}${line}`);
+  }
+
+  const t = summary.totals;
+  out.push(
+    '',
+    `events: ${summary.events} — ${t.started} started, ${t['already-exists']} already existing, ${t.skipped} skipped, ` +
+      `${t['dead-lettered']} in the DLQ, ${t.unaccounted} unaccounted`,
+  );
+  if (summary.runs) {
+    out.push(
+      `runs at the DataZone endpoint: ${summary.runs.total} for ${summary.runs.assetRevisions} asset revision(s)`,
+    );
+  }
+  const es = summary.eventSource;
+  out.push(
+    `event source: ${es.invocations} invocation(s) (${entries(es.verdicts)}), ${es.records} record(s) delivered, ` +
+      `${es.deleted} deleted, ${es.handedBack} handed back; ${es.receives} ReceiveMessage call(s)`,
+    `time: ${(es.realMs / 1000).toFixed(2)} s real` +
+      (s.endpoints === 'local'
+        ? `, ${(es.virtualSkippedMs / 1000).toFixed(1)} s of virtual time skipped in ${es.virtualSkips} jump(s)`
+        : '') +
+      (es.drained ? '; source queue drained' : '') +
+      (es.stoppedBy ? `; STOPPED: ${es.stoppedBy}` : ''),
+  );
+  if (summary.dataZone) {
+    const dz = summary.dataZone;
+    out.push(
+      `DataZone: ${dz.requests} request(s), ${dz.callsPerEvent} per event (${entries(dz.byOperation)}); ` +
+        `errors: ${entries(dz.byError)}; dropped connections ${dz.dropped}; token replays ${dz.replays}`,
+    );
+  }
+  if (summary.sqs) out.push(`SQS: ${entries(summary.sqs)}`);
+  out.push(`worker metrics: ${entries(summary.metrics)}`);
+
+  const dlq = summary.deadLetterQueue;
+  out.push('', `dead-letter queue: ${dlq.length} message(s)`);
+  for (const d of dlq) {
+    const source = d.attributes.SourceMessageId ?? d.messageId;
+    const index = outcomes.find((o) => o.messageId === source)?.index;
+    const who =
+      d.redrivenFrom === undefined
+        ? 'sent by the worker'
+        : `redriven by SQS after ${d.receiveCount} receives`;
+    out.push(`  - ${index === undefined ? '(not from this run)' : `#${index}`} ${d.messageId} ${who}`);
+    if (d.attributes.ErrorName !== undefined) {
+      out.push(`      ErrorName: ${d.attributes.ErrorName}`);
+      out.push(`      ErrorMessage: ${excerpt(d.attributes.ErrorMessage ?? '', 200)}`);
+    }
+    out.push(`      body (${Buffer.byteLength(d.body)} bytes): ${excerpt(d.body, 120)}`);
+  }
+
+  out.push('');
+  if (summary.ok) {
+    out.push('OK: every event accounted for exactly once; no asset revision has more than one run.');
+  } else {
+    out.push(`FAILED: ${summary.violations.length} problem(s):`);
+    for (const v of summary.violations) out.push(`  - ${v}`);
+  }
+  out.push('');
+  return out.join('\n');
+}
