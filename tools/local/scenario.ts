@@ -63,6 +63,9 @@ export interface ExternalEndpoints {
   readonly deadLetterQueueUrl: string;
   /** Default: AWS_REGION, else the region of the source queue's ARN. */
   readonly region?: string;
+  /** For the runner's own SQS client; default: the SDK's environment (AWS_ENDPOINT_URL_SQS, credentials). */
+  readonly sqsEndpoint?: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
 export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<LocalWorld> {
@@ -239,7 +242,11 @@ async function runOn(
   const local = endpoints.kind === 'local' ? endpoints : undefined;
   const region = local
     ? local.sqs.region
-    : ((endpoints as ExternalEndpoints).region ?? process.env.AWS_REGION);
+    : ((endpoints as ExternalEndpoints).region ??
+      process.env.AWS_REGION ??
+      /^sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(
+        new URL((endpoints as ExternalEndpoints).sourceQueueUrl).host,
+      )?.[1]);
 
   const sqs = local
     ? new SQSClient({
@@ -248,7 +255,7 @@ async function runOn(
         credentials: LOCAL_CREDENTIALS,
         useQueueUrlAsEndpoint: false,
       })
-    : new SQSClient({ useQueueUrlAsEndpoint: false, ...(region === undefined ? {} : { region }) });
+    : externalClient(endpoints as ExternalEndpoints, region);
   try {
     const sourceQueueUrl = local
       ? local.sqs.queueUrl(local.sourceQueue)
@@ -389,6 +396,15 @@ async function runOn(
   } finally {
     sqs.destroy();
   }
+}
+
+function externalClient(endpoints: ExternalEndpoints, region: string | undefined): SQSClient {
+  return new SQSClient({
+    useQueueUrlAsEndpoint: false,
+    ...(region === undefined ? {} : { region }),
+    ...(endpoints.sqsEndpoint === undefined ? {} : { endpoint: endpoints.sqsEndpoint }),
+    ...(endpoints.credentials === undefined ? {} : { credentials: { ...endpoints.credentials } }),
+  });
 }
 
 async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
