@@ -21,7 +21,7 @@ import {
   type Template,
 } from './stack-package.js';
 
-/** The documented defaults (docs/deploy.md), which the `ci` stage uses unchanged. */
+/** The documented defaults (README, Parameters), which the `ci` stage uses unchanged. */
 const DEFAULTS = {
   datazoneAccountRps: 8,
   maxConcurrency: 4,
