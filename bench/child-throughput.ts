@@ -1,0 +1,74 @@
+/**
+ * Batch throughput child (run with tsx): processes Lambda SQS events one after another, either with the real
+ * handler (src/handler.ts, configured by the environment the parent passes) or with the sequential baseline: the
+ * same SDK client type against the same endpoint, one record after the other, each starting its run with a
+ * client token. Reports { records, wallMs, failures } over IPC; warm-up batches are excluded from the time.
+ * Usage: child-throughput.ts worker|baseline <batches.json> <warm-up batches>
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { DataZoneClient, StartMetadataGenerationRunCommand } from '@aws-sdk/client-datazone';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaContext } from './lambda-context.js';
+
+type ProcessBatch = (event: SQSEvent) => Promise<number>;
+
+const TYPES = ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES'] as const;
+
+interface AssetEventBody {
+  readonly detail: {
+    readonly metadata: { domain: string; owningProjectId: string; version: string };
+    readonly data: { assetId: string };
+  };
+}
+
+/** The baseline: one record after the other, one StartMetadataGenerationRun each, with a client token. */
+function sequentialBaseline(): ProcessBatch {
+  const client = new DataZoneClient({});
+  return async (event) => {
+    let failures = 0;
+    for (const record of event.Records) {
+      const { metadata, data } = (JSON.parse(record.body) as AssetEventBody).detail;
+      const key = JSON.stringify([metadata.domain, data.assetId, metadata.version, TYPES]);
+      try {
+        await client.send(
+          new StartMetadataGenerationRunCommand({
+            domainIdentifier: metadata.domain,
+            owningProjectIdentifier: metadata.owningProjectId,
+            target: { type: 'ASSET', identifier: data.assetId, revision: metadata.version },
+            types: [...TYPES],
+            clientToken: createHash('sha256').update(key).digest('base64url'),
+          }),
+        );
+      } catch {
+        failures += 1;
+      }
+    }
+    return failures;
+  };
+}
+
+async function realWorker(): Promise<ProcessBatch> {
+  const { handler } = await import('../src/handler.js');
+  return async (event) => {
+    const response = (await handler(event, lambdaContext())) as SQSBatchResponse;
+    return response.batchItemFailures.length;
+  };
+}
+
+const [mode, batchesFile, warmUpArg] = process.argv.slice(2);
+if ((mode !== 'worker' && mode !== 'baseline') || batchesFile === undefined) {
+  throw new Error('usage: child-throughput.ts worker|baseline <batches.json> <warm-up batches>');
+}
+const batches = JSON.parse(readFileSync(batchesFile, 'utf8')) as SQSEvent[];
+const warmUp = Number(warmUpArg ?? '1');
+const processBatch = mode === 'worker' ? await realWorker() : sequentialBaseline();
+
+let failures = 0;
+for (const batch of batches.slice(0, warmUp)) failures += await processBatch(batch);
+const measured = batches.slice(warmUp);
+const start = process.hrtime.bigint();
+for (const batch of measured) failures += await processBatch(batch);
+const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+const records = measured.reduce((sum, batch) => sum + batch.Records.length, 0);
+process.send?.({ records, wallMs, failures }, () => process.exit(0));

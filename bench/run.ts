@@ -1,0 +1,89 @@
+/**
+ * `npm run bench`: runs the benchmarks and writes docs/benchmarks.md.
+ *   --repetitions N   repetitions of each measurement (default 5); every figure is the median
+ *   --only a,b        some of: throughput, quota, cold-start, memory, cpu
+ *   --quick           a fast smoke run with small workloads
+ *   --out PATH        where to write the report (default docs/benchmarks.md)
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Bundles, buildBundles, REPO_ROOT } from './bundles.js';
+import { coldStart } from './cold-start.js';
+import { quota } from './quota.js';
+import { renderReport } from './report.js';
+import { cpuResult, memoryResult, type ResourceSamples, sampleResources } from './resources.js';
+import { throughput } from './throughput.js';
+import { BENCHMARK_IDS, type BenchContext, type BenchmarkId, type BenchmarkResult } from './types.js';
+
+const { values } = parseArgs({
+  options: {
+    repetitions: { type: 'string', default: '5' },
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'docs/benchmarks.md' },
+  },
+});
+
+const repetitions = Number(values.repetitions);
+if (!Number.isInteger(repetitions) || repetitions < 1)
+  throw new Error('--repetitions must be an integer ≥ 1');
+const only = values.only?.split(',').map((id) => id.trim()) ?? [...BENCHMARK_IDS];
+const unknown = only.filter((id) => !(BENCHMARK_IDS as readonly string[]).includes(id));
+if (unknown.length > 0)
+  throw new Error(`--only: unknown ${unknown.join(', ')}; known: ${BENCHMARK_IDS.join(', ')}`);
+const selected = new Set(only as BenchmarkId[]);
+
+const startedAt = new Date();
+const started = performance.now();
+const tmpDir = await mkdtemp(join(tmpdir(), 'datazone-metagen-bench-'));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const ctx: BenchContext = { repetitions, quick: values.quick, tmpDir, log };
+
+let bundles: Bundles | undefined;
+const getBundles = async () => {
+  bundles ??= await buildBundles(join(tmpDir, 'bundles'));
+  return bundles;
+};
+let resources: ResourceSamples | undefined;
+const getResources = async () => {
+  resources ??= await sampleResources(ctx, await getBundles());
+  return resources;
+};
+
+const runners: Record<BenchmarkId, () => Promise<BenchmarkResult>> = {
+  throughput: () => throughput(ctx),
+  quota: () => quota(ctx),
+  'cold-start': async () => coldStart(ctx, await getBundles()),
+  memory: async () => memoryResult(await getResources()),
+  cpu: async () => cpuResult(await getResources()),
+};
+
+const results: BenchmarkResult[] = [];
+try {
+  for (const id of BENCHMARK_IDS) {
+    if (!selected.has(id)) continue;
+    const t0 = performance.now();
+    log(`${id}…`);
+    results.push(await runners[id]());
+    log(`${id}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+} finally {
+  await rm(tmpDir, { recursive: true, force: true });
+}
+
+const args = process.argv.slice(2);
+const report = renderReport({
+  results,
+  repetitions,
+  quick: values.quick,
+  command: `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
+  seconds: (performance.now() - started) / 1000,
+  startedAt,
+});
+const out = resolve(REPO_ROOT, values.out);
+await mkdir(dirname(out), { recursive: true });
+await writeFile(out, report);
+log(report);
+log(`written to ${out}`);
