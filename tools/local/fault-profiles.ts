@@ -22,7 +22,7 @@ export const LOCAL_WORKER_DEFAULTS: Readonly<Record<string, string>> = {
 
 const throttle: DataZoneFaults = { rateLimit: { requestsPerSecond: 4, burst: 4 } };
 const quota: DataZoneFaults = { maxRunsInProgress: 2 };
-const quotaLifecycle: RunLifecycle = { inProgressAfterMs: 100, completeAfterMs: 3000 };
+const quotaLifecycle: RunLifecycle = { inProgressAfterMs: 100, completeAfterMs: 1000 };
 const flaky: DataZoneFaults = { internalErrorRate: 0.15, dropRate: 0.05, latencyMs: { min: 5, max: 40 } };
 // The worker sends faster than the endpoint admits: its own limiter does not save it.
 const fastWorker = { DATAZONE_REQUESTS_PER_SECOND: '20', DATAZONE_BURST: '10' };
@@ -38,7 +38,7 @@ export const FAULT_PROFILES: Readonly<Record<string, FaultProfile>> = {
   'quota-cap': {
     name: 'quota-cap',
     description:
-      'at most 2 runs in progress; runs finish 3 s after they start (ServiceQuotaExceededException)',
+      'at most 2 runs in progress; runs finish 1 s after they start (ServiceQuotaExceededException)',
     dataZone: quota,
     lifecycle: quotaLifecycle,
     workerEnv: {},
