@@ -65,6 +65,15 @@ function integer(name: string, raw: string, min: number, max: number): number {
   return value;
 }
 
+// The worker targets the Lambda runtime nodejs24.x (engines: >=24); `npm start` runs on the pinned Node 24.
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 24) {
+  usage(
+    `Node ${process.versions.node}: the worker runs on Node 24 (the Lambda runtime). ` +
+      'Run it with `npm start`, which uses the Node 24 pinned in devDependencies.',
+  );
+}
+
 let parsed: ReturnType<typeof parse>;
 function parse() {
   return parseArgs({
