@@ -8,6 +8,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type InvocationReport, runEventSource } from '../tools/local/event-source.js';
 import { importHandler, lambdaRuntimeEnv } from '../tools/local/scenario.js';
+import { FUNCTION_NAME } from './fixtures.js';
 
 export interface QuotaChildSettings {
   readonly sqsUrl: string;
@@ -39,7 +40,6 @@ export interface QuotaChildResult {
 const [json] = process.argv.slice(2);
 if (json === undefined) throw new Error("usage: child-quota.ts '<json settings>'");
 const settings = JSON.parse(json) as QuotaChildSettings;
-const FUNCTION_NAME = 'datazone-metagen-worker-bench-worker';
 
 const sqs = new SQSClient({ endpoint: settings.sqsUrl, useQueueUrlAsEndpoint: false });
 let loadedAt = 0;

@@ -3,8 +3,11 @@
  * imports it), against a bare bundle that imports and constructs only the DataZone and SQS clients, built with
  * the same esbuild options (serverless.yml's custom.esbuild).
  */
+
+import { lambdaRuntimeEnv } from '../tools/local/scenario.js';
 import { type BuiltBundle, type Bundles, bytesByPackage } from './bundles.js';
 import { runChild } from './children.js';
+import { FUNCTION_NAME, REGION } from './fixtures.js';
 import { LAMBDA_NODE_FLAGS } from './resources.js';
 import { fixed, kib, median, spread } from './stats.js';
 import type { BenchContext, BenchmarkResult } from './types.js';
@@ -14,6 +17,7 @@ const TIME_TARGET = 1.2;
 
 /** The worker's environment at cold start: configuration is parsed at import. */
 const IMPORT_ENV = {
+  ...lambdaRuntimeEnv(FUNCTION_NAME, REGION),
   DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/bench-dlq',
   POWERTOOLS_SERVICE_NAME: 'datazone-metagen-worker-bench',
   POWERTOOLS_METRICS_NAMESPACE: 'DataZoneMetagenWorker',
@@ -59,7 +63,7 @@ export async function coldStart(ctx: BenchContext, bundles: Bundles): Promise<Be
         measure: 'bundle size (minified .mjs, without its .map)',
         worker: kib(bundles.worker.bytes),
         baseline: kib(bundles.bare.bytes),
-        ratio: `${fixed(sizeRatio)}x`,
+        ratio: `${fixed(sizeRatio, 3)}x`,
         target: `≤ ${SIZE_TARGET}x`,
         pass: sizeRatio <= SIZE_TARGET,
       },
@@ -67,7 +71,7 @@ export async function coldStart(ctx: BenchContext, bundles: Bundles): Promise<Be
         measure: `module initialisation (ms, median of ${spawns} spawns)`,
         worker: fixed(median(times.worker), 1),
         baseline: fixed(median(times.bare), 1),
-        ratio: `${fixed(timeRatio)}x`,
+        ratio: `${fixed(timeRatio, 3)}x`,
         target: `≤ ${TIME_TARGET}x`,
         pass: timeRatio <= TIME_TARGET,
       },

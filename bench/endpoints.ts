@@ -1,8 +1,9 @@
 /** The local DataZone and SQS endpoints, in the benchmark's own (parent) process, and the worker's env for them. */
 import type { Catalog, DataZoneFaults, LocalDataZone } from '../tools/local/datazone-server.js';
 import { startLocalDataZone } from '../tools/local/datazone-server.js';
+import { lambdaRuntimeEnv } from '../tools/local/scenario.js';
 import { type LocalSqs, startLocalSqs } from '../tools/local/sqs-server.js';
-import { DEAD_LETTER_QUEUE, SOURCE_QUEUE } from './fixtures.js';
+import { DEAD_LETTER_QUEUE, FUNCTION_NAME, REGION, SOURCE_QUEUE } from './fixtures.js';
 
 export interface Endpoints {
   readonly datazone: LocalDataZone;
@@ -43,13 +44,17 @@ export async function startEndpoints(catalog: Catalog, faults: DataZoneFaults = 
   };
 }
 
-/** The worker's configuration in every benchmark, beyond the endpoints: the deployed defaults, logs at INFO. */
+/**
+ * The worker's environment in the handler benchmarks, beyond the endpoints: what the Lambda runtime sets
+ * (Powertools reads it), the deployed defaults with logs at INFO, and the given throughput settings.
+ */
 export function workerEnv(settings: {
   readonly recordConcurrency: number;
   readonly requestsPerSecond: number;
   readonly burst: number;
 }): Record<string, string> {
   return {
+    ...lambdaRuntimeEnv(FUNCTION_NAME, REGION),
     RECORD_CONCURRENCY: String(settings.recordConcurrency),
     DATAZONE_REQUESTS_PER_SECOND: String(settings.requestsPerSecond),
     DATAZONE_BURST: String(settings.burst),

@@ -10,6 +10,7 @@ export const DOMAIN_ID = 'dzd_benchmark00001';
 export const PROJECT_ID = 'benchproject00001';
 export const ASSET_TYPE = 'amazon.datazone.GlueTableAssetType';
 export const REGION = 'eu-west-1';
+export const FUNCTION_NAME = 'datazone-metagen-worker-bench-worker';
 export const ACCOUNT_ID = '000000000000';
 export const SOURCE_QUEUE = 'bench-source';
 export const DEAD_LETTER_QUEUE = 'bench-dlq';

@@ -1,5 +1,6 @@
 /** A Lambda context for invoking the handler outside Lambda, with a fresh request id and deadline each time. */
 import type { Context } from 'aws-lambda';
+import { FUNCTION_NAME } from './fixtures.js';
 
 let invocation = 0;
 
@@ -8,7 +9,7 @@ export function lambdaContext(timeoutMs = 60_000): Context {
   invocation += 1;
   return {
     callbackWaitsForEmptyEventLoop: false,
-    functionName: 'datazone-metagen-worker-bench-worker',
+    functionName: FUNCTION_NAME,
     functionVersion: '$LATEST',
     invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:datazone-metagen-worker-bench-worker',
     memoryLimitInMB: '512',

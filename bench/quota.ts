@@ -123,7 +123,7 @@ export async function quota(ctx: BenchContext): Promise<BenchmarkResult> {
         measure: `wall time to drain ${events} events at R=${rps}/s (s)`,
         worker: fixed(median(drainSeconds)),
         baseline: `${fixed(idealMs / 1000)} (ideal ${events}/R)`,
-        ratio: `${fixed(wall)}x`,
+        ratio: `${fixed(wall, 3)}x`,
         target: `≤ ${TARGETS.wall}x`,
         pass: wall <= TARGETS.wall,
       },

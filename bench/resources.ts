@@ -134,7 +134,7 @@ export function memoryResult(samples: ResourceSamples): BenchmarkResult {
         measure: `peak RSS, ${samples.measuredBatches + samples.warmUpBatches} batches of ${BATCH_SIZE}`,
         worker: mib(median(rss('worker'))),
         baseline: mib(median(rss('bare'))),
-        ratio: `${fixed(ratio)}x`,
+        ratio: `${fixed(ratio, 3)}x`,
         target: `≤ ${MEMORY_TARGET}x`,
         pass: ratio <= MEMORY_TARGET,
       },
@@ -157,6 +157,10 @@ export function memoryResult(samples: ResourceSamples): BenchmarkResult {
 
 export function cpuResult(samples: ResourceSamples): BenchmarkResult {
   const ratios = pairRatios(samples, usPerRecord);
+  const differences = samples.runs.worker.map((run, index) => {
+    const bare = samples.runs.bare[index];
+    return bare === undefined ? Number.NaN : usPerRecord(run) - usPerRecord(bare);
+  });
   const perRecord = (side: Side) => samples.runs[side].map(usPerRecord);
   return {
     id: 'cpu',
@@ -176,7 +180,8 @@ export function cpuResult(samples: ResourceSamples): BenchmarkResult {
       'CPU time: `process.cpuUsage()` (user + system) of the child around the measured batches only, divided ' +
         'by their records: the cost of a record in a warm container, SDK and HTTP client included.',
       `Worker µs/record: ${spread(perRecord('worker'), 0)}; bare: ${spread(perRecord('bare'), 0)}; ` +
-        `ratio per repetition: ${ratios.map((r) => fixed(r)).join(', ')}.`,
+        `ratio per repetition: ${ratios.map((r) => fixed(r)).join(', ')}; the worker’s own cost beyond the ` +
+        `bare handler: ${fixed(median(differences), 0)} µs per record (median of the per-repetition differences).`,
       'Where the time goes: one extra run of each side, not counted above, with V8’s sampling profiler (the ' +
         'inspector’s Profiler, as `--cpu-prof`) over the measured batches only; samples mapped back through the ' +
         'bundle’s source map and self time summed by package (the worker’s own code by file).',

@@ -90,7 +90,7 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
         measure: `records/s, ${measuredBatches} batches of ${BATCH_SIZE}, +${LATENCY_MS} ms latency`,
         worker: fixed(median(perSecond.worker), 1),
         baseline: fixed(median(perSecond.baseline), 1),
-        ratio: `${fixed(ratio)}x`,
+        ratio: `${fixed(ratio, 3)}x`,
         target: `≥ ${TARGET}x`,
         pass: ratio >= TARGET,
       },
