@@ -16,8 +16,8 @@ export const LOCAL_WORKER_DEFAULTS: Readonly<Record<string, string>> = {
   RETRY_BACKOFF_MAX_SECONDS: '4',
   QUOTA_BACKOFF_BASE_SECONDS: '2',
   QUOTA_BACKOFF_MAX_SECONDS: '8',
-  DATAZONE_REQUESTS_PER_SECOND: '10',
-  DATAZONE_BURST: '5',
+  DATAZONE_REQUESTS_PER_SECOND: '20',
+  DATAZONE_BURST: '10',
 };
 
 const throttle: DataZoneFaults = { rateLimit: { requestsPerSecond: 4, burst: 4 } };
@@ -25,13 +25,13 @@ const quota: DataZoneFaults = { maxRunsInProgress: 2 };
 const quotaLifecycle: RunLifecycle = { inProgressAfterMs: 100, completeAfterMs: 1000 };
 const flaky: DataZoneFaults = { internalErrorRate: 0.15, dropRate: 0.05, latencyMs: { min: 5, max: 40 } };
 // The worker sends faster than the endpoint admits: its own limiter does not save it.
-const fastWorker = { DATAZONE_REQUESTS_PER_SECOND: '20', DATAZONE_BURST: '10' };
+const fastWorker = { DATAZONE_REQUESTS_PER_SECOND: '50', DATAZONE_BURST: '25' };
 
 export const FAULT_PROFILES: Readonly<Record<string, FaultProfile>> = {
   none: { name: 'none', description: 'no faults', dataZone: {}, workerEnv: {} },
   'throttle-storm': {
     name: 'throttle-storm',
-    description: 'DataZone admits 4 requests/s (burst 4); the worker sends up to 20/s (burst 10)',
+    description: 'DataZone admits 4 requests/s (burst 4); the worker sends up to 50/s (burst 25)',
     dataZone: throttle,
     workerEnv: fastWorker,
   },
