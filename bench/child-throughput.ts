@@ -3,7 +3,8 @@
  * handler (src/handler.ts, configured by the environment the parent passes) or with the sequential baseline: the
  * same SDK client type against the same endpoint, one record after the other, each starting its run with a
  * client token. Reports { records, wallMs, failures } over IPC; warm-up batches are excluded from the time.
- * Usage: child-throughput.ts worker|baseline <batches.json> <warm-up batches>
+ * A third mode, `bare`, runs bench/bare-handler.ts (a diagnostic: the same concurrency without the worker).
+ * Usage: child-throughput.ts worker|baseline|bare <batches.json> <warm-up batches>
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -48,6 +49,12 @@ function sequentialBaseline(): ProcessBatch {
   };
 }
 
+/** Diagnostic: the bare bundle's handler (all records of a batch at once, nothing else), from its source. */
+async function bareConcurrent(): Promise<ProcessBatch> {
+  const { handler } = await import('./bare-handler.js');
+  return async (event) => (await handler(event)).batchItemFailures.length;
+}
+
 async function realWorker(): Promise<ProcessBatch> {
   const { handler } = await import('../src/handler.js');
   return async (event) => {
@@ -57,12 +64,13 @@ async function realWorker(): Promise<ProcessBatch> {
 }
 
 const [mode, batchesFile, warmUpArg] = process.argv.slice(2);
-if ((mode !== 'worker' && mode !== 'baseline') || batchesFile === undefined) {
-  throw new Error('usage: child-throughput.ts worker|baseline <batches.json> <warm-up batches>');
+if ((mode !== 'worker' && mode !== 'baseline' && mode !== 'bare') || batchesFile === undefined) {
+  throw new Error('usage: child-throughput.ts worker|baseline|bare <batches.json> <warm-up batches>');
 }
 const batches = JSON.parse(readFileSync(batchesFile, 'utf8')) as SQSEvent[];
 const warmUp = Number(warmUpArg ?? '1');
-const processBatch = mode === 'worker' ? await realWorker() : sequentialBaseline();
+const processBatch =
+  mode === 'worker' ? await realWorker() : mode === 'bare' ? await bareConcurrent() : sequentialBaseline();
 
 let failures = 0;
 for (const batch of batches.slice(0, warmUp)) failures += await processBatch(batch);

@@ -17,6 +17,12 @@ const BATCH_SIZE = 10;
 const WARM_UP_BATCHES = 1;
 const SETTINGS = { recordConcurrency: 10, requestsPerSecond: 1000, burst: 10 };
 const TARGET = 8;
+/**
+ * The worker and the baseline; then two diagnostics with no target: `quiet`, the worker with
+ * POWERTOOLS_LOG_LEVEL=WARN (no line per record), and `bare`, the bare handler (records at once, no worker code).
+ */
+const MODES = ['worker', 'baseline', 'quiet', 'bare'] as const;
+type Mode = (typeof MODES)[number];
 
 interface ThroughputRun {
   readonly records: number;
@@ -30,7 +36,14 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
   const batchesFile = join(ctx.tmpDir, 'throughput-batches.json');
   await writeFile(batchesFile, JSON.stringify(sqsBatches(revisions, BATCH_SIZE)));
   const endpoints = await startEndpoints(benchCatalog(revisions.length), { latencyMs: LATENCY_MS });
-  const perSecond = { worker: [] as number[], baseline: [] as number[] };
+  const perSecond = {
+    worker: [] as number[],
+    baseline: [] as number[],
+    quiet: [] as number[],
+    bare: [] as number[],
+  };
+  const quietRatios: number[] = [];
+  const bareRatios: number[] = [];
   const ratios: number[] = [];
   const workerPeriodMs: number[] = [];
   const workerIdleMs: number[] = [];
@@ -38,15 +51,16 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
   const latencyMs: number[] = [];
   try {
     for (let repetition = 0; repetition < ctx.repetitions; repetition++) {
-      const order =
-        repetition % 2 === 0 ? (['worker', 'baseline'] as const) : (['baseline', 'worker'] as const);
-      const rates: Partial<Record<'worker' | 'baseline', number>> = {};
+      const rates: Partial<Record<Mode, number>> = {};
+      // The order rotates from one repetition to the next, so that no side always runs first.
+      const order = MODES.map((_, index) => MODES[(index + repetition) % MODES.length] ?? 'worker');
       for (const mode of order) {
         endpoints.datazone.reset();
+        const env = { ...endpoints.env, ...workerEnv(SETTINGS) };
         const { result } = await runChild<ThroughputRun>(
           'bench/child-throughput.ts',
-          [mode, batchesFile, String(WARM_UP_BATCHES)],
-          { tsx: true, env: { ...endpoints.env, ...workerEnv(SETTINGS) } },
+          [mode === 'quiet' ? 'worker' : mode, batchesFile, String(WARM_UP_BATCHES)],
+          { tsx: true, env: mode === 'quiet' ? { ...env, POWERTOOLS_LOG_LEVEL: 'WARN' } : env },
         );
         const summary = endpoints.datazone.summary();
         // Same work on both sides: one new run per record, no failure, no other call.
@@ -63,7 +77,7 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
           const timeline = batchTimeline(requests, BATCH_SIZE, WARM_UP_BATCHES);
           workerPeriodMs.push(timeline.batchPeriodMs);
           workerIdleMs.push(timeline.idleAfterBatchMs);
-        } else {
+        } else if (mode === 'baseline') {
           baselineGapMs.push(sequentialGapMs(requests, warmUpRequests));
         }
         latencyMs.push(
@@ -73,6 +87,8 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
         perSecond[mode].push(rates[mode]);
       }
       ratios.push((rates.worker ?? Number.NaN) / (rates.baseline ?? Number.NaN));
+      quietRatios.push((rates.quiet ?? Number.NaN) / (rates.baseline ?? Number.NaN));
+      bareRatios.push((rates.bare ?? Number.NaN) / (rates.baseline ?? Number.NaN));
       ctx.log(
         `  throughput ${repetition + 1}/${ctx.repetitions}: ratio ${fixed(ratios.at(-1) ?? Number.NaN)}`,
       );
@@ -94,13 +110,29 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
         target: `≥ ${TARGET}x`,
         pass: ratio >= TARGET,
       },
+      {
+        measure: 'diagnostic: the same, worker logs at WARN (no line per record)',
+        worker: fixed(median(perSecond.quiet), 1),
+        baseline: fixed(median(perSecond.baseline), 1),
+        ratio: `${fixed(median(quietRatios), 3)}x`,
+        target: 'no target',
+        pass: undefined,
+      },
+      {
+        measure: 'diagnostic: the same, bare handler (records at once, no worker code)',
+        worker: fixed(median(perSecond.bare), 1),
+        baseline: fixed(median(perSecond.baseline), 1),
+        ratio: `${fixed(median(bareRatios), 3)}x`,
+        target: 'no target',
+        pass: undefined,
+      },
     ],
     details: [
       `Each side processes the same ${records} records (${measuredBatches} batches of ${BATCH_SIZE}, after ` +
         `${WARM_UP_BATCHES} warm-up batch that is not timed) in its own fresh process (tsx), one batch after ` +
         `the other like one Lambda container, against the local DataZone endpoint in the parent process with ` +
         `${LATENCY_MS} ms added to every request; the endpoint is reset before each side, so each record starts ` +
-        'a new run.',
+        'a new run; the order of the sides rotates from one repetition to the next.',
       `Worker: the real handler (src/handler.ts) with RECORD_CONCURRENCY=${SETTINGS.recordConcurrency}, ` +
         `DATAZONE_REQUESTS_PER_SECOND=${SETTINGS.requestsPerSecond}, DATAZONE_BURST=${SETTINGS.burst} ` +
         '(a batch of 10 never waits for the client-side rate limit), logs at INFO.',
@@ -109,6 +141,12 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
       'Checked after each side: no failed record, exactly one request and one new run per record.',
       `Worker records/s: ${spread(perSecond.worker, 1)}; baseline: ${spread(perSecond.baseline, 1)}; ` +
         `ratio per repetition: ${ratios.map((r) => fixed(r)).join(', ')}.`,
+      'Diagnostic (not a target): in each repetition the worker runs a third time with ' +
+        'POWERTOOLS_LOG_LEVEL=WARN, which drops its one INFO line per record: ratios ' +
+        `${quietRatios.map((r) => fixed(r)).join(', ')} against the same repetition’s baseline; and a fourth ` +
+        'time the bare handler of the cold start benchmark (bench/bare-handler.ts: parse, token, ' +
+        'StartMetadataGenerationRun for all records of the batch at once, nothing else): ratios ' +
+        `${bareRatios.map((r) => fixed(r)).join(', ')}.`,
       `Timeline at the endpoint (medians): a request is answered after ${fixed(median(latencyMs), 1)} ms; ` +
         `the worker starts a batch every ${fixed(median(workerPeriodMs), 1)} ms, of which ` +
         `${fixed(median(workerIdleMs), 1)} ms pass between the batch’s last response and the next batch’s first ` +
