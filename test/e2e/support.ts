@@ -23,12 +23,13 @@ export const samples = (): InputEvent[] => loadSampleEvents();
 export const sample = (path: string): InputEvent[] =>
   loadEventFiles([path], new URL('../../events/', import.meta.url).pathname);
 
-/** An EventBridge asset event for a catalog asset, complete (no GetAsset needed). */
+/** An EventBridge asset event for a catalog asset: complete (no GetAsset needed) unless told otherwise. */
 export function assetEvent(
   catalog: Catalog,
   assetId: string,
   revision?: string,
   detailType = 'Asset Added To Inventory',
+  { complete = true }: { complete?: boolean } = {},
 ): InputEvent {
   const domain = catalog.domains.find((d) => d.assets.some((a) => a.id === assetId));
   const asset = domain?.assets.find((a) => a.id === assetId);
@@ -50,9 +51,10 @@ export function assetEvent(
         user: '44f864b8-50a1-70cc-736f-c1f763934ab7',
         id: assetId,
         awsAccountId: '111111111111',
-        version: rev,
-        typeName: asset.typeIdentifier,
-        owningProjectId: asset.owningProjectId,
+        // Without type and project, the worker resolves them with GetAsset.
+        ...(complete
+          ? { version: rev, typeName: asset.typeIdentifier, owningProjectId: asset.owningProjectId }
+          : {}),
       },
       data: { assetId },
     },

@@ -1,0 +1,55 @@
+/**
+ * End to end: a function timeout tighter than what a batch needs at the configured DataZone rate.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadCatalog } from '../../tools/local/datazone-server.js';
+import { runScenario } from '../../tools/local/scenario.js';
+import { assetEvent, expectAccountedOnce, freshWorker } from './support.js';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+const catalog = loadCatalog();
+const ASSETS = [
+  'ayzstznnx4dxyf',
+  'c1u9e5y8b2m6qa',
+  'd4r7t1w9k3p5zn',
+  'e8n2v6c4x1q7jm',
+  'f5h9l3s7g1d2wb',
+  'h7w1b5n9q3e6ux',
+  'j3c8f2y6v0a4ks',
+  'm6v0r4e8y2j5qd',
+];
+
+describe('e2e: a tight function timeout', () => {
+  // WORKER ISSUE (kept failing on purpose, see the report): eight events that each need GetAsset + Start, a
+  // budget of ~800 ms per invocation (1 s timeout, 200 ms margin) at 10 requests/s (burst 2): about 10 request
+  // slots per invocation for 16 calls. All records take GetAsset slots first (they run concurrently), the Start
+  // calls then find no slot before the deadline, and every unfinished record is handed back with visibility 0.
+  // Each redelivery counts towards maxReceiveCount and repeats its GetAsset, so the same starvation recurs and,
+  // after maxReceiveCount (3 here) receives, SQS moves healthy events to the DLQ (DeadlineExceededError). The same
+  // happens with production-like numbers: DATAZONE_REQUESTS_PER_SECOND=2 DATAZONE_BURST=2 and an 8 s timeout
+  // (npm start -- --function-timeout-seconds 8 --generate 30 --seed 4: 10 healthy events in the DLQ).
+  it.fails('hands unfinished records back without sending healthy events to the DLQ', async () => {
+    const result = await runScenario({
+      events: ASSETS.map((id) => assetEvent(catalog, id, undefined, undefined, { complete: false })),
+      loadHandler: freshWorker,
+      world: { maxReceiveCount: 3 },
+      workerEnv: {
+        DATAZONE_REQUESTS_PER_SECOND: '10',
+        DATAZONE_BURST: '2',
+        DEADLINE_SAFETY_MARGIN_MS: '200',
+      },
+      eventSource: { functionTimeoutMs: 1000 },
+    });
+
+    // Nothing is lost or started twice: the invariant itself holds.
+    expectAccountedOnce(result);
+    // What fails: healthy events end in the DLQ, redriven after 3 receives of DeadlineExceededError.
+    expect(
+      result.outcomes.filter((o) => o.status === 'dead-lettered').map((o) => `${o.label}: ${o.reason}`),
+    ).toEqual([]);
+    expect(result.summary.totals.started).toBe(ASSETS.length);
+  });
+});
