@@ -39,7 +39,10 @@ export function renderReport(input: ReportInput): string {
   ];
   for (const result of input.results) {
     for (const row of result.rows) {
-      const verdict = row.pass === undefined ? '—' : row.pass ? 'pass' : '**miss**';
+      let verdict = row.pass === undefined ? '—' : row.pass ? 'pass' : '**miss**';
+      const [meet, of] = row.repetitionsMeeting ?? [0, 0];
+      if (row.pass !== undefined && meet > 0 && meet < of)
+        verdict += ` (${meet} of ${of} repetitions meet it)`;
       lines.push(
         `| ${[result.title, row.measure, row.worker, row.baseline, row.ratio, row.target, verdict]
           .map(cell)
@@ -48,6 +51,9 @@ export function renderReport(input: ReportInput): string {
     }
   }
   lines.push(
+    '',
+    'A verdict is the median’s; when the repetitions disagree, the table says how many meet the target on their',
+    'own. Rows marked “diagnostic” have no target: they locate the cost when a target is close or missed.',
     '',
     'Options: `--repetitions N` (default 5), `--only throughput,quota,cold-start,memory,cpu`, `--quick` (a fast',
     'smoke run), `--out PATH` (default docs/benchmarks.md).',

@@ -11,7 +11,7 @@ import { startEndpoints, workerEnv } from './endpoints.js';
 import { assetRevisions, benchCatalog, sqsBatches } from './fixtures.js';
 import { formatSummary, type ProfileSummary, summariseProfiles } from './profile.js';
 import { fixed, median, mib, spread } from './stats.js';
-import type { BenchContext, BenchmarkResult } from './types.js';
+import { type BenchContext, type BenchmarkResult, meeting } from './types.js';
 
 const BATCH_SIZE = 10;
 const SETTINGS = { recordConcurrency: 10, requestsPerSecond: 10_000, burst: 10 };
@@ -137,6 +137,7 @@ export function memoryResult(samples: ResourceSamples): BenchmarkResult {
         ratio: `${fixed(ratio, 3)}x`,
         target: `≤ ${MEMORY_TARGET}x`,
         pass: ratio <= MEMORY_TARGET,
+        repetitionsMeeting: meeting(ratios, (r) => r <= MEMORY_TARGET),
       },
     ],
     details: [

@@ -10,7 +10,7 @@ import { startEndpoints, workerEnv } from './endpoints.js';
 import { assetRevisions, benchCatalog, sqsBatches } from './fixtures.js';
 import { fixed, median, spread } from './stats.js';
 import { batchTimeline, sequentialGapMs } from './timeline.js';
-import type { BenchContext, BenchmarkResult } from './types.js';
+import { type BenchContext, type BenchmarkResult, meeting } from './types.js';
 
 const LATENCY_MS = 50;
 const BATCH_SIZE = 10;
@@ -109,6 +109,7 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
         ratio: `${fixed(ratio, 3)}x`,
         target: `≥ ${TARGET}x`,
         pass: ratio >= TARGET,
+        repetitionsMeeting: meeting(ratios, (r) => r >= TARGET),
       },
       {
         measure: 'diagnostic: the same, worker logs at WARN (no line per record)',

@@ -8,6 +8,13 @@ export interface ResultRow {
   readonly target: string;
   /** undefined: reported, no target. */
   readonly pass: boolean | undefined;
+  /** How many repetitions, each on its own, meet the target: [meeting, all]. */
+  readonly repetitionsMeeting?: readonly [number, number];
+}
+
+/** [how many of `values` meet the target, how many there are]. */
+export function meeting(values: readonly number[], meets: (value: number) => boolean): [number, number] {
+  return [values.filter(meets).length, values.length];
 }
 
 export interface BenchmarkResult {
