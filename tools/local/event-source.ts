@@ -116,6 +116,8 @@ export interface EventSourceResult {
 }
 
 const MAX_BATCH = 10;
+/** Consecutive ReceiveMessage failures after which the loop gives up (a missing queue, bad credentials...). */
+const MAX_FAILING_RECEIVES = 10;
 
 /** A received SQS message → the record Lambda puts in the SQSEvent. */
 export function toLambdaRecord(message: Message, queueArn: string, region: string): SQSRecord {
@@ -253,6 +255,7 @@ export async function runEventSource(options: EventSourceOptions): Promise<Event
   let reserved = 0; // invocations started or about to be
   let invocationSeq = 0;
   let busy = 0; // pollers holding messages
+  let failingReceives = 0;
   let done = false;
   let drained = false;
   let stoppedBy: string | undefined;
@@ -285,12 +288,17 @@ export async function runEventSource(options: EventSourceOptions): Promise<Event
         }),
         { abortSignal: controller.signal },
       );
+      failingReceives = 0;
       return out.Messages ?? [];
     } catch (error) {
       if (controller.signal.aborted) return [];
       stats.receiveErrors += 1;
-      log(`ReceiveMessage failed: ${(error as Error).name}: ${(error as Error).message}`);
-      await sleep(100);
+      failingReceives += 1;
+      const why = `${(error as Error).name}: ${(error as Error).message}`;
+      log(`ReceiveMessage failed: ${why}`);
+      if (failingReceives >= MAX_FAILING_RECEIVES)
+        stop(`ReceiveMessage failed ${failingReceives} times in a row (${why})`);
+      else await sleep(100 * failingReceives);
       return [];
     } finally {
       receiving.delete(controller);
@@ -475,7 +483,9 @@ export async function runEventSource(options: EventSourceOptions): Promise<Event
       const skipped = control.time.advanceTo(next);
       if (skipped > 0) {
         stats.skips += 1;
-        log(`virtual time +${(skipped / 1000).toFixed(1)} s: next message visible`);
+        log(
+          `virtual time +${skipped < 1000 ? `${skipped} ms` : `${(skipped / 1000).toFixed(1)} s`}: next message visible`,
+        );
       }
       if (control.time.skippedMs() - skippedAtStart > maxVirtualMs)
         stop(`virtual-time bound reached (${maxVirtualMs} ms)`);

@@ -31,21 +31,20 @@ export const FAULT_PROFILES: Readonly<Record<string, FaultProfile>> = {
   none: { name: 'none', description: 'no faults', dataZone: {}, workerEnv: {} },
   'throttle-storm': {
     name: 'throttle-storm',
-    description: 'DataZone admits 4 requests/s (burst 4); the worker sends up to 50/s (burst 25)',
+    description: 'DataZone admits 4 requests/s (burst 4), the worker sends up to 50/s (burst 25)',
     dataZone: throttle,
     workerEnv: fastWorker,
   },
   'quota-cap': {
     name: 'quota-cap',
-    description:
-      'at most 2 runs in progress; runs finish 1 s after they start (ServiceQuotaExceededException)',
+    description: '2 runs in progress at most (ServiceQuotaExceededException), each done after 1 s',
     dataZone: quota,
     lifecycle: quotaLifecycle,
     workerEnv: {},
   },
   flaky: {
     name: 'flaky',
-    description: '15% of DataZone requests answer 500, 5% lose their connection, 5-40 ms latency',
+    description: '15% of requests answer 500, 5% lose their connection, 5-40 ms latency',
     dataZone: flaky,
     workerEnv: {},
   },

@@ -20,38 +20,40 @@ const HELP = `Runs the worker locally: the real handler, the real AWS SDK client
 
 Usage: npm start -- [options] [event files or directories...]
 
-Events: every events/eventbridge/*.json and the bodies of every events/sqs/*.json record, unless files are given.
-A file holds an EventBridge event, an SQS event {"Records": [...]} (each body is sent unchanged), or an array
-of EventBridge events; a directory stands for its *.json files.
+Events: every events/eventbridge/*.json and the bodies of every events/sqs/*.json record, unless files are
+given. A file holds an EventBridge event, an SQS event {"Records": [...]} (each body is sent unchanged) or an
+array of EventBridge events; a directory stands for its *.json files.
 
 Options:
-  --faults <profile>            local DataZone faults (default none):
+  --faults <profile>               what the local DataZone does wrong (default none), one of:
 ${Object.values(FAULT_PROFILES)
-  .map((p) => `                                  ${p.name.padEnd(15)} ${p.description}`)
+  .map((p) => `      ${p.name.padEnd(16)}${p.description}`)
   .join('\n')}
-  --seed <n>                    seeds the faults and --generate (default 1)
-  --generate <n>                also send n events generated from the local catalog's assets (default 0)
-  --batch-size <n>              records per invocation, 1-10 (default 10)
-  --batching-window-ms <ms>     keep receiving until the batch is full or this long (default 0)
-  --concurrency <n>             concurrent invocations: the mapping's maximum concurrency (default 1)
-  --function-timeout-seconds <s>  the function timeout behind getRemainingTimeInMillis (default 30)
-  --max-receive-count <n>       the source queue's redrive policy (default 5)
-  --wait-time-seconds <s>       ReceiveMessage long polling (default 20)
-  --max-invocations <n>         stop after this many invocations (default 1000)
-  --max-wall-seconds <s>        stop after this much real time (default 120)
-  --source-queue-url <url>      use this existing source queue (with --dlq-url): no local endpoint is started;
-  --dlq-url <url>               the worker and the runner use AWS_ENDPOINT_URL_DATAZONE / AWS_ENDPOINT_URL_SQS
-                                if set, else AWS, with the usual credentials and AWS_REGION; time is real
-  --quiet                       hide the worker's log lines and the runner's progress
-  --json                        print the summary as JSON on stdout (logs go to stderr)
-  -h, --help                    this help
+  --seed <n>                       seeds the faults and --generate (default 1)
+  --generate <n>                   also send n events generated from the local catalog (default 0)
+  --batch-size <n>                 records per invocation, 1-10 (default 10)
+  --batching-window-ms <ms>        receive until the batch is full or this long has passed (default 0)
+  --concurrency <n>                concurrent invocations, each in its own container (default 1)
+  --function-timeout-seconds <s>   behind context.getRemainingTimeInMillis (default 30)
+  --max-receive-count <n>          the source queue's redrive policy (default 5)
+  --wait-time-seconds <s>          ReceiveMessage long polling (default 20)
+  --max-invocations <n>            stop after this many invocations (default 1000)
+  --max-wall-seconds <s>           stop after this much real time (default 120)
+  --source-queue-url <url>         run against this existing source queue and this DLQ: nothing local is
+  --dlq-url <url>                  started; the SDKs use AWS_ENDPOINT_URL_DATAZONE / AWS_ENDPOINT_URL_SQS if
+                                   set (else AWS), the usual credentials and AWS_REGION; time is real
+  --quiet                          hide the worker's log lines and the runner's progress
+  --json                           print the summary as JSON on stdout (the logs go to stderr)
+  -h, --help                       this help
 
-Local runs set small backoffs (${Object.entries(LOCAL_WORKER_DEFAULTS)
-  .map(([k, v]) => `${k}=${v}`)
-  .join(' ')});
-any of these set in your environment wins. Exit status: 0 when every event is accounted for exactly once
-(started, already existing, skipped with a reason, or in the DLQ with a reason) and no asset revision has more
-than one run; 1 otherwise; 2 for a usage error.`;
+Worker settings for local runs (a variable set in your environment wins):
+  ${Object.entries(LOCAL_WORKER_DEFAULTS)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n  ')}
+
+Exit status: 0 when every event is accounted for exactly once (started, already existing, skipped with a
+reason, or in the DLQ with a reason) and no asset revision has more than one run; 1 otherwise; 2 for a usage
+error.`;
 
 function usage(message: string): never {
   writeSync(2, `${message}\nTry: npm start -- --help\n`);
