@@ -90,6 +90,14 @@ export function formatSummary(result: ScenarioResult): string {
     `events: ${summary.events} — ${t.started} started, ${t['already-exists']} already existing, ${t.skipped} skipped, ` +
       `${t['dead-lettered']} in the DLQ, ${t.unaccounted} unaccounted`,
   );
+  const redriven = outcomes.filter((o) => o.deadLetteredBy === 'redrive');
+  if (redriven.length > 0) {
+    const causes = [...new Set(redriven.map((o) => o.errorName ?? 'no outcome logged'))].join(', ');
+    out.push(
+      `note: ${redriven.length} event(s) reached the DLQ through the redrive policy: their transient errors ` +
+        `(${causes}) outlasted ${s.maxReceiveCount ?? 'maxReceiveCount'} receives; redrive them once the cause is gone`,
+    );
+  }
   if (summary.runs) {
     out.push(
       `runs at the DataZone endpoint: ${summary.runs.total} for ${summary.runs.assetRevisions} asset revision(s)`,
@@ -118,9 +126,13 @@ export function formatSummary(result: ScenarioResult): string {
 
   const dlq = summary.deadLetterQueue;
   out.push('', `dead-letter queue: ${dlq.length} message(s)`);
-  for (const d of dlq) {
-    const source = d.attributes.SourceMessageId ?? d.messageId;
-    const index = outcomes.find((o) => o.messageId === source)?.index;
+  const indexOf = (d: (typeof dlq)[number]) =>
+    outcomes.find((o) => o.messageId === (d.attributes.SourceMessageId ?? d.messageId))?.index;
+  const ordered = [...dlq].sort(
+    (a, b) => (indexOf(a) ?? Number.MAX_SAFE_INTEGER) - (indexOf(b) ?? Number.MAX_SAFE_INTEGER),
+  );
+  for (const d of ordered) {
+    const index = indexOf(d);
     const who =
       d.redrivenFrom === undefined
         ? 'sent by the worker'
