@@ -142,12 +142,11 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
       'Checked after each side: no failed record, exactly one request and one new run per record.',
       `Worker records/s: ${spread(perSecond.worker, 1)}; baseline: ${spread(perSecond.baseline, 1)}; ` +
         `ratio per repetition: ${ratios.map((r) => fixed(r)).join(', ')}.`,
-      'Diagnostic (not a target): in each repetition the worker runs a third time with ' +
-        'POWERTOOLS_LOG_LEVEL=WARN, which drops its one INFO line per record: ratios ' +
-        `${quietRatios.map((r) => fixed(r)).join(', ')} against the same repetition’s baseline; and a fourth ` +
-        'time the bare handler of the cold start benchmark (bench/bare-handler.ts: parse, token, ' +
-        'StartMetadataGenerationRun for all records of the batch at once, nothing else): ratios ' +
-        `${bareRatios.map((r) => fixed(r)).join(', ')}.`,
+      'Diagnostics (not targets), in the same repetitions against the same baselines: the worker with ' +
+        'POWERTOOLS_LOG_LEVEL=WARN, which drops its one INFO line per record (ratios ' +
+        `${quietRatios.map((r) => fixed(r)).join(', ')}), and the bare handler of the cold start benchmark ` +
+        '(bench/bare-handler.ts: parse, token, StartMetadataGenerationRun for all records of the batch at once, ' +
+        `nothing else; ratios ${bareRatios.map((r) => fixed(r)).join(', ')}).`,
       `Timeline at the endpoint (medians): a request is answered after ${fixed(median(latencyMs), 1)} ms; ` +
         `the worker starts a batch every ${fixed(median(workerPeriodMs), 1)} ms, of which ` +
         `${fixed(median(workerIdleMs), 1)} ms pass between the batch’s last response and the next batch’s first ` +
