@@ -11,12 +11,23 @@ export class BatchBreaker implements DataZonePort {
 
   constructor(private readonly inner: DataZonePort) {}
 
-  getAsset(domainId: string, assetId: string, revision: string | undefined): Promise<AssetFacts> {
-    return this.guard(() => this.inner.getAsset(domainId, assetId, revision));
+  /** Once tripped, records take no slots: their calls are refused without reaching the API. */
+  reserveCalls(count: number): number[] | undefined {
+    if (this.trippedBy !== undefined) return Array.from({ length: count }, () => 0);
+    return this.inner.reserveCalls(count);
   }
 
-  startMetadataGenerationRun(request: StartRunRequest): Promise<StartedRun> {
-    return this.guard(() => this.inner.startMetadataGenerationRun(request));
+  getAsset(
+    domainId: string,
+    assetId: string,
+    revision: string | undefined,
+    slotAt?: number,
+  ): Promise<AssetFacts> {
+    return this.guard(() => this.inner.getAsset(domainId, assetId, revision, slotAt));
+  }
+
+  startMetadataGenerationRun(request: StartRunRequest, slotAt?: number): Promise<StartedRun> {
+    return this.guard(() => this.inner.startMetadataGenerationRun(request, slotAt));
   }
 
   private async guard<T>(call: () => Promise<T>): Promise<T> {

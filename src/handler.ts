@@ -26,14 +26,8 @@ const logger = new Logger({ serviceName: config.serviceName });
 const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
 const deadline = new InvocationDeadline();
 const datazone = new DataZoneAdapter(
-  createDataZoneClient({
-    requestTimeoutMs: config.datazoneRequestTimeoutMs,
-    rateLimit: new TokenBucket({
-      ratePerSecond: config.datazoneRequestsPerSecond,
-      burst: config.datazoneBurst,
-    }),
-    deadline,
-  }),
+  createDataZoneClient(config.datazoneRequestTimeoutMs),
+  new TokenBucket({ ratePerSecond: config.datazoneRequestsPerSecond, burst: config.datazoneBurst }),
   deadline,
 );
 const queues = new SqsQueues(createSqsClient(SQS_REQUEST_TIMEOUT_MS), config.deadLetterQueueUrl);

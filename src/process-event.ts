@@ -14,6 +14,7 @@ import {
 import { clientToken } from './core/client-token.js';
 import {
   classifyError,
+  DeadlineExceededError,
   InvalidEventError,
   outcomeForError,
   type RecordOutcome,
@@ -69,9 +70,24 @@ export async function processEnvelope(
     return { kind: 'skipped', reason: `domain ${event.domainId} is not in DOMAIN_IDS`, target: known };
   }
 
+  // Every DataZone request slot the record needs is reserved before its first call, all or none: a record that
+  // starts can finish before the deadline, and one that cannot is handed back untouched. Reserving call by call
+  // would let every record of a batch take a GetAsset slot and leave none for the Start calls.
+  const fromEvent = completeFromEvent(event, config.supportedAssetTypes);
+  const slots = deps.datazone.reserveCalls(fromEvent === undefined ? 2 : 1);
+  if (slots === undefined) {
+    return outcomeForError(
+      classifyError(
+        new DeadlineExceededError('no DataZone request slots left before the invocation deadline'),
+      ),
+      known,
+    );
+  }
+  const [lookupSlot, startSlot = lookupSlot] = slots;
+
   let resolved: ResolvedAsset;
   try {
-    resolved = await resolveAsset(event, deps);
+    resolved = fromEvent ?? (await lookUpAsset(event, deps.datazone, lookupSlot));
   } catch (error) {
     return outcomeForError(classifyError(error), known);
   }
@@ -93,14 +109,17 @@ export async function processEnvelope(
   const shared = deps.startsInBatch?.get(token);
   const start =
     shared ??
-    deps.datazone.startMetadataGenerationRun({
-      domainId: event.domainId,
-      assetId: event.assetId,
-      revision: resolved.revision,
-      owningProjectId: resolved.owningProjectId,
-      generationTypes: config.generationTypes,
-      clientToken: token,
-    });
+    deps.datazone.startMetadataGenerationRun(
+      {
+        domainId: event.domainId,
+        assetId: event.assetId,
+        revision: resolved.revision,
+        owningProjectId: resolved.owningProjectId,
+        generationTypes: config.generationTypes,
+        clientToken: token,
+      },
+      startSlot,
+    );
   if (shared === undefined) deps.startsInBatch?.set(token, start);
   try {
     const run = await start;
@@ -121,27 +140,29 @@ export async function processEnvelope(
 }
 
 /**
- * Completes what the event leaves out with one GetAsset call. The type from the event is trusted only when it is
- * one we support: the field is undocumented, so a missing or unexpected value is confirmed with the service
+ * What the event alone tells, when it is enough. The type from the event is trusted only when it is one we
+ * support: the field is undocumented, so a missing or unexpected value is confirmed with the service (GetAsset)
  * rather than used to skip the asset.
  */
-async function resolveAsset(
+function completeFromEvent(
   event: AssetEvent,
-  { datazone, config }: EventProcessingDeps,
-): Promise<ResolvedAsset> {
+  supportedAssetTypes: ReadonlySet<string>,
+): ResolvedAsset | undefined {
   const { owningProjectId, revision, assetType } = event;
-  if (
-    owningProjectId !== undefined &&
-    revision !== undefined &&
-    assetType !== undefined &&
-    config.supportedAssetTypes.has(assetType)
-  ) {
-    return { owningProjectId, revision, assetType };
-  }
-  const asset = await datazone.getAsset(event.domainId, event.assetId, revision);
+  if (owningProjectId === undefined || revision === undefined || assetType === undefined) return undefined;
+  return supportedAssetTypes.has(assetType) ? { owningProjectId, revision, assetType } : undefined;
+}
+
+/** Completes what the event leaves out with one GetAsset call. */
+async function lookUpAsset(
+  event: AssetEvent,
+  datazone: DataZonePort,
+  slotAt: number | undefined,
+): Promise<ResolvedAsset> {
+  const asset = await datazone.getAsset(event.domainId, event.assetId, event.revision, slotAt);
   return {
-    owningProjectId: owningProjectId ?? asset.owningProjectId,
-    revision: revision ?? asset.revision,
+    owningProjectId: event.owningProjectId ?? asset.owningProjectId,
+    revision: event.revision ?? asset.revision,
     assetType: asset.typeIdentifier,
   };
 }

@@ -1,8 +1,8 @@
 /**
- * DataZone behind the two operations the worker needs. The client is built once per container, with
- * - a client-side token bucket on every HTTP attempt (SDK retries included), so a fleet of containers stays under
- *   the account's quota instead of discovering it through throttles;
- * - a per-attempt timeout, and the invocation deadline as abort signal, so no call outlives the invocation.
+ * DataZone behind the two operations the worker needs. The client is built once per container; every call
+ * - passes a client-side token bucket on each HTTP attempt (SDK retries included), so a fleet of containers stays
+ *   under the account's quota instead of discovering it through throttles;
+ * - has a per-attempt timeout, and the invocation deadline as abort signal, so no call outlives the invocation.
  * The SDK's own retry strategy (standard, 3 attempts with jitter, tunable with AWS_MAX_ATTEMPTS/AWS_RETRY_MODE)
  * handles throttles and transient faults inside the invocation.
  */
@@ -14,7 +14,7 @@ import {
   StartMetadataGenerationRunCommand,
   type StartMetadataGenerationRunCommandOutput,
 } from '@aws-sdk/client-datazone';
-import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
+import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import type { GenerationType } from '../core/generation-types.js';
 import { DeadlineExceededError } from '../core/outcome.js';
 import type { TokenBucket } from '../core/rate-limiter.js';
@@ -42,56 +42,52 @@ export interface StartedRun {
 
 /** The port the core logic depends on; tests use plain fakes or aws-sdk-client-mock. */
 export interface DataZonePort {
-  getAsset(domainId: string, assetId: string, revision: string | undefined): Promise<AssetFacts>;
-  startMetadataGenerationRun(request: StartRunRequest): Promise<StartedRun>;
+  /**
+   * Reserves request slots for the calls a record is about to make, all or none: the slot times (epoch ms), or
+   * undefined when they would not all come before the invocation deadline.
+   */
+  reserveCalls(count: number): number[] | undefined;
+  /** `slotAt`: a reserved slot for the first attempt; SDK retries reserve their own. */
+  getAsset(
+    domainId: string,
+    assetId: string,
+    revision: string | undefined,
+    slotAt?: number,
+  ): Promise<AssetFacts>;
+  startMetadataGenerationRun(request: StartRunRequest, slotAt?: number): Promise<StartedRun>;
 }
 
-export interface DataZoneClientOptions {
-  readonly requestTimeoutMs: number;
-  readonly rateLimit: TokenBucket;
-  readonly deadline: InvocationDeadline;
-}
-
-export function createDataZoneClient({
-  requestTimeoutMs,
-  rateLimit,
-  deadline,
-}: DataZoneClientOptions): DataZoneClient {
-  const client = new DataZoneClient({
+export function createDataZoneClient(requestTimeoutMs: number): DataZoneClient {
+  return new DataZoneClient({
     requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: Math.min(requestTimeoutMs, 3000) },
   });
-  const rateLimitMiddleware: FinalizeRequestMiddleware<object, MetadataBearer> = (next) => async (args) => {
-    const waitMs = rateLimit.reserve(deadline.at);
-    if (waitMs === undefined) {
-      throw new DeadlineExceededError('no DataZone request slot left before the invocation deadline');
-    }
-    if (waitMs > 0) await sleep(waitMs);
-    return next(args);
-  };
-  client.middlewareStack.addRelativeTo(rateLimitMiddleware, {
-    relation: 'before',
-    toMiddleware: 'httpSigningMiddleware',
-    name: 'clientSideRateLimit',
-  });
-  return client;
 }
 
 export class DataZoneAdapter implements DataZonePort {
   constructor(
     private readonly client: DataZoneClient,
+    private readonly rateLimit: TokenBucket,
     private readonly deadline: InvocationDeadline,
   ) {}
 
-  async getAsset(domainId: string, assetId: string, revision: string | undefined): Promise<AssetFacts> {
+  reserveCalls(count: number): number[] | undefined {
+    return this.rateLimit.reserve(count, this.deadline.at);
+  }
+
+  async getAsset(
+    domainId: string,
+    assetId: string,
+    revision: string | undefined,
+    slotAt?: number,
+  ): Promise<AssetFacts> {
+    const command = new GetAssetCommand({
+      domainIdentifier: domainId,
+      identifier: assetId,
+      ...(revision === undefined ? {} : { revision }),
+    });
+    this.rateLimitAttempts(command.middlewareStack, slotAt);
     const output = await this.call('GetAsset', () =>
-      this.client.send(
-        new GetAssetCommand({
-          domainIdentifier: domainId,
-          identifier: assetId,
-          ...(revision === undefined ? {} : { revision }),
-        }),
-        { abortSignal: this.deadline.signal },
-      ),
+      this.client.send(command, { abortSignal: this.deadline.signal }),
     );
     const { revision: currentRevision, owningProjectId, typeIdentifier } = output;
     if (!currentRevision || !owningProjectId || !typeIdentifier) {
@@ -103,20 +99,18 @@ export class DataZoneAdapter implements DataZonePort {
     return { revision: currentRevision, owningProjectId, typeIdentifier };
   }
 
-  async startMetadataGenerationRun(request: StartRunRequest): Promise<StartedRun> {
+  async startMetadataGenerationRun(request: StartRunRequest, slotAt?: number): Promise<StartedRun> {
+    const command = new StartMetadataGenerationRunCommand({
+      domainIdentifier: request.domainId,
+      owningProjectIdentifier: request.owningProjectId,
+      target: { type: 'ASSET', identifier: request.assetId, revision: request.revision },
+      types: [...request.generationTypes],
+      clientToken: request.clientToken,
+    });
+    this.rateLimitAttempts(command.middlewareStack, slotAt);
     const output: StartMetadataGenerationRunCommandOutput = await this.call(
       'StartMetadataGenerationRun',
-      () =>
-        this.client.send(
-          new StartMetadataGenerationRunCommand({
-            domainIdentifier: request.domainId,
-            owningProjectIdentifier: request.owningProjectId,
-            target: { type: 'ASSET', identifier: request.assetId, revision: request.revision },
-            types: [...request.generationTypes],
-            clientToken: request.clientToken,
-          }),
-          { abortSignal: this.deadline.signal },
-        ),
+      () => this.client.send(command, { abortSignal: this.deadline.signal }),
     );
     if (!output.id) {
       throw Object.assign(new Error('StartMetadataGenerationRun response lacks the run id'), {
@@ -124,6 +118,32 @@ export class DataZoneAdapter implements DataZonePort {
       });
     }
     return { runId: output.id, status: output.status };
+  }
+
+  /**
+   * Every HTTP attempt of the command waits for a request slot: the first uses the slot reserved for it, SDK
+   * retries reserve their own. Installed after the retry middleware, so retries cannot bypass the rate limit.
+   */
+  private rateLimitAttempts<Input extends object, Output extends MetadataBearer>(
+    stack: MiddlewareStack<Input, Output>,
+    reservedSlot: number | undefined,
+  ): void {
+    let prepaid = reservedSlot;
+    const middleware: FinalizeRequestMiddleware<Input, Output> = (next) => async (args) => {
+      const slotAt = prepaid ?? this.rateLimit.reserve(1, this.deadline.at)?.[0];
+      prepaid = undefined;
+      if (slotAt === undefined) {
+        throw new DeadlineExceededError('no DataZone request slot left before the invocation deadline');
+      }
+      const waitMs = slotAt - Date.now();
+      if (waitMs > 0) await sleep(waitMs, undefined, { signal: this.deadline.signal });
+      return next(args);
+    };
+    stack.addRelativeTo(middleware, {
+      relation: 'before',
+      toMiddleware: 'httpSigningMiddleware',
+      name: 'clientSideRateLimit',
+    });
   }
 
   /** An abort caused by the deadline is reported as such, not as a generic AbortError. */

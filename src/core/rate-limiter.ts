@@ -1,6 +1,7 @@
 /**
- * A token bucket that hands out reservations: a caller learns at once how long it must wait for its slot, so it
- * can decline a slot that would arrive after the invocation's deadline instead of waiting and being cut off.
+ * A token bucket that hands out reservations: a caller learns at once when its slots come, so it can decline
+ * slots that would arrive after the invocation's deadline instead of waiting and being cut off, and can reserve
+ * several at once (all or none) for work that needs them all.
  * Reservations are granted in call order and spaced 1/rate apart once the burst is used, which keeps a fleet of
  * N containers at N × rate requests per second at most.
  */
@@ -26,18 +27,19 @@ export class TokenBucket {
   }
 
   /**
-   * Reserves the next slot and returns the milliseconds to wait for it, or undefined (and reserves nothing) if
-   * the slot would come after `notAfter` (epoch milliseconds).
+   * Reserves the next `count` slots, all or none, and returns when each may be used (epoch milliseconds, in
+   * order), or undefined (reserving nothing) if the last one would come after `notAfter`.
    */
-  reserve(notAfter = Number.POSITIVE_INFINITY): number | undefined {
+  reserve(count = 1, notAfter = Number.POSITIVE_INFINITY): number[] | undefined {
     const now = this.now();
     const { ratePerSecond, burst } = this.options;
     this.tokens = Math.min(burst, this.tokens + ((now - this.updatedAt) * ratePerSecond) / 1000);
     this.updatedAt = now;
-    const waitMs = this.tokens >= 1 ? 0 : ((1 - this.tokens) * 1000) / ratePerSecond;
-    if (now + waitMs > notAfter) return undefined;
+    const slotAt = (index: number) => now + (Math.max(0, index + 1 - this.tokens) * 1000) / ratePerSecond;
+    if (slotAt(count - 1) > notAfter) return undefined;
+    const slots = Array.from({ length: count }, (_, index) => slotAt(index));
     // The balance may go negative: it is the queue of reservations already promised.
-    this.tokens -= 1;
-    return waitMs;
+    this.tokens -= count;
+    return slots;
   }
 }

@@ -25,12 +25,11 @@ function adapter(ratePerSecond: number, burst: number, remainingMs = 30_000, mar
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
   const deadline = new InvocationDeadline();
   deadline.start(remainingMs, marginMs);
-  const client = createDataZoneClient({
-    requestTimeoutMs: 5000,
-    rateLimit: new TokenBucket({ ratePerSecond, burst }),
+  const client = createDataZoneClient(5000);
+  return {
+    datazone: new DataZoneAdapter(client, new TokenBucket({ ratePerSecond, burst }), deadline),
     deadline,
-  });
-  return { datazone: new DataZoneAdapter(client, deadline), deadline };
+  };
 }
 
 const requestsSince = (seq: number) => server.requests.filter((request) => request.seq > seq);

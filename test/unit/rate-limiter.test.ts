@@ -10,41 +10,47 @@ function bucket(ratePerSecond: number, burst: number) {
       now += ms;
     },
     now: () => now,
+    /** Milliseconds from now until each slot of one reservation. */
+    waits: (count = 1, notAfter?: number) => limiter.reserve(count, notAfter)?.map((at) => at - now),
   };
 }
 
 describe('TokenBucket', () => {
   it('lets a burst through at once, then spaces reservations 1/rate apart', () => {
-    const { limiter } = bucket(4, 2);
-    expect([0, 1, 2, 3, 4].map(() => limiter.reserve())).toEqual([0, 0, 250, 500, 750]);
+    const { waits } = bucket(4, 2);
+    expect([0, 1, 2, 3, 4].map(() => waits()?.[0])).toEqual([0, 0, 250, 500, 750]);
   });
 
   it('refills with time, never above the burst', () => {
-    const { limiter, advance } = bucket(10, 3);
-    limiter.reserve();
-    limiter.reserve();
-    limiter.reserve();
+    const { waits, advance } = bucket(10, 3);
+    waits(3);
     advance(100);
-    expect(limiter.reserve()).toBe(0);
-    expect(limiter.reserve()).toBeCloseTo(100);
+    expect(waits()).toEqual([0]);
+    expect(waits()?.[0]).toBeCloseTo(100);
     advance(60_000);
-    expect([limiter.reserve(), limiter.reserve(), limiter.reserve(), limiter.reserve()]).toEqual([
-      0, 0, 0, 100,
-    ]);
+    expect(waits(4)).toEqual([0, 0, 0, 100]);
   });
 
-  it('declines, without reserving, a slot that would come after the deadline', () => {
-    const { limiter, now } = bucket(1, 1);
-    expect(limiter.reserve(now() + 10)).toBe(0);
-    expect(limiter.reserve(now() + 500)).toBeUndefined();
-    // The declined call took nothing: the next slot is still one second away, not two.
-    expect(limiter.reserve(now() + 1000)).toBe(1000);
+  it('reserves several slots at once, in order, after those already promised', () => {
+    const { waits } = bucket(10, 1);
+    expect(waits(2)).toEqual([0, 100]);
+    expect(waits(2)).toEqual([200, 300]);
+  });
+
+  it('declines, without reserving anything, slots that would come after the deadline', () => {
+    const { waits, now } = bucket(1, 1);
+    expect(waits(1, now() + 10)).toEqual([0]);
+    expect(waits(1, now() + 500)).toBeUndefined();
+    // All or none: the second of two slots would be late, so neither is taken.
+    expect(waits(2, now() + 1500)).toBeUndefined();
+    // Nothing was taken by the declined calls: the next slot is still one second away, not more.
+    expect(waits(1, now() + 1000)).toEqual([1000]);
   });
 
   it('holds a long-run rate: n reservations span (n - burst) / rate seconds', () => {
-    const { limiter } = bucket(5, 1);
+    const { waits } = bucket(5, 1);
     let last = 0;
-    for (let i = 0; i < 101; i++) last = limiter.reserve() ?? Number.NaN;
+    for (let i = 0; i < 101; i++) last = waits()?.[0] ?? Number.NaN;
     expect(last).toBeCloseTo(20_000);
   });
 
