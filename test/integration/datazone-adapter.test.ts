@@ -85,6 +85,21 @@ describe('DataZoneAdapter over the wire', () => {
     deadline.finish();
   });
 
+  it('sends the first attempt in the slot reserved for it, without taking another', async () => {
+    const { datazone, deadline } = adapter(10, 1);
+    const slots = datazone.reserveCalls(2) ?? [];
+    expect(slots).toHaveLength(2);
+    const since = lastSeq();
+    await datazone.getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined, slots[0]);
+    await datazone.getAsset(DOMAIN, 'c1u9e5y8b2m6qa', undefined, slots[1]);
+    const [first, second] = requestsSince(since).map((request) => request.receivedAt);
+    expect((second ?? 0) - (first ?? 0)).toBeGreaterThanOrEqual(90);
+    // Two slots taken in all: the next one is 100 ms after the second, not 300.
+    const next = datazone.reserveCalls(1)?.[0] ?? 0;
+    expect(next - (slots[1] ?? 0)).toBeCloseTo(100, -1);
+    deadline.finish();
+  });
+
   it('declines a request slot that would come after the deadline, without sending anything', async () => {
     const { datazone, deadline } = adapter(1, 1, 300);
     await datazone.getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined);
