@@ -26,7 +26,7 @@ export interface WorkerConfig {
   readonly recordConcurrency: number;
   /** DataZone requests per second from one container (token bucket refill rate). */
   readonly datazoneRequestsPerSecond: number;
-  /** Token bucket size: how many requests may go out back to back after an idle period. */
+  /** Token bucket size: how many requests may go out back to back after an idle period (default: 50 ms' worth). */
   readonly datazoneBurst: number;
   /** Per-attempt HTTP timeout for DataZone calls. */
   readonly datazoneRequestTimeoutMs: number;
@@ -134,6 +134,15 @@ function parseBackoff(reader: EnvReader, prefix: string, base: number, max: numb
   return { baseSeconds, maxSeconds };
 }
 
+/**
+ * 50 ms of requests at the configured rate, at least one: enough to bank the pause between two batches (receive,
+ * delete, invoke), which a bucket of one token would lose at high rates, and small enough that a fleet's
+ * combined burst stays a small fraction of a second of its budget.
+ */
+function defaultBurst(requestsPerSecond: number): number {
+  return Math.max(1, Math.ceil(requestsPerSecond * 0.05));
+}
+
 export function loadConfig(env: Env = process.env): WorkerConfig {
   const reader = new EnvReader(env);
   const deadLetterQueueUrl = reader.requiredString(
@@ -156,6 +165,7 @@ export function loadConfig(env: Env = process.env): WorkerConfig {
     );
   }
 
+  const datazoneRequestsPerSecond = reader.number('DATAZONE_REQUESTS_PER_SECOND', 2, 0.01, 10_000);
   const config: WorkerConfig = {
     serviceName: reader.string('POWERTOOLS_SERVICE_NAME', 'datazone-metagen-worker'),
     metricsNamespace: reader.string('POWERTOOLS_METRICS_NAMESPACE', 'DataZoneMetagenWorker'),
@@ -165,8 +175,8 @@ export function loadConfig(env: Env = process.env): WorkerConfig {
     supportedAssetTypes: new Set(supportedAssetTypes),
     domainIds: new Set(domainIds),
     recordConcurrency: reader.integer('RECORD_CONCURRENCY', 10, 1, 1000),
-    datazoneRequestsPerSecond: reader.number('DATAZONE_REQUESTS_PER_SECOND', 2, 0.01, 10_000),
-    datazoneBurst: reader.integer('DATAZONE_BURST', 1, 1, 10_000),
+    datazoneRequestsPerSecond,
+    datazoneBurst: reader.integer('DATAZONE_BURST', defaultBurst(datazoneRequestsPerSecond), 1, 10_000),
     datazoneRequestTimeoutMs: reader.integer('DATAZONE_REQUEST_TIMEOUT_MS', 10_000, 100, 900_000),
     retryBackoff: parseBackoff(reader, 'RETRY_BACKOFF', 10, 900),
     quotaBackoff: parseBackoff(reader, 'QUOTA_BACKOFF', 60, 3600),

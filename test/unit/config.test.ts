@@ -79,6 +79,16 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('defaults DATAZONE_BURST to 50 ms of requests at the configured rate, at least 1', () => {
+    const burst = (rate: string) =>
+      loadConfig({ DEAD_LETTER_QUEUE_URL: DLQ, DATAZONE_REQUESTS_PER_SECOND: rate }).datazoneBurst;
+    expect([burst('0.5'), burst('2'), burst('20'), burst('21'), burst('200')]).toEqual([1, 1, 1, 2, 10]);
+    expect(
+      loadConfig({ DEAD_LETTER_QUEUE_URL: DLQ, DATAZONE_REQUESTS_PER_SECOND: '200', DATAZONE_BURST: '3' })
+        .datazoneBurst,
+    ).toBe(3);
+  });
+
   it('reads lists and numbers', () => {
     const config = loadConfig({
       DEAD_LETTER_QUEUE_URL: DLQ,
@@ -118,8 +128,8 @@ describe('loadConfig', () => {
     ).toEqual([
       expect.stringMatching(/^DEAD_LETTER_QUEUE_URL is required/),
       'DOMAIN_IDS must be DataZone domain ids (dzd_…), comma-separated; invalid: prod',
-      'RECORD_CONCURRENCY must be an integer from 1 to 1000, got "0"',
       'DATAZONE_REQUESTS_PER_SECOND must be a number from 0.01 to 10000, got "fast"',
+      'RECORD_CONCURRENCY must be an integer from 1 to 1000, got "0"',
       'DATAZONE_BURST must be an integer from 1 to 10000, got "1.5"',
       'RETRY_BACKOFF_MAX_SECONDS must be an integer from 1 to 42000, got "50000"',
       'QUOTA_BACKOFF_MAX_SECONDS (60) must be at least QUOTA_BACKOFF_BASE_SECONDS (600)',
