@@ -23,8 +23,24 @@ const { values } = parseArgs({
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
     out: { type: 'string', default: 'docs/benchmarks.md' },
+    help: { type: 'boolean', default: false },
   },
 });
+
+if (values.help) {
+  // The usage is this file's opening comment.
+  process.stdout.write(
+    [
+      'npm run bench -- [options]: runs the benchmarks and writes docs/benchmarks.md',
+      '  --repetitions N   repetitions of each measurement (default 5); every figure is the median',
+      '  --only a,b        some of: throughput, quota, cold-start, memory, cpu',
+      '  --quick           a fast smoke run with small workloads',
+      '  --out PATH        where to write the report (default docs/benchmarks.md)',
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
 
 const repetitions = Number(values.repetitions);
 if (!Number.isInteger(repetitions) || repetitions < 1)
