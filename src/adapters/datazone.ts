@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-datazone';
 import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import type { GenerationType } from '../core/generation-types.js';
-import { DeadlineExceededError } from '../core/outcome.js';
+import { classifyError, DeadlineExceededError } from '../core/outcome.js';
 import type { TokenBucket } from '../core/rate-limiter.js';
 import type { InvocationDeadline } from '../deadline.js';
 
@@ -122,7 +122,8 @@ export class DataZoneAdapter implements DataZonePort {
 
   /**
    * Every HTTP attempt of the command waits for a request slot: the first uses the slot reserved for it, SDK
-   * retries reserve their own. Installed after the retry middleware, so retries cannot bypass the rate limit.
+   * retries reserve their own. Installed after the retry middleware, so retries cannot bypass the rate limit,
+   * and each attempt's answer adapts the rate (throttles slow it down, successes bring it back).
    */
   private rateLimitAttempts<Input extends object, Output extends MetadataBearer>(
     stack: MiddlewareStack<Input, Output>,
@@ -137,7 +138,15 @@ export class DataZoneAdapter implements DataZonePort {
       }
       const waitMs = slotAt - Date.now();
       if (waitMs > 0) await sleep(waitMs, undefined, { signal: this.deadline.signal });
-      return next(args);
+      try {
+        const result = await next(args);
+        this.rateLimit.succeeded();
+        return result;
+      } catch (error) {
+        // The service says the rate is too high for now: the container slows down until it stops saying so.
+        if (classifyError(error).errorClass === 'throttled') this.rateLimit.throttled();
+        throw error;
+      }
     };
     stack.addRelativeTo(middleware, {
       relation: 'before',

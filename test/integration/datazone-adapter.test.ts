@@ -19,6 +19,10 @@ afterEach(() => {
 });
 
 function adapter(ratePerSecond: number, burst: number, remainingMs = 30_000, marginMs = 0) {
+  return adapterWith(new TokenBucket({ ratePerSecond, burst }), remainingMs, marginMs);
+}
+
+function adapterWith(rateLimit: TokenBucket, remainingMs = 30_000, marginMs = 0) {
   vi.stubEnv('AWS_ENDPOINT_URL_DATAZONE', server.url);
   vi.stubEnv('AWS_REGION', 'eu-west-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
@@ -27,7 +31,7 @@ function adapter(ratePerSecond: number, burst: number, remainingMs = 30_000, mar
   deadline.start(remainingMs, marginMs);
   const client = createDataZoneClient(5000);
   return {
-    datazone: new DataZoneAdapter(client, new TokenBucket({ ratePerSecond, burst }), deadline),
+    datazone: new DataZoneAdapter(client, rateLimit, deadline),
     deadline,
   };
 }
@@ -97,6 +101,18 @@ describe('DataZoneAdapter over the wire', () => {
     // Two slots taken in all: the next one is 100 ms after the second, not 300.
     const next = datazone.reserveCalls(1)?.[0] ?? 0;
     expect(next - (slots[1] ?? 0)).toBeCloseTo(100, -1);
+    deadline.finish();
+  });
+
+  it('slows down when the service throttles, and recovers as requests go through', async () => {
+    const rateLimit = new TokenBucket({ ratePerSecond: 40, burst: 1 });
+    const { datazone, deadline } = adapterWith(rateLimit);
+    server.setFaults({ forceErrors: { c1u9e5y8b2m6qa: { name: 'ThrottlingException', times: 1 } } });
+    // The SDK retries the throttled attempt; the retry goes through.
+    await datazone.getAsset(DOMAIN, 'c1u9e5y8b2m6qa', undefined);
+    expect(rateLimit.currentRatePerSecond).toBeCloseTo(20 * (33 / 32));
+    for (let i = 0; i < 30; i++) await datazone.getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined);
+    expect(rateLimit.currentRatePerSecond).toBe(40);
     deadline.finish();
   });
 

@@ -54,6 +54,38 @@ describe('TokenBucket', () => {
     expect(last).toBeCloseTo(20_000);
   });
 
+  it('halves the rate on a throttle, once per second, never below the minimum', () => {
+    const { limiter, advance } = bucket(16, 1);
+    limiter.throttled();
+    expect(limiter.currentRatePerSecond).toBe(8);
+    limiter.throttled(); // the same episode: a burst of 429s counts once
+    expect(limiter.currentRatePerSecond).toBe(8);
+    for (let i = 0; i < 10; i++) {
+      advance(1000);
+      limiter.throttled();
+    }
+    expect(limiter.currentRatePerSecond).toBe(0.25); // a sixty-fourth of 16
+  });
+
+  it('spaces new reservations at the lowered rate', () => {
+    const { limiter, waits, advance } = bucket(10, 1);
+    waits();
+    advance(100);
+    limiter.throttled();
+    expect(waits(2)).toEqual([0, 200]);
+  });
+
+  it('climbs back to the configured rate with successes, and never above it', () => {
+    const { limiter } = bucket(10, 1);
+    limiter.throttled();
+    expect(limiter.currentRatePerSecond).toBe(5);
+    for (let i = 0; i < 22; i++) limiter.succeeded();
+    expect(limiter.currentRatePerSecond).toBeCloseTo(5 * (33 / 32) ** 22);
+    expect(limiter.currentRatePerSecond).toBeLessThan(10);
+    limiter.succeeded();
+    expect(limiter.currentRatePerSecond).toBe(10);
+  });
+
   it('rejects a rate or burst that cannot work', () => {
     expect(() => new TokenBucket({ ratePerSecond: 0, burst: 1 })).toThrow(/ratePerSecond/);
     expect(() => new TokenBucket({ ratePerSecond: 1, burst: 0 })).toThrow(/burst/);
