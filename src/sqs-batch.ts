@@ -15,7 +15,13 @@ import { BatchBreaker } from './batch-breaker.js';
 import type { WorkerConfig } from './config.js';
 import { parseEnvelopeJson } from './core/asset-event.js';
 import { visibilityTimeoutSeconds } from './core/backoff.js';
-import type { BackoffSchedule, RecordOutcome, RetryCause } from './core/outcome.js';
+import {
+  type BackoffSchedule,
+  classifyError,
+  outcomeForError,
+  type RecordOutcome,
+  type RetryCause,
+} from './core/outcome.js';
 import { deadLetterIfPermanent } from './dead-letter.js';
 import type { InvocationDeadline } from './deadline.js';
 import type { OutcomeReporter, RecordContext } from './observability.js';
@@ -62,7 +68,14 @@ export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Prom
     return { record, outcome, detailType };
   };
 
-  const tasks = event.Records.map((record) => limit(() => processRecord(record)));
+  // A defect in one record's processing must not fail its neighbours: it becomes that record's retry.
+  const processSafely = (record: SQSRecord): Promise<Finished> =>
+    processRecord(record).catch((error: unknown) => ({
+      record,
+      outcome: outcomeForError(classifyError(error), undefined),
+      detailType: undefined,
+    }));
+  const tasks = event.Records.map((record) => limit(() => processSafely(record)));
   const finished = await settleBeforeDeadline(tasks, event.Records, deps.deadline);
   return report(finished, deps);
 }

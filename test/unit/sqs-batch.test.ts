@@ -1,0 +1,82 @@
+/** The batch loop with plain fakes for its ports: no SDK, no mocks of modules. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { SQSEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import type { DataZonePort } from '../../src/adapters/datazone.js';
+import type { QueuePort, VisibilityChange } from '../../src/adapters/queues.js';
+import { loadConfig } from '../../src/config.js';
+import { InvocationDeadline } from '../../src/deadline.js';
+import { OutcomeReporter } from '../../src/observability.js';
+import { processSqsBatch } from '../../src/sqs-batch.js';
+import { sqsEvent } from '../support/lambda.js';
+
+const config = loadConfig({ DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/dlq' });
+
+function fakes(datazone: DataZonePort) {
+  const visibility: VisibilityChange[] = [];
+  const deadLetters: string[] = [];
+  const queues: QueuePort = {
+    sendToDeadLetterQueue: async ({ body }) => {
+      deadLetters.push(body);
+    },
+    changeVisibility: async (changes) => {
+      visibility.push(...changes);
+      return [];
+    },
+  };
+  const deadline = new InvocationDeadline();
+  deadline.start(30_000, 0);
+  const reporter = new OutcomeReporter(
+    new Logger({ logLevel: 'SILENT' }),
+    new Metrics({ namespace: 'Test', serviceName: 'test' }),
+  );
+  return { deps: { config, datazone, queues, deadline, reporter, random: () => 0 }, visibility, deadLetters };
+}
+
+describe('processSqsBatch', () => {
+  it('turns a defect while processing one record into that record’s retry, not the batch’s failure', async () => {
+    const event: SQSEvent = sqsEvent('sqs/batch.json');
+    const datazone: DataZonePort = {
+      reserveCalls: (count) => Array.from({ length: count }, () => Date.now()),
+      getAsset: async () => ({
+        revision: '1',
+        owningProjectId: 'b3x7mz1q9w2k4e',
+        typeIdentifier: 'amazon.datazone.GlueTableAssetType',
+      }),
+      startMetadataGenerationRun: async (request) => {
+        // A bug, not a service error: thrown synchronously by code that should never throw.
+        if (request.assetId === 'e8n2v6c4x1q7jm')
+          throw new TypeError("Cannot read properties of undefined (reading 'id')");
+        return { runId: `run-${request.assetId}`, status: 'SUBMITTED' };
+      },
+    };
+    const { deps, visibility } = fakes(datazone);
+    const result = await processSqsBatch(event, deps);
+    const failed = event.Records[1]?.messageId;
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: failed }] });
+    expect(visibility.map((change) => [change.key, change.timeoutSeconds])).toEqual([[failed, 5]]);
+  });
+
+  it('still reports every record when reserving slots itself throws', async () => {
+    const event: SQSEvent = sqsEvent('sqs/batch.json');
+    const datazone: DataZonePort = {
+      reserveCalls: () => {
+        throw new RangeError('broken limiter');
+      },
+      getAsset: async () => {
+        throw new Error('unreachable');
+      },
+      startMetadataGenerationRun: async () => {
+        throw new Error('unreachable');
+      },
+    };
+    const { deps, deadLetters } = fakes(datazone);
+    const result = await processSqsBatch(event, deps);
+    // Records needing DataZone are retried; the skipped ones and the malformed body are completed.
+    expect(result.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
+      [0, 1, 2, 3, 5, 7].map((index) => event.Records[index]?.messageId),
+    );
+    expect(deadLetters).toEqual([event.Records[6]?.body]);
+  });
+});
