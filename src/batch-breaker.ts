@@ -30,6 +30,10 @@ export class BatchBreaker implements DataZonePort {
     return this.guard(() => this.inner.startMetadataGenerationRun(request, slotAt));
   }
 
+  findRun(domainId: string, assetId: string, revision: string): Promise<StartedRun | undefined> {
+    return this.guard(() => this.inner.findRun(domainId, assetId, revision));
+  }
+
   private async guard<T>(call: () => Promise<T>): Promise<T> {
     if (this.trippedBy !== undefined) {
       const { name, errorClass } = this.trippedBy;

@@ -26,6 +26,7 @@ const RETRY_METRIC: Record<RetryCause, string> = {
   deferred: METRIC.deferred,
   deadline: METRIC.deferred,
   'dead-letter-unavailable': METRIC.deadLetterSendFailures,
+  'asset-busy': METRIC.transientFailures,
 };
 
 /** Where a record came from, for its log line. */
@@ -103,6 +104,7 @@ function describe(outcome: RecordOutcome): Record<string, string | undefined> {
         errorMessage: outcome.error.message,
       };
     case 'already-exists':
+      return { runId: outcome.runId, errorName: outcome.error.name, errorMessage: outcome.error.message };
     case 'dead-letter':
       return { errorName: outcome.error.name, errorMessage: outcome.error.message };
   }

@@ -13,6 +13,7 @@ import {
 } from './core/asset-event.js';
 import { clientToken } from './core/client-token.js';
 import {
+  type ClassifiedError,
   classifyError,
   DeadlineExceededError,
   InvalidEventError,
@@ -135,8 +136,41 @@ export async function processEnvelope(
     }
     return { kind: 'started', target: withToken, runId: run.runId, runStatus: run.status };
   } catch (error) {
-    return outcomeForError(classifyError(error), withToken);
+    const classified = classifyError(error);
+    if (classified.errorClass === 'conflict') {
+      return confirmConflict(deps.datazone, withToken, resolved.revision, classified);
+    }
+    return outcomeForError(classified, withToken);
   }
+}
+
+/**
+ * ConflictException means a run of the asset exists or is under way, not necessarily one of this revision: when
+ * a new revision arrives while the previous one's run is in progress, taking the conflict as done would lose the
+ * new revision. The runs of the asset tell which: this revision's run → already existing; none → retry later.
+ * If the check itself fails, the record is retried too: the client token keeps that from starting a second run.
+ */
+async function confirmConflict(
+  datazone: DataZonePort,
+  target: Target,
+  revision: string,
+  conflict: ClassifiedError,
+): Promise<RecordOutcome> {
+  const error = { name: conflict.name, message: conflict.message };
+  let run: StartedRun | undefined;
+  try {
+    run = await datazone.findRun(target.domainId, target.assetId, revision);
+  } catch (lookupError) {
+    return outcomeForError(classifyError(lookupError), target);
+  }
+  if (run !== undefined) return { kind: 'already-exists', target, error, runId: run.runId };
+  return {
+    kind: 'retry',
+    cause: 'asset-busy',
+    schedule: 'retry',
+    error: { name: error.name, message: `no run of revision ${revision} yet: ${error.message}` },
+    target,
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DataZoneClient,
   GetAssetCommand,
+  ListMetadataGenerationRunsCommand,
   StartMetadataGenerationRunCommand,
   type StartMetadataGenerationRunCommandOutput,
 } from '@aws-sdk/client-datazone';
@@ -55,7 +56,12 @@ export interface DataZonePort {
     slotAt?: number,
   ): Promise<AssetFacts>;
   startMetadataGenerationRun(request: StartRunRequest, slotAt?: number): Promise<StartedRun>;
+  /** The run of an asset revision, if DataZone has one (any status): how a ConflictException is confirmed. */
+  findRun(domainId: string, assetId: string, revision: string): Promise<StartedRun | undefined>;
 }
+
+/** Runs per asset are few; the bound only keeps a misbehaving pagination from looping. */
+const MAX_RUN_PAGES = 5;
 
 export function createDataZoneClient(requestTimeoutMs: number): DataZoneClient {
   return new DataZoneClient({
@@ -118,6 +124,29 @@ export class DataZoneAdapter implements DataZonePort {
       });
     }
     return { runId: output.id, status: output.status };
+  }
+
+  async findRun(domainId: string, assetId: string, revision: string): Promise<StartedRun | undefined> {
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_RUN_PAGES; page++) {
+      const command = new ListMetadataGenerationRunsCommand({
+        domainIdentifier: domainId,
+        targetIdentifier: assetId,
+        maxResults: 50,
+        ...(nextToken === undefined ? {} : { nextToken }),
+      });
+      this.rateLimitAttempts(command.middlewareStack, undefined);
+      const output = await this.call('ListMetadataGenerationRuns', () =>
+        this.client.send(command, { abortSignal: this.deadline.signal }),
+      );
+      const run = output.items?.find(
+        (item) => item.target?.identifier === assetId && item.target.revision === revision,
+      );
+      if (run?.id) return { runId: run.id, status: run.status };
+      nextToken = output.nextToken;
+      if (!nextToken) return undefined;
+    }
+    return undefined;
   }
 
   /**

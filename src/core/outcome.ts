@@ -20,7 +20,9 @@ export interface Target {
  * - throttled / quota / transient: the DataZone call failed that way (after the SDK's own retries);
  * - deferred: not attempted, because an earlier record of the batch was throttled or hit the quota;
  * - deadline: not finished before the invocation's safety margin;
- * - dead-letter-unavailable: permanent, but the dead-letter queue refused it, so the source queue keeps it.
+ * - dead-letter-unavailable: permanent, but the dead-letter queue refused it, so the source queue keeps it;
+ * - asset-busy: DataZone answered ConflictException, but no run of this revision exists: a run of another
+ *   revision of the asset is in progress, and this one must start after it.
  */
 export type RetryCause =
   | 'throttled'
@@ -28,7 +30,8 @@ export type RetryCause =
   | 'transient'
   | 'deferred'
   | 'deadline'
-  | 'dead-letter-unavailable';
+  | 'dead-letter-unavailable'
+  | 'asset-busy';
 
 /** Which backoff schedule a retry follows: quota errors wait longer. */
 export type BackoffSchedule = 'retry' | 'quota';
@@ -40,7 +43,12 @@ export type RecordOutcome =
       readonly runId: string;
       readonly runStatus?: string | undefined;
     }
-  | { readonly kind: 'already-exists'; readonly target: Target; readonly error: ErrorSummary }
+  | {
+      readonly kind: 'already-exists';
+      readonly target: Target;
+      readonly error: ErrorSummary;
+      readonly runId?: string | undefined;
+    }
   | { readonly kind: 'skipped'; readonly reason: string; readonly target?: Target }
   | {
       readonly kind: 'retry';

@@ -1,6 +1,7 @@
 import {
   DataZoneClient,
   GetAssetCommand,
+  ListMetadataGenerationRunsCommand,
   StartMetadataGenerationRunCommand,
   type StartMetadataGenerationRunCommandInput,
 } from '@aws-sdk/client-datazone';
@@ -267,14 +268,84 @@ describe('SQS batch: failures', () => {
     expect(stdout.metrics()).toMatchObject({ TransientFailures: 2 });
   });
 
-  it('treats ConflictException as an existing run: not retried, not dead-lettered', async () => {
+  it('treats ConflictException as an existing run once the run of the revision is confirmed: not retried, not dead-lettered', async () => {
     const handler = await loadHandler();
     datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ConflictException', 409));
+    datazone.on(ListMetadataGenerationRunsCommand).resolves({
+      items: [
+        {
+          domainId: 'dzd_bc8e1ez8r2a6xz',
+          owningProjectId: '6oy92hwk937pgn',
+          id: 'run-older',
+          target: { type: 'ASSET', identifier: 'ayzstznnx4dxyf', revision: '2' },
+        },
+        {
+          domainId: 'dzd_bc8e1ez8r2a6xz',
+          owningProjectId: '6oy92hwk937pgn',
+          id: 'run-this',
+          target: { type: 'ASSET', identifier: 'ayzstznnx4dxyf', revision: '3' },
+        },
+      ],
+    });
     const event = batchOf(recordAt(sqsEvent('sqs/batch.json'), 0));
     expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(
+      datazone.commandCalls(ListMetadataGenerationRunsCommand).map((call) => call.args[0].input),
+    ).toEqual([
+      { domainIdentifier: 'dzd_bc8e1ez8r2a6xz', targetIdentifier: 'ayzstznnx4dxyf', maxResults: 50 },
+    ]);
     expect(dlqSends()).toEqual([]);
     expect(visibilityChanges()).toEqual([]);
     expect(stdout.metrics()).toMatchObject({ RunsAlreadyExisting: 1 });
+    expect(stdout.logs().find((line) => line.outcome === 'already-exists')).toMatchObject({
+      runId: 'run-this',
+    });
+  });
+
+  it('retries with backoff when the conflict is a run of another revision in progress, so the new revision is not lost', async () => {
+    const handler = await loadHandler();
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ConflictException', 409));
+    datazone
+      .on(ListMetadataGenerationRunsCommand)
+      .resolvesOnce({
+        items: [
+          {
+            domainId: 'dzd_bc8e1ez8r2a6xz',
+            owningProjectId: '6oy92hwk937pgn',
+            id: 'run-older',
+            target: { type: 'ASSET', identifier: 'ayzstznnx4dxyf', revision: '2' },
+          },
+        ],
+        nextToken: 'page-2',
+      })
+      .resolvesOnce({ items: [] });
+    const record = recordAt(sqsEvent('sqs/batch.json'), 0);
+    expect(await handler(batchOf(record), lambdaContext())).toEqual({
+      batchItemFailures: [{ itemIdentifier: record.messageId }],
+    });
+    expect(datazone.commandCalls(ListMetadataGenerationRunsCommand)[1]?.args[0].input).toMatchObject({
+      nextToken: 'page-2',
+    });
+    expect(visibilityChanges()[0]?.Entries).toEqual([
+      { Id: '0', ReceiptHandle: record.receiptHandle, VisibilityTimeout: 5 },
+    ]);
+    expect(stdout.logs().find((line) => line.outcome === 'retry')).toMatchObject({
+      retryCause: 'asset-busy',
+      errorName: 'ConflictException',
+      errorMessage: 'no run of revision 3 yet: ConflictException from the test',
+    });
+    expect(dlqSends()).toEqual([]);
+  });
+
+  it('retries when the conflict cannot be confirmed', async () => {
+    const handler = await loadHandler();
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ConflictException', 409));
+    datazone.on(ListMetadataGenerationRunsCommand).rejects(serviceError('ThrottlingException', 429));
+    const record = recordAt(sqsEvent('sqs/batch.json'), 0);
+    expect(await handler(batchOf(record), lambdaContext())).toEqual({
+      batchItemFailures: [{ itemIdentifier: record.messageId }],
+    });
+    expect(stdout.metrics()).toMatchObject({ Throttled: 1 });
   });
 
   it.each([

@@ -502,6 +502,7 @@ describe.each(['queue', 'direct'] as const)('the worker role (%s wiring)', (wiri
       'logs:PutLogEvents',
       'datazone:StartMetadataGenerationRun',
       'datazone:GetAsset',
+      'datazone:ListMetadataGenerationRuns',
       'sqs:SendMessage',
       ...(wiring === 'queue'
         ? ['sqs:ChangeMessageVisibility', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']
@@ -512,7 +513,11 @@ describe.each(['queue', 'direct'] as const)('the worker role (%s wiring)', (wiri
 
   it('calls DataZone in every domain of its own account and region when no domain is configured', () => {
     const [statement] = statementsGranting(template(), 'datazone:StartMetadataGenerationRun');
-    expect(statement?.Action).toEqual(['datazone:StartMetadataGenerationRun', 'datazone:GetAsset']);
+    expect(statement?.Action).toEqual([
+      'datazone:StartMetadataGenerationRun',
+      'datazone:GetAsset',
+      'datazone:ListMetadataGenerationRuns',
+    ]);
     expect(statement?.Resource).toEqual([
       {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript

@@ -44,6 +44,7 @@ describe('processSqsBatch', () => {
         owningProjectId: 'b3x7mz1q9w2k4e',
         typeIdentifier: 'amazon.datazone.GlueTableAssetType',
       }),
+      findRun: async () => undefined,
       startMetadataGenerationRun: async (request) => {
         // A bug, not a service error: thrown synchronously by code that should never throw.
         if (request.assetId === 'e8n2v6c4x1q7jm')
@@ -68,6 +69,9 @@ describe('processSqsBatch', () => {
         throw new Error('unreachable');
       },
       startMetadataGenerationRun: async () => {
+        throw new Error('unreachable');
+      },
+      findRun: async () => {
         throw new Error('unreachable');
       },
     };

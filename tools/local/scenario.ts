@@ -33,6 +33,8 @@ export interface LocalWorldOptions {
   readonly seed?: number;
   readonly dataZoneFaults?: DataZoneFaults;
   readonly lifecycle?: RunLifecycle;
+  /** What a second in-progress run collides with at DataZone: the same revision (default) or any of the asset. */
+  readonly conflictScope?: 'revision' | 'asset';
   /** The source queue's redrive policy. Default 5 (AWS's recommended minimum). */
   readonly maxReceiveCount?: number;
   /** The source queue's visibility timeout. Default 180 s: six times the default function timeout. */
@@ -78,6 +80,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
     seed: options.seed ?? 1,
     ...(options.catalog === undefined ? {} : { catalog: options.catalog }),
     ...(options.lifecycle === undefined ? {} : { lifecycle: options.lifecycle }),
+    ...(options.conflictScope === undefined ? {} : { conflictScope: options.conflictScope }),
     ...(options.dataZoneFaults === undefined ? {} : { faults: options.dataZoneFaults }),
   });
   let sqs: LocalSqs;
