@@ -116,6 +116,24 @@ describe('DataZoneAdapter over the wire', () => {
     deadline.finish();
   });
 
+  it("finds the run of an asset revision among the asset's runs", async () => {
+    const { datazone, deadline } = adapter(100, 10);
+    const started = await datazone.startMetadataGenerationRun({
+      domainId: DOMAIN,
+      assetId: 'd4r7t1w9k3p5zn',
+      revision: '2',
+      owningProjectId: '6oy92hwk937pgn',
+      generationTypes: ['BUSINESS_NAMES'],
+      clientToken: 'token-find-run-2',
+    });
+    expect(await datazone.findRun(DOMAIN, 'd4r7t1w9k3p5zn', '2')).toEqual({
+      runId: started.runId,
+      status: expect.any(String),
+    });
+    expect(await datazone.findRun(DOMAIN, 'd4r7t1w9k3p5zn', '1')).toBeUndefined();
+    deadline.finish();
+  });
+
   it('declines a request slot that would come after the deadline, without sending anything', async () => {
     const { datazone, deadline } = adapter(1, 1, 300);
     await datazone.getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined);
