@@ -35,7 +35,8 @@ export async function processDirectEvent(event: unknown, deps: DirectEventDeps):
   const outcome = await deadLetterIfPermanent(
     deps.queues,
     await processParsedEnvelope(envelope, deps),
-    JSON.stringify(event),
+    // JSON.stringify(undefined) is undefined, not a string: keep the DLQ body a string whatever arrives.
+    JSON.stringify(event) ?? 'null',
     { sourceMessageId: eventId ?? 'unknown', detailType },
     deps.deadline.signal,
   );

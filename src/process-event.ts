@@ -61,15 +61,17 @@ export async function processEnvelope(
   if (!config.handledDetailTypes.has(envelope.detailType)) {
     return { kind: 'skipped', reason: `detail-type "${envelope.detailType}" is not handled` };
   }
+  // Events of other domains are skipped before their detail is judged: they are not ours to dead-letter.
+  const rawDomain = (envelope.detail as { metadata?: { domain?: unknown } } | undefined)?.metadata?.domain;
+  if (config.domainIds.size > 0 && !(typeof rawDomain === 'string' && config.domainIds.has(rawDomain))) {
+    return { kind: 'skipped', reason: `domain ${String(rawDomain)} is not in DOMAIN_IDS` };
+  }
   const parsed = parseAssetEvent(envelope);
   if (!parsed.ok) {
     return deadLetter(new InvalidEventError(`not a valid DataZone asset event: ${parsed.reason}`), undefined);
   }
   const event = parsed.value;
   const known: Target = targetOf(event);
-  if (config.domainIds.size > 0 && !config.domainIds.has(event.domainId)) {
-    return { kind: 'skipped', reason: `domain ${event.domainId} is not in DOMAIN_IDS`, target: known };
-  }
 
   // Every DataZone request slot the record needs is reserved before its first call, all or none: a record that
   // starts can finish before the deadline, and one that cannot is handed back untouched. Reserving call by call

@@ -15,13 +15,7 @@ import { BatchBreaker } from './batch-breaker.js';
 import type { WorkerConfig } from './config.js';
 import { parseEnvelopeJson } from './core/asset-event.js';
 import { visibilityTimeoutSeconds } from './core/backoff.js';
-import {
-  type BackoffSchedule,
-  classifyError,
-  outcomeForError,
-  type RecordOutcome,
-  type RetryCause,
-} from './core/outcome.js';
+import { type BackoffSchedule, classifyError, type RecordOutcome, type RetryCause } from './core/outcome.js';
 import { deadLetterIfPermanent } from './dead-letter.js';
 import type { InvocationDeadline } from './deadline.js';
 import type { OutcomeReporter, RecordContext } from './observability.js';
@@ -70,11 +64,17 @@ export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Prom
 
   // A defect in one record's processing must not fail its neighbours: it becomes that record's retry.
   const processSafely = (record: SQSRecord): Promise<Finished> =>
-    processRecord(record).catch((error: unknown) => ({
-      record,
-      outcome: outcomeForError(classifyError(error), undefined),
-      detailType: undefined,
-    }));
+    processRecord(record).catch((error: unknown) => {
+      // Always a retry, whatever the error says: nothing was sent to the DLQ, so nothing may be deleted.
+      const { name, message } = classifyError(error);
+      const outcome: RecordOutcome = {
+        kind: 'retry',
+        cause: 'transient',
+        schedule: 'retry',
+        error: { name, message },
+      };
+      return { record, outcome, detailType: undefined };
+    });
   const tasks = event.Records.map((record) => limit(() => processSafely(record)));
   const finished = await settleBeforeDeadline(tasks, event.Records, deps.deadline);
   return report(finished, deps);

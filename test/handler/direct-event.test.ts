@@ -176,10 +176,19 @@ describe('direct EventBridge invocation', () => {
     });
   });
 
-  it('skips events of domains outside DOMAIN_IDS', async () => {
+  it('skips events of domains outside DOMAIN_IDS, even when their detail is invalid', async () => {
     handler = await loadHandler({ DOMAIN_IDS: 'dzd_7ttq4pj2fcnl0m' });
     expect(await handler(event, lambdaContext())).toEqual({ outcome: 'skipped' });
+    expect(await handler(readEvent('eventbridge/invalid-asset-event.json'), lambdaContext())).toEqual({
+      outcome: 'skipped',
+    });
     expect(datazone.calls()).toHaveLength(0);
+    expect(sqs.calls()).toHaveLength(0);
+  });
+
+  it('dead-letters an invocation without any payload (middy hands it over as {})', async () => {
+    expect(await handler(undefined, lambdaContext())).toEqual({ outcome: 'dead-letter' });
+    expect(dlqSends()[0]?.MessageBody).toBe('{}');
   });
 });
 

@@ -59,6 +59,30 @@ describe('processSqsBatch', () => {
     expect(visibility.map((change) => [change.key, change.timeoutSeconds])).toEqual([[failed, 5]]);
   });
 
+  it('retries, never deletes, a record whose processing threw an error that looks permanent', async () => {
+    const event: SQSEvent = {
+      Records: [sqsEvent('sqs/batch.json').Records[0]].filter((r) => r !== undefined),
+    };
+    const datazone: DataZonePort = {
+      reserveCalls: () => {
+        throw Object.assign(new Error('thrown by a defect'), { name: 'ValidationException' });
+      },
+      getAsset: async () => {
+        throw new Error('unreachable');
+      },
+      startMetadataGenerationRun: async () => {
+        throw new Error('unreachable');
+      },
+      findRun: async () => {
+        throw new Error('unreachable');
+      },
+    };
+    const { deps, deadLetters } = fakes(datazone);
+    const result = await processSqsBatch(event, deps);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]?.messageId }] });
+    expect(deadLetters).toEqual([]);
+  });
+
   it('still reports every record when reserving slots itself throws', async () => {
     const event: SQSEvent = sqsEvent('sqs/batch.json');
     const datazone: DataZonePort = {
