@@ -5,10 +5,14 @@
  */
 import { DeadlineExceededError } from './core/outcome.js';
 
+/** What reporting may not eat into: the Lambda timeout itself, less the time to return the response. */
+const RESPONSE_RESERVE_MS = 250;
+
 export class InvocationDeadline {
   private atMs = Number.POSITIVE_INFINITY;
   private controller = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
+  private finalController = new AbortController();
+  private timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -17,19 +21,24 @@ export class InvocationDeadline {
     this.finish();
     const budget = Math.max(0, remainingMs - marginMs);
     this.atMs = this.now() + budget;
-    this.controller = new AbortController();
-    const controller = this.controller;
-    this.timer = setTimeout(
-      () => controller.abort(new DeadlineExceededError('invocation deadline reached')),
-      budget,
-    );
-    this.timer.unref();
+    const controller = new AbortController();
+    const finalController = new AbortController();
+    this.controller = controller;
+    this.finalController = finalController;
+    this.timers = [
+      setTimeout(() => controller.abort(new DeadlineExceededError('invocation deadline reached')), budget),
+      setTimeout(
+        () => finalController.abort(new DeadlineExceededError('Lambda timeout imminent')),
+        Math.max(budget, remainingMs - RESPONSE_RESERVE_MS),
+      ),
+    ];
+    for (const timer of this.timers) timer.unref();
   }
 
   /** Ends the invocation: pending timers no longer fire. */
   finish(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers = [];
   }
 
   /** Epoch milliseconds after which no new work may start. */
@@ -40,6 +49,14 @@ export class InvocationDeadline {
   /** Aborted when the deadline passes: in-flight SDK calls are cancelled instead of running into the timeout. */
   get signal(): AbortSignal {
     return this.controller.signal;
+  }
+
+  /**
+   * Aborted just before the Lambda timeout: for the reporting that runs after the deadline (visibility changes),
+   * which may use the safety margin but must not make Lambda fail the whole batch by timing out.
+   */
+  get finalSignal(): AbortSignal {
+    return this.finalController.signal;
   }
 
   remainingMs(): number {

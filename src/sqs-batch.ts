@@ -136,7 +136,7 @@ async function report(finished: readonly Finished[], deps: SqsBatchDeps): Promis
   }
 
   if (changes.length > 0) {
-    for (const failure of await deps.queues.changeVisibility(changes)) {
+    for (const failure of await deps.queues.changeVisibility(changes, deps.deadline.finalSignal)) {
       deps.reporter.visibilityChangeFailed(
         contexts.get(failure.key) ?? { messageId: failure.key },
         failure.errorName,

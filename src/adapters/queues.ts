@@ -31,7 +31,10 @@ export interface VisibilityChangeFailure {
 export interface QueuePort {
   sendToDeadLetterQueue(message: DeadLetterMessage, abortSignal?: AbortSignal): Promise<void>;
   /** Applies every change it can; returns the ones SQS did not apply. */
-  changeVisibility(changes: readonly VisibilityChange[]): Promise<VisibilityChangeFailure[]>;
+  changeVisibility(
+    changes: readonly VisibilityChange[],
+    abortSignal?: AbortSignal,
+  ): Promise<VisibilityChangeFailure[]>;
 }
 
 const SQS_BATCH_LIMIT = 10;
@@ -68,15 +71,21 @@ export class SqsQueues implements QueuePort {
     );
   }
 
-  async changeVisibility(changes: readonly VisibilityChange[]): Promise<VisibilityChangeFailure[]> {
+  async changeVisibility(
+    changes: readonly VisibilityChange[],
+    abortSignal?: AbortSignal,
+  ): Promise<VisibilityChangeFailure[]> {
     const byQueue = Map.groupBy(changes, (change) => change.queueUrl);
     const chunks = [...byQueue.values()].flatMap((queueChanges) => chunk(queueChanges, SQS_BATCH_LIMIT));
-    const results = await Promise.all(chunks.map((entries) => this.changeVisibilityChunk(entries)));
+    const results = await Promise.all(
+      chunks.map((entries) => this.changeVisibilityChunk(entries, abortSignal)),
+    );
     return results.flat();
   }
 
   private async changeVisibilityChunk(
     changes: readonly VisibilityChange[],
+    abortSignal: AbortSignal | undefined,
   ): Promise<VisibilityChangeFailure[]> {
     const [first] = changes;
     if (first === undefined) return [];
@@ -91,6 +100,7 @@ export class SqsQueues implements QueuePort {
             VisibilityTimeout: change.timeoutSeconds,
           })),
         }),
+        abortSignal === undefined ? {} : { abortSignal },
       );
       return (output.Failed ?? []).map((failure) => ({
         key: changes[Number(failure.Id)]?.key ?? `unknown entry ${failure.Id}`,

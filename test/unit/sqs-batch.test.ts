@@ -107,4 +107,41 @@ describe('processSqsBatch', () => {
     );
     expect(deadLetters).toEqual([event.Records[6]?.body]);
   });
+
+  it('gives up on visibility changes before the Lambda timeout instead of timing out the whole batch', async () => {
+    const event: SQSEvent = {
+      Records: [sqsEvent('sqs/batch.json').Records[0]].filter((r) => r !== undefined),
+    };
+    const datazone: DataZonePort = {
+      reserveCalls: (count) => Array.from({ length: count }, () => Date.now()),
+      getAsset: async () => {
+        throw new Error('unreachable');
+      },
+      startMetadataGenerationRun: async () => {
+        throw Object.assign(new Error('down'), {
+          name: 'InternalServerException',
+          $metadata: { httpStatusCode: 500 },
+        });
+      },
+      findRun: async () => undefined,
+    };
+    const { deps } = fakes(datazone);
+    // SQS hangs: the call only ends when its abort signal fires.
+    const queues: QueuePort = {
+      sendToDeadLetterQueue: async () => undefined,
+      changeVisibility: (changes, abortSignal) =>
+        new Promise((resolve) => {
+          abortSignal?.addEventListener('abort', () =>
+            resolve(changes.map(({ key }) => ({ key, errorName: 'AbortError', errorMessage: 'aborted' }))),
+          );
+        }),
+    };
+    deps.deadline.start(700, 300);
+    const started = Date.now();
+    const result = await processSqsBatch(event, { ...deps, queues });
+    // Aborted 250 ms before the 700 ms Lambda timeout, not left to run into it.
+    expect(Date.now() - started).toBeLessThan(650);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]?.messageId }] });
+    deps.deadline.finish();
+  });
 });
