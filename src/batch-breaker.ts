@@ -1,9 +1,16 @@
 /**
- * A DataZone port for one batch that stops calling the API once a call was throttled or hit the quota: the
- * records that have not reached the API yet are handed back with backoff instead of adding to the overload.
- * Records that need no call (skipped, malformed) are still processed.
+ * A DataZone port for one batch that stops calling the API once an attempt was throttled or hit the quota: the
+ * records whose first request has not gone out yet are handed back with backoff instead of adding to the
+ * overload, also those already waiting for their rate-limit slot. Requests already sent, and their SDK
+ * retries, go on. Records that need no call (skipped, malformed) are still processed.
  */
-import type { AssetFacts, DataZonePort, StartedRun, StartRunRequest } from './adapters/datazone.js';
+import type {
+  AssetFacts,
+  CallOptions,
+  DataZonePort,
+  StartedRun,
+  StartRunRequest,
+} from './adapters/datazone.js';
 import { BatchDeferredError, type ClassifiedError, classifyError, tripsBreaker } from './core/outcome.js';
 
 export class BatchBreaker implements DataZonePort {
@@ -11,43 +18,74 @@ export class BatchBreaker implements DataZonePort {
 
   constructor(private readonly inner: DataZonePort) {}
 
-  /** Once tripped, records take no slots: their calls are refused without reaching the API. */
-  reserveCalls(count: number): number[] | undefined {
-    if (this.trippedBy !== undefined) return Array.from({ length: count }, () => 0);
+  reserveCalls(count: number): number[] {
+    this.refuseIfTripped();
     return this.inner.reserveCalls(count);
+  }
+
+  releaseCalls(count: number): void {
+    this.inner.releaseCalls(count);
   }
 
   getAsset(
     domainId: string,
     assetId: string,
     revision: string | undefined,
-    slotAt?: number,
+    options?: CallOptions,
   ): Promise<AssetFacts> {
-    return this.guard(() => this.inner.getAsset(domainId, assetId, revision, slotAt));
+    return this.guard(options, (guarded) => this.inner.getAsset(domainId, assetId, revision, guarded));
   }
 
-  startMetadataGenerationRun(request: StartRunRequest, slotAt?: number): Promise<StartedRun> {
-    return this.guard(() => this.inner.startMetadataGenerationRun(request, slotAt));
+  startMetadataGenerationRun(request: StartRunRequest, options?: CallOptions): Promise<StartedRun> {
+    return this.guard(options, (guarded) => this.inner.startMetadataGenerationRun(request, guarded));
   }
 
-  findRun(domainId: string, assetId: string, revision: string): Promise<StartedRun | undefined> {
-    return this.guard(() => this.inner.findRun(domainId, assetId, revision));
+  findRun(
+    domainId: string,
+    assetId: string,
+    revision: string,
+    options?: CallOptions,
+  ): Promise<StartedRun | undefined> {
+    return this.guard(options, (guarded) => this.inner.findRun(domainId, assetId, revision, guarded));
   }
 
-  private async guard<T>(call: () => Promise<T>): Promise<T> {
-    if (this.trippedBy !== undefined) {
-      const { name, errorClass } = this.trippedBy;
-      throw new BatchDeferredError(
-        `not attempted: an earlier record of this batch got ${name}`,
-        errorClass === 'quota' ? 'quota' : 'retry',
-      );
-    }
+  private async guard<T>(options: CallOptions = {}, call: (guarded: CallOptions) => Promise<T>): Promise<T> {
     try {
-      return await call();
+      this.refuseIfTripped();
     } catch (error) {
-      const classified = classifyError(error);
-      if (tripsBreaker(classified)) this.trippedBy ??= classified;
+      if (options.slotAt !== undefined) this.inner.releaseCalls(1);
       throw error;
     }
+    const guarded: CallOptions = {
+      ...options,
+      beforeFirstAttempt: () => {
+        this.refuseIfTripped();
+        options.beforeFirstAttempt?.();
+      },
+      onAttemptError: (error) => {
+        this.observe(error);
+        options.onAttemptError?.(error);
+      },
+    };
+    try {
+      return await call(guarded);
+    } catch (error) {
+      this.observe(error);
+      throw error;
+    }
+  }
+
+  private observe(error: unknown): void {
+    const classified = classifyError(error);
+    if (tripsBreaker(classified)) this.trippedBy ??= classified;
+  }
+
+  private refuseIfTripped(): void {
+    if (this.trippedBy === undefined) return;
+    const { name, errorClass } = this.trippedBy;
+    throw new BatchDeferredError(
+      `not attempted: an earlier request of this batch got ${name}`,
+      errorClass === 'quota' ? 'quota' : 'retry',
+    );
   }
 }

@@ -15,7 +15,6 @@ import { clientToken } from './core/client-token.js';
 import {
   type ClassifiedError,
   classifyError,
-  DeadlineExceededError,
   InvalidEventError,
   outcomeForError,
   type RecordOutcome,
@@ -77,20 +76,35 @@ export async function processEnvelope(
   // starts can finish before the deadline, and one that cannot is handed back untouched. Reserving call by call
   // would let every record of a batch take a GetAsset slot and leave none for the Start calls.
   const fromEvent = completeFromEvent(event, config.supportedAssetTypes);
-  const slots = deps.datazone.reserveCalls(fromEvent === undefined ? 2 : 1);
-  if (slots === undefined) {
-    return outcomeForError(
-      classifyError(
-        new DeadlineExceededError('no DataZone request slots left before the invocation deadline'),
-      ),
-      known,
-    );
+  let slots: ReservedSlots;
+  try {
+    slots = new ReservedSlots(deps.datazone, deps.datazone.reserveCalls(fromEvent === undefined ? 2 : 1));
+  } catch (error) {
+    // No slot now (deadline, rate, tripped breaker) is a retry; anything else is a defect for the caller.
+    const classified = classifyError(error);
+    if (classified.errorClass === 'deadline' || classified.errorClass === 'deferred') {
+      return outcomeForError(classified, known);
+    }
+    throw error;
   }
-  const [lookupSlot, startSlot = lookupSlot] = slots;
+  try {
+    return await resolveAndStart(event, known, fromEvent, slots, deps);
+  } finally {
+    slots.releaseUnused();
+  }
+}
 
+async function resolveAndStart(
+  event: AssetEvent,
+  known: Target,
+  fromEvent: ResolvedAsset | undefined,
+  slots: ReservedSlots,
+  deps: EventProcessingDeps,
+): Promise<RecordOutcome> {
+  const { config } = deps;
   let resolved: ResolvedAsset;
   try {
-    resolved = fromEvent ?? (await lookUpAsset(event, deps.datazone, lookupSlot));
+    resolved = fromEvent ?? (await lookUpAsset(event, deps.datazone, slots.take()));
   } catch (error) {
     return outcomeForError(classifyError(error), known);
   }
@@ -121,7 +135,7 @@ export async function processEnvelope(
         generationTypes: config.generationTypes,
         clientToken: token,
       },
-      startSlot,
+      { slotAt: slots.take() },
     );
   if (shared === undefined) deps.startsInBatch?.set(token, start);
   try {
@@ -195,12 +209,35 @@ async function lookUpAsset(
   datazone: DataZonePort,
   slotAt: number | undefined,
 ): Promise<ResolvedAsset> {
-  const asset = await datazone.getAsset(event.domainId, event.assetId, event.revision, slotAt);
+  const asset = await datazone.getAsset(event.domainId, event.assetId, event.revision, { slotAt });
   return {
     owningProjectId: event.owningProjectId ?? asset.owningProjectId,
     revision: event.revision ?? asset.revision,
     assetType: asset.typeIdentifier,
   };
+}
+
+/** The request slots a record reserved: each call takes the next one; what is left is given back at the end. */
+class ReservedSlots {
+  private taken = 0;
+
+  constructor(
+    private readonly datazone: DataZonePort,
+    private readonly times: readonly number[],
+  ) {}
+
+  /** The next reserved slot; undefined once they are used up (the call then reserves its own). */
+  take(): number | undefined {
+    const slot = this.times[this.taken];
+    if (slot !== undefined) this.taken += 1;
+    return slot;
+  }
+
+  /** A duplicate sharing a call, an unsupported type or a failed lookup leave slots unused: free them. */
+  releaseUnused(): void {
+    this.datazone.releaseCalls(this.times.length - this.taken);
+    this.taken = this.times.length;
+  }
 }
 
 function targetOf(event: AssetEvent): Target {

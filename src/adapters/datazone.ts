@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-datazone';
 import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import type { GenerationType } from '../core/generation-types.js';
-import { classifyError, DeadlineExceededError } from '../core/outcome.js';
+import { classifyError, DeadlineExceededError, RequestSlotUnavailableError } from '../core/outcome.js';
 import type { TokenBucket } from '../core/rate-limiter.js';
 import type { InvocationDeadline } from '../deadline.js';
 
@@ -41,23 +41,40 @@ export interface StartedRun {
   readonly status: string | undefined;
 }
 
+/** How one call meets the rate limit and the batch around it. */
+export interface CallOptions {
+  /** A slot reserved for the first attempt (epoch ms); without one, and for SDK retries, a slot is reserved. */
+  readonly slotAt?: number | undefined;
+  /** Runs right before the first attempt is sent, after its slot came; throwing cancels the call. */
+  readonly beforeFirstAttempt?: (() => void) | undefined;
+  /** Sees every failed attempt, also those the SDK then retries. */
+  readonly onAttemptError?: ((error: unknown) => void) | undefined;
+}
+
 /** The port the core logic depends on; tests use plain fakes or aws-sdk-client-mock. */
 export interface DataZonePort {
   /**
-   * Reserves request slots for the calls a record is about to make, all or none: the slot times (epoch ms), or
-   * undefined when they would not all come before the invocation deadline.
+   * Reserves request slots for the calls a record is about to make, all or none, and returns their times (epoch
+   * ms). Throws DeadlineExceededError after the deadline, RequestSlotUnavailableError when the slots would not
+   * all come before it.
    */
-  reserveCalls(count: number): number[] | undefined;
-  /** `slotAt`: a reserved slot for the first attempt; SDK retries reserve their own. */
+  reserveCalls(count: number): number[];
+  /** Gives back reserved slots that no call will use. */
+  releaseCalls(count: number): void;
   getAsset(
     domainId: string,
     assetId: string,
     revision: string | undefined,
-    slotAt?: number,
+    options?: CallOptions,
   ): Promise<AssetFacts>;
-  startMetadataGenerationRun(request: StartRunRequest, slotAt?: number): Promise<StartedRun>;
+  startMetadataGenerationRun(request: StartRunRequest, options?: CallOptions): Promise<StartedRun>;
   /** The run of an asset revision, if DataZone has one (any status): how a ConflictException is confirmed. */
-  findRun(domainId: string, assetId: string, revision: string): Promise<StartedRun | undefined>;
+  findRun(
+    domainId: string,
+    assetId: string,
+    revision: string,
+    options?: CallOptions,
+  ): Promise<StartedRun | undefined>;
 }
 
 /** Runs per asset are few; the bound only keeps a misbehaving pagination from looping. */
@@ -76,22 +93,34 @@ export class DataZoneAdapter implements DataZonePort {
     private readonly deadline: InvocationDeadline,
   ) {}
 
-  reserveCalls(count: number): number[] | undefined {
-    return this.rateLimit.reserve(count, this.deadline.at);
+  reserveCalls(count: number): number[] {
+    this.deadline.check('reserving DataZone request slots');
+    const slots = this.rateLimit.reserve(count, this.deadline.at);
+    if (slots === undefined) {
+      const rate = this.rateLimit.currentRatePerSecond;
+      throw new RequestSlotUnavailableError(
+        `no ${count} DataZone request slot(s) before the invocation deadline at ${rate} requests/s`,
+      );
+    }
+    return slots;
+  }
+
+  releaseCalls(count: number): void {
+    if (count > 0) this.rateLimit.release(count);
   }
 
   async getAsset(
     domainId: string,
     assetId: string,
     revision: string | undefined,
-    slotAt?: number,
+    options: CallOptions = {},
   ): Promise<AssetFacts> {
     const command = new GetAssetCommand({
       domainIdentifier: domainId,
       identifier: assetId,
       ...(revision === undefined ? {} : { revision }),
     });
-    this.rateLimitAttempts(command.middlewareStack, slotAt);
+    this.rateLimitAttempts(command.middlewareStack, options);
     const output = await this.call('GetAsset', () =>
       this.client.send(command, { abortSignal: this.deadline.signal }),
     );
@@ -105,7 +134,7 @@ export class DataZoneAdapter implements DataZonePort {
     return { revision: currentRevision, owningProjectId, typeIdentifier };
   }
 
-  async startMetadataGenerationRun(request: StartRunRequest, slotAt?: number): Promise<StartedRun> {
+  async startMetadataGenerationRun(request: StartRunRequest, options: CallOptions = {}): Promise<StartedRun> {
     const command = new StartMetadataGenerationRunCommand({
       domainIdentifier: request.domainId,
       owningProjectIdentifier: request.owningProjectId,
@@ -113,7 +142,7 @@ export class DataZoneAdapter implements DataZonePort {
       types: [...request.generationTypes],
       clientToken: request.clientToken,
     });
-    this.rateLimitAttempts(command.middlewareStack, slotAt);
+    this.rateLimitAttempts(command.middlewareStack, options);
     const output: StartMetadataGenerationRunCommandOutput = await this.call(
       'StartMetadataGenerationRun',
       () => this.client.send(command, { abortSignal: this.deadline.signal }),
@@ -126,7 +155,12 @@ export class DataZoneAdapter implements DataZonePort {
     return { runId: output.id, status: output.status };
   }
 
-  async findRun(domainId: string, assetId: string, revision: string): Promise<StartedRun | undefined> {
+  async findRun(
+    domainId: string,
+    assetId: string,
+    revision: string,
+    options: CallOptions = {},
+  ): Promise<StartedRun | undefined> {
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_RUN_PAGES; page++) {
       const command = new ListMetadataGenerationRunsCommand({
@@ -135,7 +169,11 @@ export class DataZoneAdapter implements DataZonePort {
         maxResults: 50,
         ...(nextToken === undefined ? {} : { nextToken }),
       });
-      this.rateLimitAttempts(command.middlewareStack, undefined);
+      // Only the first page's first attempt may use a reserved slot.
+      this.rateLimitAttempts(
+        command.middlewareStack,
+        page === 0 ? options : { ...options, slotAt: undefined },
+      );
       const output = await this.call('ListMetadataGenerationRuns', () =>
         this.client.send(command, { abortSignal: this.deadline.signal }),
       );
@@ -156,17 +194,27 @@ export class DataZoneAdapter implements DataZonePort {
    */
   private rateLimitAttempts<Input extends object, Output extends MetadataBearer>(
     stack: MiddlewareStack<Input, Output>,
-    reservedSlot: number | undefined,
+    { slotAt: reservedSlot, beforeFirstAttempt, onAttemptError }: CallOptions,
   ): void {
     let prepaid = reservedSlot;
+    let firstAttempt = true;
     const middleware: FinalizeRequestMiddleware<Input, Output> = (next) => async (args) => {
       const slotAt = prepaid ?? this.rateLimit.reserve(1, this.deadline.at)?.[0];
       prepaid = undefined;
       if (slotAt === undefined) {
-        throw new DeadlineExceededError('no DataZone request slot left before the invocation deadline');
+        throw new RequestSlotUnavailableError('no DataZone request slot left before the invocation deadline');
       }
       const waitMs = slotAt - Date.now();
       if (waitMs > 0) await sleep(waitMs, undefined, { signal: this.deadline.signal });
+      if (firstAttempt) {
+        firstAttempt = false;
+        try {
+          beforeFirstAttempt?.();
+        } catch (error) {
+          this.rateLimit.release(1); // the slot goes unused
+          throw error;
+        }
+      }
       try {
         const result = await next(args);
         this.rateLimit.succeeded();
@@ -174,6 +222,7 @@ export class DataZoneAdapter implements DataZonePort {
       } catch (error) {
         // The service says the rate is too high for now: the container slows down until it stops saying so.
         if (classifyError(error).errorClass === 'throttled') this.rateLimit.throttled();
+        onAttemptError?.(error);
         throw error;
       }
     };

@@ -18,7 +18,8 @@ export interface Target {
 /**
  * Why a record is handed back for a later attempt:
  * - throttled / quota / transient: the DataZone call failed that way (after the SDK's own retries);
- * - deferred: not attempted, because an earlier record of the batch was throttled or hit the quota;
+ * - deferred: not attempted, because an earlier record of the batch was throttled or hit the quota, or because
+ *   the client-side rate leaves no request slot before the deadline;
  * - deadline: not finished before the invocation's safety margin;
  * - dead-letter-unavailable: permanent, but the dead-letter queue refused it, so the source queue keeps it;
  * - asset-busy: DataZone answered ConflictException, but no run of this revision exists: a run of another
@@ -96,6 +97,14 @@ export class BatchDeferredError extends Error {
   }
 }
 
+/**
+ * No DataZone request slot before the invocation deadline at the current (possibly lowered) rate: the record is
+ * handed back with backoff, not at once, since the next invocation of this container has the same budget.
+ */
+export class RequestSlotUnavailableError extends Error {
+  override readonly name = 'RequestSlotUnavailableError';
+}
+
 /** An event that can never be processed as it is: it goes to the dead-letter queue with this reason. */
 export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
@@ -155,6 +164,9 @@ export function classifyError(error: unknown): ClassifiedError {
   const summary = { name, message: truncate(message), httpStatus };
   if (error instanceof BatchDeferredError)
     return { ...summary, errorClass: 'deferred', schedule: error.schedule };
+  if (error instanceof RequestSlotUnavailableError) {
+    return { ...summary, errorClass: 'deferred', schedule: 'retry' };
+  }
   if (name === 'DeadlineExceededError') return { ...summary, errorClass: 'deadline' };
   if (CONFLICT_NAMES.has(name) || httpStatus === 409) return { ...summary, errorClass: 'conflict' };
   if (THROTTLING_NAMES.has(name) || httpStatus === 429) return { ...summary, errorClass: 'throttled' };

@@ -63,6 +63,12 @@ export class TokenBucket {
     return slots;
   }
 
+  /** Gives back reserved slots that will not be used (a record deferred, skipped or sharing a call). */
+  release(count: number): void {
+    this.refill();
+    this.tokens = Math.min(this.options.burst, this.tokens + count);
+  }
+
   /** A request was throttled: halve the rate, once per episode. */
   throttled(): void {
     const now = this.refill();

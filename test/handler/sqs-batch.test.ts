@@ -207,8 +207,8 @@ describe('SQS batch: failures', () => {
     const event = sqsEvent('sqs/batch.json');
     const result = await handler(event, lambdaContext());
 
-    // Record 0 is throttled, and so is its duplicate 7, which shares its call; 1–3 and 5 need the API and are
-    // deferred; 4 (skipped detail-type) and 6 (malformed) need no call and are completed.
+    // Record 0 is throttled; 1–3, 5 and the duplicate 7 need the API and are deferred before reserving a slot;
+    // 4 (skipped detail-type) and 6 (malformed) need no call and are completed.
     const failed = [0, 1, 2, 3, 5, 7].map((index) => recordAt(event, index).messageId);
     expect(result).toEqual({ batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) });
     expect(startInputs()).toHaveLength(1);
@@ -226,8 +226,8 @@ describe('SQS batch: failures', () => {
     ]);
     expect(dlqSends()).toHaveLength(1);
     expect(stdout.metrics()).toMatchObject({
-      Throttled: 2,
-      RecordsDeferred: 4,
+      Throttled: 1,
+      RecordsDeferred: 5,
       EventsSkipped: 1,
       DeadLettered: 1,
     });

@@ -1,7 +1,8 @@
 /** The DataZone adapter over the real SDK wire, against the local DataZone endpoint. */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDataZoneClient, DataZoneAdapter } from '../../src/adapters/datazone.js';
-import { classifyError, DeadlineExceededError } from '../../src/core/outcome.js';
+import { BatchBreaker } from '../../src/batch-breaker.js';
+import { classifyError, DeadlineExceededError, RequestSlotUnavailableError } from '../../src/core/outcome.js';
 import { TokenBucket } from '../../src/core/rate-limiter.js';
 import { InvocationDeadline } from '../../src/deadline.js';
 import { type LocalDataZone, startLocalDataZone } from '../../tools/local/datazone-server.js';
@@ -91,15 +92,15 @@ describe('DataZoneAdapter over the wire', () => {
 
   it('sends the first attempt in the slot reserved for it, without taking another', async () => {
     const { datazone, deadline } = adapter(10, 1);
-    const slots = datazone.reserveCalls(2) ?? [];
+    const slots = datazone.reserveCalls(2);
     expect(slots).toHaveLength(2);
     const since = lastSeq();
-    await datazone.getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined, slots[0]);
-    await datazone.getAsset(DOMAIN, 'c1u9e5y8b2m6qa', undefined, slots[1]);
+    await datazone.getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined, { slotAt: slots[0] });
+    await datazone.getAsset(DOMAIN, 'c1u9e5y8b2m6qa', undefined, { slotAt: slots[1] });
     const [first, second] = requestsSince(since).map((request) => request.receivedAt);
     expect((second ?? 0) - (first ?? 0)).toBeGreaterThanOrEqual(90);
     // Two slots taken in all: the next one is 100 ms after the second, not 300.
-    const next = datazone.reserveCalls(1)?.[0] ?? 0;
+    const next = datazone.reserveCalls(1)[0] ?? 0;
     expect(next - (slots[1] ?? 0)).toBeCloseTo(100, -1);
     deadline.finish();
   });
@@ -134,6 +135,36 @@ describe('DataZoneAdapter over the wire', () => {
     deadline.finish();
   });
 
+  it('stops the batch at the first throttled attempt: calls still waiting for their slot are not sent', async () => {
+    const rateLimit = new TokenBucket({ ratePerSecond: 20, burst: 1 });
+    const { datazone, deadline } = adapterWith(rateLimit);
+    const breaker = new BatchBreaker(datazone);
+    server.setFaults({ hook: () => 'ThrottlingException' });
+    const since = lastSeq();
+    const assets = ['ayzstznnx4dxyf', 'c1u9e5y8b2m6qa', 'd4r7t1w9k3p5zn', 'e8n2v6c4x1q7jm', 'f5h9l3s7g1d2wb'];
+    const results = await Promise.allSettled(
+      assets.map((assetId) => {
+        const [slotAt] = breaker.reserveCalls(1);
+        return breaker.getAsset(DOMAIN, assetId, undefined, { slotAt });
+      }),
+    );
+    const errors = results.map((result) =>
+      result.status === 'rejected' ? classifyError(result.reason) : undefined,
+    );
+    // The first call got its 429s (the SDK retried it); the four waiting behind it were never sent.
+    expect(errors.map((error) => error?.errorClass)).toEqual([
+      'throttled',
+      'deferred',
+      'deferred',
+      'deferred',
+      'deferred',
+    ]);
+    expect(new Set(requestsSince(since).map((request) => request.pathParams.identifier))).toEqual(
+      new Set(['ayzstznnx4dxyf']),
+    );
+    deadline.finish();
+  });
+
   it('declines a request slot that would come after the deadline, without sending anything', async () => {
     const { datazone, deadline } = adapter(1, 1, 300);
     await datazone.getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined);
@@ -141,8 +172,9 @@ describe('DataZoneAdapter over the wire', () => {
     const error = await datazone
       .getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined)
       .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(DeadlineExceededError);
-    expect(classifyError(error).errorClass).toBe('deadline');
+    expect(error).toBeInstanceOf(RequestSlotUnavailableError);
+    // Handed back with backoff: the next invocation of this container has the same budget.
+    expect(classifyError(error)).toMatchObject({ errorClass: 'deferred', schedule: 'retry' });
     expect(requestsSince(since)).toHaveLength(0);
     deadline.finish();
   });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BatchDeferredError,
   classifyError,
   DeadlineExceededError,
   type ErrorClass,
   outcomeForError,
+  RequestSlotUnavailableError,
   tripsBreaker,
 } from '../../src/core/outcome.js';
 
@@ -42,6 +44,8 @@ describe('classifyError', () => {
       'transient',
     ],
     ['the invocation deadline', new DeadlineExceededError('late'), 'deadline'],
+    ['no request slot before the deadline', new RequestSlotUnavailableError('busy'), 'deferred'],
+    ['a batch deferral', new BatchDeferredError('later', 'quota'), 'deferred'],
     ['an unknown error', new TypeError('x is undefined'), 'transient'],
     ['a thrown string', 'boom', 'transient'],
   ];

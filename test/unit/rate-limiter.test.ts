@@ -54,6 +54,15 @@ describe('TokenBucket', () => {
     expect(last).toBeCloseTo(20_000);
   });
 
+  it('takes back released slots, up to the burst', () => {
+    const { limiter, waits } = bucket(10, 2);
+    waits(4); // two from the burst, two promised at 100 and 200 ms
+    limiter.release(2);
+    expect(waits(1)).toEqual([100]);
+    limiter.release(50);
+    expect(waits(3)).toEqual([0, 0, 100]);
+  });
+
   it('halves the rate on a throttle, once per second, never below the minimum', () => {
     const { limiter, advance } = bucket(16, 1);
     limiter.throttled();

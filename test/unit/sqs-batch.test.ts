@@ -38,6 +38,7 @@ describe('processSqsBatch', () => {
   it('turns a defect while processing one record into that record’s retry, not the batch’s failure', async () => {
     const event: SQSEvent = sqsEvent('sqs/batch.json');
     const datazone: DataZonePort = {
+      releaseCalls: () => undefined,
       reserveCalls: (count) => Array.from({ length: count }, () => Date.now()),
       getAsset: async () => ({
         revision: '1',
@@ -64,6 +65,7 @@ describe('processSqsBatch', () => {
       Records: [sqsEvent('sqs/batch.json').Records[0]].filter((r) => r !== undefined),
     };
     const datazone: DataZonePort = {
+      releaseCalls: () => undefined,
       reserveCalls: () => {
         throw Object.assign(new Error('thrown by a defect'), { name: 'ValidationException' });
       },
@@ -86,6 +88,7 @@ describe('processSqsBatch', () => {
   it('still reports every record when reserving slots itself throws', async () => {
     const event: SQSEvent = sqsEvent('sqs/batch.json');
     const datazone: DataZonePort = {
+      releaseCalls: () => undefined,
       reserveCalls: () => {
         throw new RangeError('broken limiter');
       },
@@ -113,6 +116,7 @@ describe('processSqsBatch', () => {
       Records: [sqsEvent('sqs/batch.json').Records[0]].filter((r) => r !== undefined),
     };
     const datazone: DataZonePort = {
+      releaseCalls: () => undefined,
       reserveCalls: (count) => Array.from({ length: count }, () => Date.now()),
       getAsset: async () => {
         throw new Error('unreachable');
@@ -143,5 +147,38 @@ describe('processSqsBatch', () => {
     expect(Date.now() - started).toBeLessThan(650);
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]?.messageId }] });
     deps.deadline.finish();
+  });
+
+  it('gives back the slots a record did not use: a duplicate sharing a call, an unsupported asset', async () => {
+    const source = sqsEvent('sqs/batch.json');
+    // Records 0 and 7 are the same event (one call); 5 needs GetAsset and turns out unsupported (one of two).
+    const event: SQSEvent = {
+      Records: [0, 7, 5].map((index) => source.Records[index]).filter((r) => r !== undefined),
+    };
+    let reserved = 0;
+    let released = 0;
+    const datazone: DataZonePort = {
+      reserveCalls: (count) => {
+        reserved += count;
+        return Array.from({ length: count }, () => Date.now());
+      },
+      releaseCalls: (count) => {
+        released += count;
+      },
+      getAsset: async () => ({
+        revision: '1',
+        owningProjectId: 'b3x7mz1q9w2k4e',
+        typeIdentifier: 'amazon.datazone.S3ObjectCollectionAssetType',
+      }),
+      startMetadataGenerationRun: async (request) => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return { runId: `run-${request.assetId}`, status: 'SUBMITTED' };
+      },
+      findRun: async () => undefined,
+    };
+    const { deps } = fakes(datazone);
+    expect(await processSqsBatch(event, deps)).toEqual({ batchItemFailures: [] });
+    expect(reserved).toBe(4);
+    expect(released).toBe(2);
   });
 });
