@@ -47,8 +47,6 @@ export interface CallOptions {
   readonly slotAt?: number | undefined;
   /** Runs right before the first attempt is sent, after its slot came; throwing cancels the call. */
   readonly beforeFirstAttempt?: (() => void) | undefined;
-  /** Sees every failed attempt, also those the SDK then retries. */
-  readonly onAttemptError?: ((error: unknown) => void) | undefined;
 }
 
 /** The port the core logic depends on; tests use plain fakes or aws-sdk-client-mock. */
@@ -194,7 +192,7 @@ export class DataZoneAdapter implements DataZonePort {
    */
   private rateLimitAttempts<Input extends object, Output extends MetadataBearer>(
     stack: MiddlewareStack<Input, Output>,
-    { slotAt: reservedSlot, beforeFirstAttempt, onAttemptError }: CallOptions,
+    { slotAt: reservedSlot, beforeFirstAttempt }: CallOptions,
   ): void {
     let prepaid = reservedSlot;
     let firstAttempt = true;
@@ -222,7 +220,6 @@ export class DataZoneAdapter implements DataZonePort {
       } catch (error) {
         // The service says the rate is too high for now: the container slows down until it stops saying so.
         if (classifyError(error).errorClass === 'throttled') this.rateLimit.throttled();
-        onAttemptError?.(error);
         throw error;
       }
     };
