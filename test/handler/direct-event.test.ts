@@ -10,14 +10,11 @@ import {
   lambdaContext,
   loadHandler,
   readEvent,
+  serviceError,
 } from '../support/lambda.js';
 
 const datazone = mockClient(DataZoneClient);
 const sqs = mockClient(SQSClient);
-
-function serviceError(name: string, httpStatusCode: number) {
-  return Object.assign(new Error(`${name} from the test`), { name, $metadata: { httpStatusCode } });
-}
 
 const dlqSends = () => sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
 let handler: Handler;

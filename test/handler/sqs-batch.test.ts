@@ -17,6 +17,7 @@ import {
   lambdaContext,
   loadHandler,
   SOURCE_QUEUE_URL,
+  serviceError,
   sqsEvent,
 } from '../support/lambda.js';
 
@@ -24,14 +25,6 @@ const datazone = mockClient(DataZoneClient);
 const sqs = mockClient(SQSClient);
 const TYPES = ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES'] as const;
 const SOURCE_ARN = 'arn:aws:sqs:eu-west-1:111111111111:datazone-metagen-worker-prod-source';
-
-function serviceError(name: string, httpStatusCode: number) {
-  return Object.assign(new Error(`${name} from the test`), {
-    name,
-    $metadata: { httpStatusCode },
-    $fault: 'client',
-  });
-}
 
 const ASSETS: Record<string, { revision: string; owningProjectId: string; typeIdentifier: string }> = {
   f5h9l3s7g1d2wb: {

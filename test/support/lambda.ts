@@ -26,6 +26,15 @@ export async function loadHandler(env: Record<string, string> = {}): Promise<Han
   return module.handler as unknown as Handler;
 }
 
+/** An error shaped like the SDK's service exceptions. */
+export function serviceError(name: string, httpStatusCode: number): Error {
+  return Object.assign(new Error(`${name} from the test`), {
+    name,
+    $metadata: { httpStatusCode },
+    $fault: httpStatusCode >= 500 ? 'server' : 'client',
+  });
+}
+
 export function lambdaContext(remainingMs = 30_000): Context {
   const end = Date.now() + remainingMs;
   return {

@@ -13,6 +13,22 @@ import { sqsEvent } from '../support/lambda.js';
 
 const config = loadConfig({ DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/dlq' });
 
+const unreachable = async (): Promise<never> => {
+  throw new Error('unreachable');
+};
+
+/** A DataZone port that grants every slot at once and fails the test on any call not overridden. */
+function fakePort(overrides: Partial<DataZonePort>): DataZonePort {
+  return {
+    reserveCalls: (count) => Array.from({ length: count }, () => Date.now()),
+    releaseCalls: () => undefined,
+    getAsset: unreachable,
+    startMetadataGenerationRun: unreachable,
+    findRun: unreachable,
+    ...overrides,
+  };
+}
+
 function fakes(datazone: DataZonePort) {
   const visibility: VisibilityChange[] = [];
   const deadLetters: string[] = [];
@@ -37,9 +53,7 @@ function fakes(datazone: DataZonePort) {
 describe('processSqsBatch', () => {
   it('turns a defect while processing one record into that record’s retry, not the batch’s failure', async () => {
     const event: SQSEvent = sqsEvent('sqs/batch.json');
-    const datazone: DataZonePort = {
-      releaseCalls: () => undefined,
-      reserveCalls: (count) => Array.from({ length: count }, () => Date.now()),
+    const datazone = fakePort({
       getAsset: async () => ({
         revision: '1',
         owningProjectId: 'b3x7mz1q9w2k4e',
@@ -52,7 +66,7 @@ describe('processSqsBatch', () => {
           throw new TypeError("Cannot read properties of undefined (reading 'id')");
         return { runId: `run-${request.assetId}`, status: 'SUBMITTED' };
       },
-    };
+    });
     const { deps, visibility } = fakes(datazone);
     const result = await processSqsBatch(event, deps);
     const failed = event.Records[1]?.messageId;
@@ -64,21 +78,11 @@ describe('processSqsBatch', () => {
     const event: SQSEvent = {
       Records: [sqsEvent('sqs/batch.json').Records[0]].filter((r) => r !== undefined),
     };
-    const datazone: DataZonePort = {
-      releaseCalls: () => undefined,
+    const datazone = fakePort({
       reserveCalls: () => {
         throw Object.assign(new Error('thrown by a defect'), { name: 'ValidationException' });
       },
-      getAsset: async () => {
-        throw new Error('unreachable');
-      },
-      startMetadataGenerationRun: async () => {
-        throw new Error('unreachable');
-      },
-      findRun: async () => {
-        throw new Error('unreachable');
-      },
-    };
+    });
     const { deps, deadLetters } = fakes(datazone);
     const result = await processSqsBatch(event, deps);
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]?.messageId }] });
@@ -87,21 +91,11 @@ describe('processSqsBatch', () => {
 
   it('still reports every record when reserving slots itself throws', async () => {
     const event: SQSEvent = sqsEvent('sqs/batch.json');
-    const datazone: DataZonePort = {
-      releaseCalls: () => undefined,
+    const datazone = fakePort({
       reserveCalls: () => {
         throw new RangeError('broken limiter');
       },
-      getAsset: async () => {
-        throw new Error('unreachable');
-      },
-      startMetadataGenerationRun: async () => {
-        throw new Error('unreachable');
-      },
-      findRun: async () => {
-        throw new Error('unreachable');
-      },
-    };
+    });
     const { deps, deadLetters } = fakes(datazone);
     const result = await processSqsBatch(event, deps);
     // Records needing DataZone are retried; the skipped ones and the malformed body are completed.
@@ -115,12 +109,7 @@ describe('processSqsBatch', () => {
     const event: SQSEvent = {
       Records: [sqsEvent('sqs/batch.json').Records[0]].filter((r) => r !== undefined),
     };
-    const datazone: DataZonePort = {
-      releaseCalls: () => undefined,
-      reserveCalls: (count) => Array.from({ length: count }, () => Date.now()),
-      getAsset: async () => {
-        throw new Error('unreachable');
-      },
+    const datazone = fakePort({
       startMetadataGenerationRun: async () => {
         throw Object.assign(new Error('down'), {
           name: 'InternalServerException',
@@ -128,7 +117,7 @@ describe('processSqsBatch', () => {
         });
       },
       findRun: async () => undefined,
-    };
+    });
     const { deps } = fakes(datazone);
     // SQS hangs: the call only ends when its abort signal fires.
     const queues: QueuePort = {
@@ -157,7 +146,7 @@ describe('processSqsBatch', () => {
     };
     let reserved = 0;
     let released = 0;
-    const datazone: DataZonePort = {
+    const datazone = fakePort({
       reserveCalls: (count) => {
         reserved += count;
         return Array.from({ length: count }, () => Date.now());
@@ -175,7 +164,7 @@ describe('processSqsBatch', () => {
         return { runId: `run-${request.assetId}`, status: 'SUBMITTED' };
       },
       findRun: async () => undefined,
-    };
+    });
     const { deps } = fakes(datazone);
     expect(await processSqsBatch(event, deps)).toEqual({ batchItemFailures: [] });
     expect(reserved).toBe(4);
