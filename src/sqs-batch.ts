@@ -31,10 +31,12 @@ export interface SqsBatchDeps extends Omit<EventProcessingDeps, 'startsInBatch' 
   readonly random?: () => number;
 }
 
+/** A record's outcome, already logged and counted, with the visibility it goes back with when retried. */
 interface Finished {
   readonly record: SQSRecord;
   readonly outcome: RecordOutcome;
-  readonly detailType: string | undefined;
+  readonly context: RecordContext;
+  readonly timeoutSeconds: number | undefined;
 }
 
 export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Promise<SQSBatchResponse> {
@@ -42,8 +44,27 @@ export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Prom
   const startsInBatch = new Map<string, Promise<StartedRun>>();
   const datazone = new BatchBreaker(deps.datazone);
 
+  const random = deps.random ?? Math.random;
+  // Each record is logged and counted as soon as its outcome is known, while others still wait for DataZone,
+  // rather than all of them after the slowest.
+  const settle = (record: SQSRecord, outcome: RecordOutcome, detailType?: string): Finished => {
+    const receiveCount = receiveCountOf(record);
+    const timeoutSeconds =
+      outcome.kind === 'retry'
+        ? retryVisibility(receiveCount, outcome.cause, outcome.schedule, deps.config, random())
+        : undefined;
+    const context: RecordContext = {
+      messageId: record.messageId,
+      receiveCount,
+      detailType,
+      ...(timeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: timeoutSeconds }),
+    };
+    deps.reporter.report(outcome, context);
+    return { record, outcome, context, timeoutSeconds };
+  };
+
   const processRecord = async (record: SQSRecord): Promise<Finished> => {
-    if (deps.deadline.expired()) return { record, outcome: deadlineOutcome(), detailType: undefined };
+    if (deps.deadline.expired()) return settle(record, deadlineOutcome());
 
     const envelope = parseEnvelopeJson(record.body);
     const detailType = envelope.ok ? envelope.value.detailType : undefined;
@@ -59,7 +80,7 @@ export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Prom
       },
       deps.deadline.signal,
     );
-    return { record, outcome, detailType };
+    return settle(record, outcome, detailType);
   };
 
   // A defect in one record's processing must not fail its neighbours: it becomes that record's retry.
@@ -73,10 +94,12 @@ export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Prom
         schedule: 'retry',
         error: { name, message },
       };
-      return { record, outcome, detailType: undefined };
+      return settle(record, outcome);
     });
   const tasks = event.Records.map((record) => limit(() => processSafely(record)));
-  const finished = await settleBeforeDeadline(tasks, event.Records, deps.deadline);
+  const finished = await settleBeforeDeadline(tasks, event.Records, deps.deadline, (record) =>
+    settle(record, deadlineOutcome()),
+  );
   return report(finished, deps);
 }
 
@@ -88,6 +111,7 @@ async function settleBeforeDeadline(
   tasks: readonly Promise<Finished>[],
   records: readonly SQSRecord[],
   deadline: InvocationDeadline,
+  cutOff: (record: SQSRecord) => Finished,
 ): Promise<Finished[]> {
   const results: (Finished | undefined)[] = records.map(() => undefined);
   const all = Promise.all(tasks.map((task, index) => task.then((done) => (results[index] = done))));
@@ -96,43 +120,22 @@ async function settleBeforeDeadline(
     deadline.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await Promise.race([all, expired.then(() => new Promise((resolve) => setTimeout(resolve, 50)))]);
-  return records.map(
-    (record, index) => results[index] ?? { record, outcome: deadlineOutcome(), detailType: undefined },
-  );
+  return records.map((record, index) => results[index] ?? cutOff(record));
 }
 
 async function report(finished: readonly Finished[], deps: SqsBatchDeps): Promise<SQSBatchResponse> {
-  const random = deps.random ?? Math.random;
   const changes: VisibilityChange[] = [];
   const contexts = new Map<string, RecordContext>();
-
-  for (const { record, outcome, detailType } of finished) {
-    const receiveCount = receiveCountOf(record);
-    let context: RecordContext = { messageId: record.messageId, receiveCount, detailType };
-    if (outcome.kind === 'retry') {
-      const timeoutSeconds = retryVisibility(
-        receiveCount,
-        outcome.cause,
-        outcome.schedule,
-        deps.config,
-        random(),
-      );
-      context = { ...context, visibilityTimeoutSeconds: timeoutSeconds };
-      try {
-        const queueUrl = queueUrlFromArn(record.eventSourceARN);
-        changes.push({
-          queueUrl,
-          receiptHandle: record.receiptHandle,
-          timeoutSeconds,
-          key: record.messageId,
-        });
-      } catch (error) {
-        // Still a batch item failure: the message returns after the queue's own visibility timeout.
-        deps.reporter.visibilityChangeFailed(context, 'InvalidEventSourceArn', (error as Error).message);
-      }
-    }
+  for (const { record, context, timeoutSeconds } of finished) {
+    if (timeoutSeconds === undefined) continue;
     contexts.set(record.messageId, context);
-    deps.reporter.report(outcome, context);
+    try {
+      const queueUrl = queueUrlFromArn(record.eventSourceARN);
+      changes.push({ queueUrl, receiptHandle: record.receiptHandle, timeoutSeconds, key: record.messageId });
+    } catch (error) {
+      // Still a batch item failure: the message returns after the queue's own visibility timeout.
+      deps.reporter.visibilityChangeFailed(context, 'InvalidEventSourceArn', (error as Error).message);
+    }
   }
 
   if (changes.length > 0) {
