@@ -6,22 +6,13 @@
  * A third mode, `bare`, runs bench/bare-handler.ts (a diagnostic: the same concurrency without the worker).
  * Usage: child-throughput.ts worker|baseline|bare <batches.json> <warm-up batches>
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DataZoneClient, StartMetadataGenerationRunCommand } from '@aws-sdk/client-datazone';
+import { DataZoneClient } from '@aws-sdk/client-datazone';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from './lambda-context.js';
+import { startCommandFor } from './start-command.js';
 
 type ProcessBatch = (event: SQSEvent) => Promise<number>;
-
-const TYPES = ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES'] as const;
-
-interface AssetEventBody {
-  readonly detail: {
-    readonly metadata: { domain: string; owningProjectId: string; version: string };
-    readonly data: { assetId: string };
-  };
-}
 
 /** The baseline: one record after the other, one StartMetadataGenerationRun each, with a client token. */
 function sequentialBaseline(): ProcessBatch {
@@ -29,18 +20,8 @@ function sequentialBaseline(): ProcessBatch {
   return async (event) => {
     let failures = 0;
     for (const record of event.Records) {
-      const { metadata, data } = (JSON.parse(record.body) as AssetEventBody).detail;
-      const key = JSON.stringify([metadata.domain, data.assetId, metadata.version, TYPES]);
       try {
-        await client.send(
-          new StartMetadataGenerationRunCommand({
-            domainIdentifier: metadata.domain,
-            owningProjectIdentifier: metadata.owningProjectId,
-            target: { type: 'ASSET', identifier: data.assetId, revision: metadata.version },
-            types: [...TYPES],
-            clientToken: createHash('sha256').update(key).digest('base64url'),
-          }),
-        );
+        await client.send(startCommandFor(record.body));
       } catch {
         failures += 1;
       }
