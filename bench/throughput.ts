@@ -4,10 +4,12 @@
  * the same runs one record after another with the same SDK client type, endpoint, latency and records.
  */
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { runChild } from './children.js';
 import { startEndpoints, workerEnv } from './endpoints.js';
 import { assetRevisions, benchCatalog, sqsBatches } from './fixtures.js';
+import { type MeasuredWindow, type OtherLoad, otherLoad } from './machine-load.js';
 import { fixed, median, spread } from './stats.js';
 import { batchTimeline, sequentialGapMs } from './timeline.js';
 import { type BenchContext, type BenchmarkResult, meeting } from './types.js';
@@ -24,9 +26,8 @@ const TARGET = 8;
 const MODES = ['worker', 'baseline', 'quiet', 'bare'] as const;
 type Mode = (typeof MODES)[number];
 
-interface ThroughputRun {
+interface ThroughputRun extends MeasuredWindow {
   readonly records: number;
-  readonly wallMs: number;
   readonly failures: number;
 }
 
@@ -49,6 +50,7 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
   const workerIdleMs: number[] = [];
   const baselineGapMs: number[] = [];
   const latencyMs: number[] = [];
+  const loads = { worker: [] as OtherLoad[], baseline: [] as OtherLoad[] };
   try {
     for (let repetition = 0; repetition < ctx.repetitions; repetition++) {
       const rates: Partial<Record<Mode, number>> = {};
@@ -57,11 +59,15 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
       for (const mode of order) {
         endpoints.datazone.reset();
         const env = { ...endpoints.env, ...workerEnv(SETTINGS) };
+        const parentCpuAtStart = process.cpuUsage();
         const { result } = await runChild<ThroughputRun>(
           'bench/child-throughput.ts',
           [mode === 'quiet' ? 'worker' : mode, batchesFile, String(WARM_UP_BATCHES)],
           { tsx: true, env: mode === 'quiet' ? { ...env, POWERTOOLS_LOG_LEVEL: 'WARN' } : env },
         );
+        const parentCpu = process.cpuUsage(parentCpuAtStart);
+        const load = otherLoad(result, (parentCpu.user + parentCpu.system) / 1000, availableParallelism());
+        if (load !== undefined && (mode === 'worker' || mode === 'baseline')) loads[mode].push(load);
         const summary = endpoints.datazone.summary();
         // Same work on both sides: one new run per record, no failure, no other call.
         if (
@@ -89,8 +95,10 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
       ratios.push((rates.worker ?? Number.NaN) / (rates.baseline ?? Number.NaN));
       quietRatios.push((rates.quiet ?? Number.NaN) / (rates.baseline ?? Number.NaN));
       bareRatios.push((rates.bare ?? Number.NaN) / (rates.baseline ?? Number.NaN));
+      const workerLoad = loads.worker.at(-1);
       ctx.log(
-        `  throughput ${repetition + 1}/${ctx.repetitions}: ratio ${fixed(ratios.at(-1) ?? Number.NaN)}`,
+        `  throughput ${repetition + 1}/${ctx.repetitions}: ratio ${fixed(ratios.at(-1) ?? Number.NaN)}` +
+          (workerLoad === undefined ? '' : ` (during the worker's run: ${describeLoad(workerLoad)})`),
       );
     }
   } finally {
@@ -154,6 +162,24 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
         `serialising and signing, all on one thread); the baseline takes ${fixed(median(baselineGapMs), 1)} ms ` +
         'from a response to its next request. The ratio is bounded by ' +
         '10 × (latency + baseline gap) / (batch period).',
+      loadDetail(loads),
     ],
   };
+}
+
+function describeLoad(load: OtherLoad): string {
+  return `other processes ${fixed(load.otherCores, 2)} cores, steal ${fixed(load.stealShare * 100, 1)}%`;
+}
+
+/** The machine's load that was not the benchmark's own, while each side measured (see machine-load.ts). */
+function loadDetail(loads: Record<'worker' | 'baseline', readonly OtherLoad[]>): string {
+  if (loads.worker.length === 0) return 'Machine load while measuring: not available (no /proc/stat).';
+  const per = (side: readonly OtherLoad[]) => side.map(describeLoad).join('; ');
+  return (
+    `Machine load while each side measured (/proc/stat, less the child's and the parent's own CPU time; ` +
+    `${availableParallelism()} cores): worker runs: ${per(loads.worker)}; baseline runs: ${per(loads.baseline)}. ` +
+    'The worker’s side is CPU-bound (its CPU work on a batch adds to the latency) and the baseline’s hardly is, ' +
+    'so load from other processes or the hypervisor (steal) lowers the ratio: a repetition with a low ratio and ' +
+    'high load measured the machine, not the worker.'
+  );
 }
