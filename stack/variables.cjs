@@ -145,6 +145,24 @@ function alarmEmailChoice(alarmEmail) {
   return 'subscribed';
 }
 
+/**
+ * The log level, both Lambda's application log level and POWERTOOLS_LOG_LEVEL. Only DEBUG and INFO: the EMF metric
+ * lines Powertools Metrics writes carry no `level`, which Lambda's log-level filtering treats as INFO, so at WARN or
+ * ERROR Lambda would drop every metric, and the alarms built on them would never fire.
+ * @param {unknown} logLevel
+ * @returns {'DEBUG' | 'INFO'}
+ */
+function checkLogLevel(logLevel) {
+  const level = String(logLevel ?? '')
+    .trim()
+    .toUpperCase();
+  if (level === 'DEBUG' || level === 'INFO') return level;
+  throw new ParameterError(
+    `Parameter logLevel must be DEBUG or INFO, got "${String(logLevel)}": Lambda treats the worker's metric lines ` +
+      '(EMF, no level of their own) as INFO and would drop them, and the alarms with them, at a higher level',
+  );
+}
+
 /** @typedef {{ resolveVariable: (variable: string) => Promise<unknown> }} VariableContext */
 
 module.exports = {
@@ -153,6 +171,7 @@ module.exports = {
   buildEventPattern,
   buildDataZoneResources,
   alarmEmailChoice,
+  checkLogLevel,
   ParameterError,
   // --- resolvers: `${file(./stack/variables.cjs):<name>}` -----------------------------------------------------
   /** @param {VariableContext} context */
@@ -169,4 +188,6 @@ module.exports = {
     buildDataZoneResources(await resolveVariable('param:domainIds')),
   /** @param {VariableContext} context */
   alarmEmail: async ({ resolveVariable }) => alarmEmailChoice(await resolveVariable('param:alarmEmail')),
+  /** @param {VariableContext} context */
+  logLevel: async ({ resolveVariable }) => checkLogLevel(await resolveVariable('param:logLevel')),
 };

@@ -50,7 +50,7 @@ const CONFIGURED_PARAMS = {
   maxReceiveCount: '5',
   batchSize: '5',
   detailTypes: 'Asset Added To Catalog',
-  logLevel: 'WARN',
+  logLevel: 'debug',
 };
 
 let outRoot = '';
@@ -196,6 +196,8 @@ describe('packaging', () => {
       ],
       [{ domainIds: 'dzd_abc123,abc' }, /Parameter domainIds must list DataZone domain ids .*invalid: abc/],
       [{ alarmEmail: 'ops' }, /Parameter alarmEmail must be one e-mail address or empty, got "ops"/],
+      // Lambda would drop the metric lines (no level: INFO) and the alarms would never fire.
+      [{ logLevel: 'WARN' }, /Parameter logLevel must be DEBUG or INFO, got "WARN"/],
     ];
     // These fail while resolving variables, before anything is bundled, so they may run side by side.
     const results = await Promise.all(
@@ -705,10 +707,10 @@ describe('a configured deployment (stage prod, domains, e-mail, another rate spl
     expect(environment(template())).toMatchObject({
       DOMAIN_IDS: CONFIGURED_PARAMS.domainIds,
       HANDLED_DETAIL_TYPES: CONFIGURED_PARAMS.detailTypes,
-      POWERTOOLS_LOG_LEVEL: 'WARN',
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
     });
     expect(resource(template(), 'WorkerLambdaFunction').Properties.LoggingConfig).toMatchObject({
-      ApplicationLogLevel: 'WARN',
+      ApplicationLogLevel: 'DEBUG',
     });
     expect(eventPattern(template())).toEqual({
       source: ['aws.datazone'],

@@ -10,8 +10,10 @@ const {
   alarmEmailChoice,
   buildDataZoneResources,
   buildEventPattern,
+  checkLogLevel,
   dataZoneResources,
   eventPattern,
+  logLevel,
   ParameterError,
   parseDomainIds,
   perContainerRps,
@@ -139,5 +141,23 @@ describe('the resolvers osls calls', () => {
     );
     await expect(dataZoneResources(context(params))).resolves.toEqual([sub('dzd_abc123')]);
     await expect(alarmEmail(context(params))).resolves.toBe('none');
+  });
+});
+
+describe('checkLogLevel', () => {
+  it('accepts DEBUG and INFO, in any case, as Lambda spells them', async () => {
+    expect(checkLogLevel('INFO')).toBe('INFO');
+    expect(checkLogLevel(' debug ')).toBe('DEBUG');
+    await expect(logLevel(context({ logLevel: 'info' }))).resolves.toBe('INFO');
+  });
+
+  it('refuses the levels at which Lambda would drop the metric lines, and anything else', () => {
+    // EMF lines have no level of their own: Lambda's log-level filtering takes them for INFO.
+    for (const level of ['WARN', 'ERROR', 'FATAL', 'TRACE', 'verbose', '']) {
+      expect(() => checkLogLevel(level), level).toThrow(ParameterError);
+    }
+    expect(() => checkLogLevel('WARN')).toThrow(
+      /Parameter logLevel must be DEBUG or INFO, got "WARN": Lambda treats the worker's metric lines/,
+    );
   });
 });
