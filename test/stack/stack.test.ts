@@ -675,7 +675,7 @@ describe.each(['queue', 'direct'] as const)('alarms (%s wiring)', (wiring) => {
 // --- outputs ---------------------------------------------------------------------------------------------------
 
 describe('outputs', () => {
-  it('give the queue URLs and ARNs', () => {
+  it('give the queue URLs and ARNs, and the role to make a DataZone project member', () => {
     expect(queue.template.Outputs).toMatchObject({
       SourceQueueUrl: { Value: ref('SourceQueue') },
       SourceQueueArn: { Value: getAtt('SourceQueue', 'Arn') },
@@ -683,6 +683,14 @@ describe('outputs', () => {
       DeadLetterQueueArn: { Value: getAtt('DeadLetterQueue', 'Arn') },
       Wiring: { Value: 'queue' },
     });
+    // DataZone authorises the role through project membership as well as IAM (README, DataZone access).
+    for (const stack of [queue, direct]) {
+      expect(stack.template.Outputs.WorkerRoleArn).toEqual({
+        Description: expect.stringContaining('DataZone projects'),
+        Value: getAtt('IamRoleLambdaExecution', 'Arn'),
+      });
+      expect(stack.template.Resources.IamRoleLambdaExecution?.Type).toBe('AWS::IAM::Role');
+    }
     expect(direct.template.Outputs).toMatchObject({
       DeadLetterQueueUrl: { Value: ref('DeadLetterQueue') },
       DeadLetterQueueArn: { Value: getAtt('DeadLetterQueue', 'Arn') },
