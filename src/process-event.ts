@@ -180,10 +180,12 @@ async function confirmConflict(
     return outcomeForError(classifyError(lookupError), target);
   }
   if (run !== undefined) return { kind: 'already-exists', target, error, runId: run.runId };
+  // The other revision's run takes minutes: wait on the long schedule, so that the receives left before the DLQ
+  // cover hours rather than the quarter of an hour the short one adds up to.
   return {
     kind: 'retry',
     cause: 'asset-busy',
-    schedule: 'retry',
+    schedule: 'quota',
     error: { name: error.name, message: `no run of revision ${revision} yet: ${error.message}` },
     target,
   };

@@ -319,8 +319,9 @@ describe('SQS batch: failures', () => {
     expect(datazone.commandCalls(ListMetadataGenerationRunsCommand)[1]?.args[0].input).toMatchObject({
       nextToken: 'page-2',
     });
+    // The long (quota) schedule: base 60 s, equal jitter with random 0 → 30 s, not the short schedule's 5 s.
     expect(visibilityChanges()[0]?.Entries).toEqual([
-      { Id: '0', ReceiptHandle: record.receiptHandle, VisibilityTimeout: 5 },
+      { Id: '0', ReceiptHandle: record.receiptHandle, VisibilityTimeout: 30 },
     ]);
     expect(stdout.logs().find((line) => line.outcome === 'retry')).toMatchObject({
       retryCause: 'asset-busy',
