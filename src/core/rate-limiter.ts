@@ -9,7 +9,9 @@
  * successful request raises it by a thirty-second of itself. Growth is clocked by successes, so it is slow
  * where the service admits little and quick where it admits much (about 22 successes double the rate).
  * A quota shared with other callers, or a fleet configured above it, then settles near what the service admits
- * instead of spending its retries on throttles. The rate never exceeds the configured one.
+ * instead of spending its retries on throttles. Time alone also doubles it every RECOVERY_DOUBLING_MS: a rate
+ * so low that a record's slots no longer fit in an invocation makes no calls, so no success would ever raise
+ * it again. The rate never exceeds the configured one.
  */
 export interface TokenBucketOptions {
   /** Tokens added per second: the configured, and highest, rate. */
@@ -25,6 +27,8 @@ export interface TokenBucketOptions {
 const GROWTH_PER_SUCCESS = 1 / 32;
 /** One throttle episode halves the rate once, however many requests of the burst it throttled. */
 const DECREASE_INTERVAL_MS = 1000;
+/** Without successes, the rate still doubles this often (from the floor back to the configured rate in 60 s). */
+const RECOVERY_DOUBLING_MS = 10_000;
 
 export class TokenBucket {
   private tokens: number;
@@ -83,10 +87,17 @@ export class TokenBucket {
     this.rate = Math.min(this.options.ratePerSecond, this.rate * (1 + GROWTH_PER_SUCCESS));
   }
 
-  /** Adds the tokens earned since the last update, at the rate in force during that time. */
+  /**
+   * Adds the tokens earned since the last update, at the rate in force during that time, then lets that time
+   * raise the rate (a throttle in between has already halved it).
+   */
   private refill(): number {
     const now = this.now();
-    this.tokens = Math.min(this.options.burst, this.tokens + ((now - this.updatedAt) * this.rate) / 1000);
+    const elapsedMs = Math.max(0, now - this.updatedAt);
+    this.tokens = Math.min(this.options.burst, this.tokens + (elapsedMs * this.rate) / 1000);
+    if (this.rate < this.options.ratePerSecond) {
+      this.rate = Math.min(this.options.ratePerSecond, this.rate * 2 ** (elapsedMs / RECOVERY_DOUBLING_MS));
+    }
     this.updatedAt = now;
     return now;
   }

@@ -84,6 +84,27 @@ describe('TokenBucket', () => {
     expect(waits(2)).toEqual([0, 200]);
   });
 
+  it('recovers with time alone: a rate too low for a record to make its calls does not stay there', () => {
+    const { limiter, advance, waits, now } = bucket(1, 1);
+    for (let i = 0; i < 8; i++) {
+      limiter.throttled();
+      advance(1000);
+    }
+    // Near the floor, a sixty-fourth of the rate: a record's two slots would not fit in a 57 s budget, so the
+    // record makes no call, and no success could ever raise the rate again.
+    limiter.throttled();
+    expect(limiter.currentRatePerSecond).toBeLessThan(1 / 32);
+    expect(waits(2, now() + 57_000)).toBeUndefined();
+    // Time does: it doubles every 10 s, back to the configured rate (never above it) within a minute.
+    advance(10_000);
+    waits(0);
+    expect(limiter.currentRatePerSecond).toBeLessThan(1 / 16);
+    expect(limiter.currentRatePerSecond).toBeGreaterThan(1 / 64);
+    advance(60_000);
+    expect(waits(2, now() + 57_000)).toEqual([0, 1000]);
+    expect(limiter.currentRatePerSecond).toBe(1);
+  });
+
   it('climbs back to the configured rate with successes, and never above it', () => {
     const { limiter } = bucket(10, 1);
     limiter.throttled();
