@@ -27,8 +27,11 @@ export interface TokenBucketOptions {
 const GROWTH_PER_SUCCESS = 1 / 32;
 /** One throttle episode halves the rate once, however many requests of the burst it throttled. */
 const DECREASE_INTERVAL_MS = 1000;
-/** Without successes, the rate still doubles this often (from the floor back to the configured rate in 60 s). */
-const RECOVERY_DOUBLING_MS = 10_000;
+/**
+ * Without successes, the rate still doubles this often: from the floor back to the configured rate in three
+ * minutes. Slow enough that under sustained throttling the halvings (once per second) still dominate.
+ */
+const RECOVERY_DOUBLING_MS = 30_000;
 
 export class TokenBucket {
   private tokens: number;
