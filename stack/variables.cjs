@@ -163,6 +163,27 @@ function checkLogLevel(logLevel) {
   );
 }
 
+/**
+ * DEADLINE_SAFETY_MARGIN_MS, checked against the function timeout: the worker stops starting work this long before
+ * the timeout. A margin as long as the timeout leaves an empty budget: every record would be handed back at once,
+ * visible again at once, and the whole stream would reach the DLQ within seconds, redriven without a reason. Half
+ * the timeout at most keeps most of every invocation for records.
+ * @param {unknown} marginMs
+ * @param {unknown} functionTimeoutSeconds
+ * @returns {number}
+ */
+function checkDeadlineMargin(marginMs, functionTimeoutSeconds) {
+  const margin = toNumber('deadlineSafetyMarginMs', marginMs);
+  const maxMs = (toNumber('functionTimeoutSeconds', functionTimeoutSeconds) * 1000) / 2;
+  if (!Number.isInteger(margin) || margin < 0 || margin > maxMs) {
+    throw new ParameterError(
+      `Parameter deadlineSafetyMarginMs must be an integer from 0 to ${maxMs} (half the function timeout), ` +
+        `got ${margin}: a margin close to the timeout leaves no time for records`,
+    );
+  }
+  return margin;
+}
+
 /** @typedef {{ resolveVariable: (variable: string) => Promise<unknown> }} VariableContext */
 
 module.exports = {
@@ -171,6 +192,7 @@ module.exports = {
   buildEventPattern,
   buildDataZoneResources,
   alarmEmailChoice,
+  checkDeadlineMargin,
   checkLogLevel,
   ParameterError,
   // --- resolvers: `${file(./stack/variables.cjs):<name>}` -----------------------------------------------------
@@ -188,6 +210,12 @@ module.exports = {
     buildDataZoneResources(await resolveVariable('param:domainIds')),
   /** @param {VariableContext} context */
   alarmEmail: async ({ resolveVariable }) => alarmEmailChoice(await resolveVariable('param:alarmEmail')),
+  /** @param {VariableContext} context */
+  deadlineSafetyMarginMs: async ({ resolveVariable }) =>
+    checkDeadlineMargin(
+      await resolveVariable('param:deadlineSafetyMarginMs'),
+      await resolveVariable('self:custom.functionTimeoutSeconds'),
+    ),
   /** @param {VariableContext} context */
   logLevel: async ({ resolveVariable }) => checkLogLevel(await resolveVariable('param:logLevel')),
 };

@@ -198,6 +198,10 @@ describe('packaging', () => {
       [{ alarmEmail: 'ops' }, /Parameter alarmEmail must be one e-mail address or empty, got "ops"/],
       // Lambda would drop the metric lines (no level: INFO) and the alarms would never fire.
       [{ logLevel: 'WARN' }, /Parameter logLevel must be DEBUG or INFO, got "WARN"/],
+      [
+        { deadlineSafetyMarginMs: '60000' },
+        /Parameter deadlineSafetyMarginMs must be an integer from 0 to 30000/,
+      ],
     ];
     // These fail while resolving variables, before anything is bundled, so they may run side by side.
     const results = await Promise.all(

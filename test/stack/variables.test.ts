@@ -10,7 +10,9 @@ const {
   alarmEmailChoice,
   buildDataZoneResources,
   buildEventPattern,
+  checkDeadlineMargin,
   checkLogLevel,
+  deadlineSafetyMarginMs,
   dataZoneResources,
   eventPattern,
   logLevel,
@@ -158,6 +160,29 @@ describe('checkLogLevel', () => {
     }
     expect(() => checkLogLevel('WARN')).toThrow(
       /Parameter logLevel must be DEBUG or INFO, got "WARN": Lambda treats the worker's metric lines/,
+    );
+  });
+});
+
+describe('checkDeadlineMargin', () => {
+  it('accepts a margin up to half the function timeout, as osls hands it over', async () => {
+    expect(checkDeadlineMargin(3000, 60)).toBe(3000);
+    expect(checkDeadlineMargin('30000', 60)).toBe(30_000);
+    expect(checkDeadlineMargin(0, 60)).toBe(0);
+    const context = {
+      resolveVariable: async (variable: string) =>
+        ({ 'param:deadlineSafetyMarginMs': '4500', 'self:custom.functionTimeoutSeconds': 60 })[variable],
+    };
+    await expect(deadlineSafetyMarginMs(context)).resolves.toBe(4500);
+  });
+
+  it('refuses a margin that would leave records little or no time, or is not a whole number of ms', () => {
+    // 60 000 ms with a 60 s timeout: an empty budget, every record handed back at once until the DLQ.
+    for (const margin of [60_000, 30_001, -1, 2.5, 'soon']) {
+      expect(() => checkDeadlineMargin(margin, 60), String(margin)).toThrow(ParameterError);
+    }
+    expect(() => checkDeadlineMargin(60_000, 60)).toThrow(
+      /Parameter deadlineSafetyMarginMs must be an integer from 0 to 30000 \(half the function timeout\), got 60000/,
     );
   });
 });
