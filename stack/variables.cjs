@@ -15,8 +15,13 @@
 /** DataZone domain ids, exactly as the worker checks DOMAIN_IDS (src/config.ts). */
 const DOMAIN_ID_PATTERN = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
 
-/** The smallest DATAZONE_REQUESTS_PER_SECOND the worker accepts. */
-const MIN_PER_CONTAINER_RPS = 0.01;
+/**
+ * The smallest per-container rate the stack deploys: one request every 20 s. A record that needs GetAsset and
+ * StartMetadataGenerationRun reserves both slots before its first call, all or none; below about one request per
+ * (function timeout - margin) the second slot never fits in an invocation, and such records would be handed back
+ * until the DLQ. (The worker itself accepts down to 0.01, for local experiments.)
+ */
+const MIN_PER_CONTAINER_RPS = 0.05;
 
 /** A parameter osls must reject. The stack is the message: osls prints it after the variable that failed. */
 class ParameterError extends Error {

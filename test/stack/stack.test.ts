@@ -191,8 +191,8 @@ describe('packaging', () => {
       [{ datazoneAccountRps: '0' }, /Parameter datazoneAccountRps must be positive, got 0/],
       [{ datazoneAccountRps: 'eight' }, /Parameter datazoneAccountRps must be a number, got "eight"/],
       [
-        { datazoneAccountRps: '0.01', maxConcurrency: '2' },
-        /datazoneAccountRps \/ maxConcurrency \(0\.01 \/ 2\) leave each container less than 0\.01/,
+        { datazoneAccountRps: '0.09', maxConcurrency: '2' },
+        /datazoneAccountRps \/ maxConcurrency \(0\.09 \/ 2\) leave each container less than 0\.05/,
       ],
       [{ domainIds: 'dzd_abc123,abc' }, /Parameter domainIds must list DataZone domain ids .*invalid: abc/],
       [{ alarmEmail: 'ops' }, /Parameter alarmEmail must be one e-mail address or empty, got "ops"/],

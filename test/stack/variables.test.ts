@@ -43,16 +43,16 @@ describe('splitAccountRps', () => {
     expect(splitAccountRps('12.5', '3')).toBe(4.16);
     expect(splitAccountRps(10, 3)).toBe(3.33);
     expect(splitAccountRps(20, 6)).toBe(3.33);
-    expect(splitAccountRps(10, 1000)).toBe(0.01);
+    expect(splitAccountRps(50, 1000)).toBe(0.05);
     // Binary rounding must not cost a hundredth: 0.3 / 3 is 0.09999999999999999 in floating point.
     expect(splitAccountRps('0.3', 3)).toBe(0.1);
-    expect(splitAccountRps(0.07, 7)).toBe(0.01);
+    expect(splitAccountRps(0.35, 7)).toBe(0.05);
   });
 
   it('never lets the fleet exceed the budget, and wastes less than 0.01 per container', () => {
     for (const rps of [1, 2.5, 7, 8, 12.5, 13, 19.99, 20, 100, 333.33]) {
       for (let containers = 2; containers <= 1000; containers += containers < 20 ? 1 : 37) {
-        if (rps / containers < 0.01) continue;
+        if (rps / containers < 0.05) continue;
         const perContainer = splitAccountRps(rps, containers);
         // In hundredths, to compare integers rather than binary fractions.
         expect(Math.round(perContainer * 100) * containers).toBeLessThanOrEqual(Math.round(rps * 100));
@@ -72,7 +72,9 @@ describe('splitAccountRps', () => {
       [8, 1001, /maxConcurrency must be an integer from 2 to 1000/],
       [8, '2.5', /maxConcurrency must be an integer from 2 to 1000/],
       [8, 'four', /maxConcurrency must be a number/],
-      [0.01, 4, /datazoneAccountRps \/ maxConcurrency \(0\.01 \/ 4\) leave each container less than 0\.01/],
+      [0.01, 4, /datazoneAccountRps \/ maxConcurrency \(0\.01 \/ 4\) leave each container less than 0\.05/],
+      // 8 requests/s over 500 containers: 0.016 each, too little for a record's two calls within an invocation.
+      [8, 500, /datazoneAccountRps \/ maxConcurrency \(8 \/ 500\) leave each container less than 0\.05/],
     ];
     for (const [rps, containers, message] of cases) {
       expect(() => splitAccountRps(rps, containers)).toThrow(ParameterError);
