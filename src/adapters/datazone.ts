@@ -75,6 +75,11 @@ export interface DataZonePort {
   ): Promise<StartedRun | undefined>;
 }
 
+/** What the HTTP attempts of one call met: the last failure the service answered before the deadline. */
+interface Attempts {
+  lastFailure?: unknown;
+}
+
 /** Runs per asset are few; the bound only keeps a misbehaving pagination from looping. */
 const MAX_RUN_PAGES = 5;
 
@@ -118,8 +123,8 @@ export class DataZoneAdapter implements DataZonePort {
       identifier: assetId,
       ...(revision === undefined ? {} : { revision }),
     });
-    this.rateLimitAttempts(command.middlewareStack, options);
-    const output = await this.call('GetAsset', () =>
+    const attempts = this.rateLimitAttempts(command.middlewareStack, options);
+    const output = await this.call('GetAsset', attempts, () =>
       this.client.send(command, { abortSignal: this.deadline.signal }),
     );
     const { revision: currentRevision, owningProjectId, typeIdentifier } = output;
@@ -140,9 +145,10 @@ export class DataZoneAdapter implements DataZonePort {
       types: [...request.generationTypes],
       clientToken: request.clientToken,
     });
-    this.rateLimitAttempts(command.middlewareStack, options);
+    const attempts = this.rateLimitAttempts(command.middlewareStack, options);
     const output: StartMetadataGenerationRunCommandOutput = await this.call(
       'StartMetadataGenerationRun',
+      attempts,
       () => this.client.send(command, { abortSignal: this.deadline.signal }),
     );
     if (!output.id) {
@@ -168,11 +174,11 @@ export class DataZoneAdapter implements DataZonePort {
         ...(nextToken === undefined ? {} : { nextToken }),
       });
       // Only the first page's first attempt may use a reserved slot.
-      this.rateLimitAttempts(
+      const attempts = this.rateLimitAttempts(
         command.middlewareStack,
         page === 0 ? options : { ...options, slotAt: undefined },
       );
-      const output = await this.call('ListMetadataGenerationRuns', () =>
+      const output = await this.call('ListMetadataGenerationRuns', attempts, () =>
         this.client.send(command, { abortSignal: this.deadline.signal }),
       );
       const run = output.items?.find(
@@ -193,7 +199,8 @@ export class DataZoneAdapter implements DataZonePort {
   private rateLimitAttempts<Input extends object, Output extends MetadataBearer>(
     stack: MiddlewareStack<Input, Output>,
     { slotAt: reservedSlot, beforeFirstAttempt }: CallOptions,
-  ): void {
+  ): Attempts {
+    const attempts: Attempts = {};
     let prepaid = reservedSlot;
     let firstAttempt = true;
     const middleware: FinalizeRequestMiddleware<Input, Output> = (next) => async (args) => {
@@ -220,6 +227,7 @@ export class DataZoneAdapter implements DataZonePort {
       } catch (error) {
         // The service says the rate is too high for now: the container slows down until it stops saying so.
         if (classifyError(error).errorClass === 'throttled') this.rateLimit.throttled();
+        if (!this.deadline.signal.aborted) attempts.lastFailure = error;
         throw error;
       }
     };
@@ -228,15 +236,21 @@ export class DataZoneAdapter implements DataZonePort {
       toMiddleware: 'httpSigningMiddleware',
       name: 'clientSideRateLimit',
     });
+    return attempts;
   }
 
-  /** An abort caused by the deadline is reported as such, not as a generic AbortError. */
-  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+  /**
+   * An abort caused by the deadline is reported as such, not as a generic AbortError; unless an attempt had
+   * already failed and the SDK was about to retry it: that failure (a throttle, a 5xx) says when to try again and
+   * what the batch should learn from it, not the deadline that cut the retry short.
+   */
+  private async call<T>(operation: string, attempts: Attempts, send: () => Promise<T>): Promise<T> {
     this.deadline.check(operation);
     try {
       return await send();
     } catch (error) {
       if (this.deadline.signal.aborted && !(error instanceof DeadlineExceededError)) {
+        if (attempts.lastFailure !== undefined) throw attempts.lastFailure;
         throw new DeadlineExceededError(`invocation deadline reached during ${operation}`, { cause: error });
       }
       throw error;

@@ -195,6 +195,23 @@ describe('DataZoneAdapter over the wire', () => {
     deadline.finish();
   });
 
+  it('reports the throttle, not the deadline, when the deadline cuts short the SDK waiting to retry it', async () => {
+    server.setFaults({ hook: () => 'ThrottlingException' });
+    // 150 ms: the first attempt is throttled at once, and the SDK's wait before its retry (hundreds of ms for
+    // a throttle) outlasts the deadline.
+    const { datazone, deadline } = adapter(100, 10, 150);
+    const started = Date.now();
+    const error = await datazone
+      .getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined)
+      .catch((caught: unknown) => caught);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // A DeadlineExceededError would hand the record back at once (visibility 0) and leave the batch breaker
+    // untripped; the throttle gives it the throttle's backoff and stops the batch's other calls.
+    expect(error).not.toBeInstanceOf(DeadlineExceededError);
+    expect(classifyError(error)).toMatchObject({ name: 'ThrottlingException', errorClass: 'throttled' });
+    deadline.finish();
+  });
+
   it('surfaces service errors with the name the classification expects', async () => {
     const { datazone, deadline } = adapter(100, 10);
     const error = await datazone
