@@ -34,7 +34,7 @@ export type RetryCause =
   | 'dead-letter-unavailable'
   | 'asset-busy';
 
-/** Which backoff schedule a retry follows: quota errors wait longer. */
+/** Which backoff schedule a retry follows: quota errors, and waits for another revision's run, wait longer. */
 export type BackoffSchedule = 'retry' | 'quota';
 
 export type RecordOutcome =
