@@ -4,7 +4,7 @@
  * Every problem is reported at once, each naming the variable and what it expects, so a bad deployment fails on
  * its first invocation with one readable message instead of misbehaving record by record.
  * AWS endpoints, region, credentials and SDK retry settings are deliberately absent: the SDK reads its own standard
- * variables (AWS_REGION, AWS_ENDPOINT_URL_DATAZONE, AWS_ENDPOINT_URL_SQS, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, …).
+ * variables (AWS_REGION, AWS_ENDPOINT_URL_DATAZONE, AWS_ENDPOINT_URL_SQS, AWS_MAX_ATTEMPTS, …; the retry mode is pinned to standard).
  */
 import { type BackoffSettings, MAX_VISIBILITY_TIMEOUT_SECONDS } from './core/backoff.js';
 import { GENERATION_TYPES, type GenerationType } from './core/generation-types.js';

@@ -32,14 +32,11 @@ export async function processDirectEvent(event: unknown, deps: DirectEventDeps):
   const envelope = parseEnvelope(event);
   const eventId = envelope.ok ? envelope.value.id : undefined;
   const detailType = envelope.ok ? envelope.value.detailType : undefined;
-  const outcome = await deadLetterIfPermanent(
-    deps.queues,
-    await processParsedEnvelope(envelope, deps),
-    // JSON.stringify(undefined) is undefined, not a string: keep the DLQ body a string whatever arrives.
-    JSON.stringify(event) ?? 'null',
-    { sourceMessageId: eventId ?? 'unknown', detailType },
-    deps.deadline.signal,
-  );
+  const processed = await processParsedEnvelope(envelope, deps);
+  const outcome =
+    processed.kind === 'dead-letter'
+      ? await deadLetter(event, processed, eventId, detailType, deps)
+      : processed;
   deps.reporter.report(outcome, { eventId, detailType });
   if (outcome.kind === 'retry') {
     throw new RetryLaterError(`${outcome.cause}: ${outcome.error.name}: ${outcome.error.message}`);
@@ -49,4 +46,35 @@ export async function processDirectEvent(event: unknown, deps: DirectEventDeps):
     ...(outcome.kind === 'started' ? { runId: outcome.runId } : {}),
     ...(outcome.target?.clientToken === undefined ? {} : { clientToken: outcome.target.clientToken }),
   };
+}
+
+/**
+ * Serialised only here, for the DLQ: an event nested too deeply for the stack must not fail a run already started.
+ * One that cannot be serialised at all is thrown back to Lambda, whose on-failure destination keeps the event as
+ * it arrived.
+ */
+async function deadLetter(
+  event: unknown,
+  outcome: RecordOutcome & { kind: 'dead-letter' },
+  eventId: string | undefined,
+  detailType: string | undefined,
+  deps: DirectEventDeps,
+): Promise<RecordOutcome> {
+  let body: string;
+  try {
+    // JSON.stringify(undefined) is undefined, not a string: keep the DLQ body a string whatever arrives.
+    body = JSON.stringify(event) ?? 'null';
+  } catch (error) {
+    return {
+      kind: 'retry',
+      cause: 'dead-letter-unavailable',
+      schedule: 'retry',
+      error: {
+        name: outcome.error.name,
+        message: `the event cannot be serialised for the DLQ (${(error as Error).message}); ${outcome.error.message}`,
+      },
+    };
+  }
+  const source = { sourceMessageId: eventId ?? 'unknown', detailType };
+  return deadLetterIfPermanent(deps.queues, outcome, body, source, deps.deadline.finalSignal);
 }

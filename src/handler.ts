@@ -33,11 +33,15 @@ const datazone = new DataZoneAdapter(
 const queues = new SqsQueues(createSqsClient(SQS_REQUEST_TIMEOUT_MS), config.deadLetterQueueUrl);
 const deps = { config, datazone, queues, deadline, reporter: new OutcomeReporter(logger, metrics) };
 
+/**
+ * An SQS batch is recognised by any of its records: a record missing its fields is still that batch's record,
+ * handled on its own, rather than turning the whole batch into one direct event.
+ */
 export function isSqsEvent(event: unknown): event is SQSEvent {
   const records = (event as { Records?: unknown } | null)?.Records;
   return (
     Array.isArray(records) &&
-    records.every((record) => (record as { eventSource?: unknown } | null)?.eventSource === 'aws:sqs')
+    records.some((record) => (record as { eventSource?: unknown } | null)?.eventSource === 'aws:sqs')
   );
 }
 
@@ -46,7 +50,7 @@ async function lambdaHandler(
   context: Context,
 ): Promise<SQSBatchResponse | DirectEventResult> {
   deadline.start(context.getRemainingTimeInMillis(), config.deadlineSafetyMarginMs);
-  logger.debug('invocation event', { event });
+  // The event itself is not logged, not even at DEBUG: it holds receipt handles and unbounded user content.
   try {
     return isSqsEvent(event) ? await processSqsBatch(event, deps) : await processDirectEvent(event, deps);
   } finally {

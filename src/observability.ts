@@ -5,6 +5,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { RecordOutcome, RetryCause } from './core/outcome.js';
+import { truncateCodePoints } from './core/text.js';
 
 export const METRIC = {
   runsStarted: 'RunsStarted',
@@ -17,6 +18,7 @@ export const METRIC = {
   deadLettered: 'DeadLettered',
   deadLetterSendFailures: 'DeadLetterSendFailures',
   visibilityChangeFailures: 'VisibilityChangeFailures',
+  unreadableRecords: 'UnreadableRecords',
 } as const;
 
 const RETRY_METRIC: Record<RetryCause, string> = {
@@ -46,7 +48,7 @@ export class OutcomeReporter {
 
   report(outcome: RecordOutcome, context: RecordContext): void {
     const target = outcome.target;
-    const line = {
+    const line = capped({
       outcome: outcome.kind,
       ...context,
       domainId: target?.domainId,
@@ -55,7 +57,7 @@ export class OutcomeReporter {
       assetType: target?.assetType,
       clientToken: target?.clientToken,
       ...describe(outcome),
-    };
+    });
     switch (outcome.kind) {
       case 'started':
         this.count(METRIC.runsStarted);
@@ -80,15 +82,41 @@ export class OutcomeReporter {
     }
   }
 
+  /** An SQS batch entry that is not a record at all: it cannot be reported back, so it is at least told. */
+  unreadableRecord(index: number, got: string): void {
+    this.count(METRIC.unreadableRecords);
+    this.logger.error('unreadable SQS record left out of the batch', { recordIndex: index, got });
+  }
+
   visibilityChangeFailed(context: RecordContext, errorName: string, errorMessage: string): void {
     this.count(METRIC.visibilityChangeFailures);
     // The record is still reported as failed: it returns after the queue's own visibility timeout.
-    this.logger.error('visibility change failed', { ...context, errorName, errorMessage });
+    this.logger.error('visibility change failed', capped({ ...context, errorName, errorMessage }));
   }
 
   private count(name: string): void {
     this.metrics.addMetric(name, MetricUnit.Count, 1);
   }
+}
+
+/** Free text may say more than identifiers; neither may make a log line grow with its input. */
+const MAX_TEXT_CODE_POINTS = 1024;
+const MAX_VALUE_CODE_POINTS = 256;
+const FREE_TEXT_KEYS = new Set(['reason', 'errorMessage']);
+
+/**
+ * Event fields and error messages are user-controlled: a 200 KB detail-type would otherwise make a 400 KB line.
+ * Logs keep the start of each value; the DLQ keeps the original body.
+ */
+function capped<T extends Record<string, unknown>>(line: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(line)) {
+    out[key] =
+      typeof value === 'string'
+        ? truncateCodePoints(value, FREE_TEXT_KEYS.has(key) ? MAX_TEXT_CODE_POINTS : MAX_VALUE_CODE_POINTS)
+        : value;
+  }
+  return out as T;
 }
 
 function describe(outcome: RecordOutcome): Record<string, string | undefined> {

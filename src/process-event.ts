@@ -7,6 +7,7 @@ import type { WorkerConfig } from './config.js';
 import {
   type AssetEvent,
   DATAZONE_SOURCE,
+  declaredDomain,
   type EventEnvelope,
   type Parsed,
   parseAssetEvent,
@@ -20,6 +21,7 @@ import {
   type RecordOutcome,
   type Target,
 } from './core/outcome.js';
+import { truncateCodePoints } from './core/text.js';
 
 export interface EventProcessingDeps {
   readonly config: Pick<
@@ -61,9 +63,12 @@ export async function processEnvelope(
     return { kind: 'skipped', reason: `detail-type "${envelope.detailType}" is not handled` };
   }
   // Events of other domains are skipped before their detail is judged: they are not ours to dead-letter.
-  const rawDomain = (envelope.detail as { metadata?: { domain?: unknown } } | undefined)?.metadata?.domain;
-  if (config.domainIds.size > 0 && !(typeof rawDomain === 'string' && config.domainIds.has(rawDomain))) {
-    return { kind: 'skipped', reason: `domain ${String(rawDomain)} is not in DOMAIN_IDS` };
+  if (config.domainIds.size > 0) {
+    const domain = declaredDomain(envelope);
+    if (domain === undefined || !config.domainIds.has(domain)) {
+      const named = domain === undefined ? 'no domain id string' : `domain ${truncateCodePoints(domain, 64)}`;
+      return { kind: 'skipped', reason: `${named} is not in DOMAIN_IDS` };
+    }
   }
   const parsed = parseAssetEvent(envelope);
   if (!parsed.ok) {
@@ -140,6 +145,17 @@ async function resolveAndStart(
   if (shared === undefined) deps.startsInBatch?.set(token, start);
   try {
     const run = await start;
+    if (run.replayed === true && shared === undefined) {
+      return {
+        kind: 'already-exists',
+        target: withToken,
+        runId: run.runId,
+        error: {
+          name: 'ClientTokenReplay',
+          message: `run ${run.runId} was created before this request: the client token returned an earlier start's run`,
+        },
+      };
+    }
     if (shared !== undefined) {
       return {
         kind: 'already-exists',

@@ -13,7 +13,7 @@ import type { StartedRun } from './adapters/datazone.js';
 import { type QueuePort, queueUrlFromArn, type VisibilityChange } from './adapters/queues.js';
 import { BatchBreaker } from './batch-breaker.js';
 import type { WorkerConfig } from './config.js';
-import { parseEnvelopeJson } from './core/asset-event.js';
+import { type Parsed, parseEnvelopeJson } from './core/asset-event.js';
 import { visibilityTimeoutSeconds } from './core/backoff.js';
 import { type BackoffSchedule, classifyError, type RecordOutcome, type RetryCause } from './core/outcome.js';
 import { deadLetterIfPermanent } from './dead-letter.js';
@@ -43,6 +43,8 @@ export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Prom
   const limit = pLimit(deps.config.recordConcurrency);
   const startsInBatch = new Map<string, Promise<StartedRun>>();
   const datazone = new BatchBreaker(deps.datazone);
+  /** Records whose dead-letter send has begun: the deadline does not cut them off (see settleBeforeDeadline). */
+  const deadLettering = new Set<SQSRecord>();
 
   const random = deps.random ?? Math.random;
   // Each record is logged and counted as soon as its outcome is known, while others still wait for DataZone,
@@ -66,21 +68,26 @@ export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Prom
   const processRecord = async (record: SQSRecord): Promise<Finished> => {
     if (deps.deadline.expired()) return settle(record, deadlineOutcome());
 
-    const envelope = parseEnvelopeJson(record.body);
+    const body = bodyOf(record);
+    const envelope = body.ok ? parseEnvelopeJson(body.value) : body;
     const detailType = envelope.ok ? envelope.value.detailType : undefined;
-    const outcome = await deadLetterIfPermanent(
+    const outcome = await processParsedEnvelope(envelope, { ...deps, datazone, startsInBatch });
+    if (outcome.kind === 'dead-letter') deadLettering.add(record);
+    // The send gets the safety margin too: one cut at the deadline may have reached SQS, and its retry would
+    // leave a second copy in the DLQ.
+    const final = await deadLetterIfPermanent(
       deps.queues,
-      await processParsedEnvelope(envelope, { ...deps, datazone, startsInBatch }),
-      record.body,
+      outcome,
+      body.ok ? body.value : recordAsBody(record),
       {
         sourceMessageId: record.messageId,
         receiveCount: receiveCountOf(record),
         sourceQueueArn: record.eventSourceARN,
         detailType,
       },
-      deps.deadline.signal,
+      deps.deadline.finalSignal,
     );
-    return settle(record, outcome, detailType);
+    return settle(record, final, detailType);
   };
 
   // A defect in one record's processing must not fail its neighbours: it becomes that record's retry.
@@ -96,8 +103,9 @@ export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Prom
       };
       return settle(record, outcome);
     });
-  const tasks = event.Records.map((record) => limit(() => processSafely(record)));
-  const finished = await settleBeforeDeadline(tasks, event.Records, deps.deadline, (record) =>
+  const records = readableRecords(event.Records, deps.reporter);
+  const tasks = records.map((record) => limit(() => processSafely(record)));
+  const finished = await settleBeforeDeadline(tasks, records, deps.deadline, deadLettering, (record) =>
     settle(record, deadlineOutcome()),
   );
   return report(finished, deps);
@@ -105,12 +113,14 @@ export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Prom
 
 /**
  * Waits for every record, but not past the deadline: the deadline also aborts in-flight SDK calls, so this
- * only catches work that does not react to the abort signal.
+ * only catches work that does not react to the abort signal. Records already sending to the DLQ are awaited:
+ * their send is bounded by the final signal, and handing one back while it may still arrive would copy it twice.
  */
 async function settleBeforeDeadline(
   tasks: readonly Promise<Finished>[],
   records: readonly SQSRecord[],
   deadline: InvocationDeadline,
+  deadLettering: ReadonlySet<SQSRecord>,
   cutOff: (record: SQSRecord) => Finished,
 ): Promise<Finished[]> {
   const results: (Finished | undefined)[] = records.map(() => undefined);
@@ -120,6 +130,11 @@ async function settleBeforeDeadline(
     deadline.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await Promise.race([all, expired.then(() => new Promise((resolve) => setTimeout(resolve, 50)))]);
+  await Promise.all(
+    records.map((record, index) =>
+      results[index] === undefined && deadLettering.has(record) ? tasks[index] : undefined,
+    ),
+  );
   return records.map((record, index) => results[index] ?? cutOff(record));
 }
 
@@ -161,10 +176,12 @@ function retryVisibility(
   config: SqsBatchDeps['config'],
   random: number,
 ): number {
-  // A record cut off by the deadline did nothing wrong: it may run again as soon as a poller picks it up.
-  if (cause === 'deadline') return 0;
+  const received = receiveCount ?? 1;
+  // A record cut off by the deadline once did nothing wrong: it may run again as soon as a poller picks it up.
+  // Cut off again and again (a DataZone that never answers), it backs off like any retry, one step behind.
+  if (cause === 'deadline' && received <= 1) return 0;
   return visibilityTimeoutSeconds({
-    receiveCount: receiveCount ?? 1,
+    receiveCount: cause === 'deadline' ? received - 1 : received,
     settings: schedule === 'quota' ? config.quotaBackoff : config.retryBackoff,
     random,
   });
@@ -179,7 +196,38 @@ function deadlineOutcome(): RecordOutcome {
   };
 }
 
+/** A record that is not even an object has no id to report it by: it is logged and counted, and left out. */
+function readableRecords(records: readonly unknown[], reporter: OutcomeReporter): SQSRecord[] {
+  return records.filter((record, index): record is SQSRecord => {
+    const readable = typeof record === 'object' && record !== null;
+    if (!readable) reporter.unreadableRecord(index, record === null ? 'null' : typeof record);
+    return readable;
+  });
+}
+
+/** Lambda's record fields are read defensively: a malformed record is that record's outcome, not the batch's. */
 function receiveCountOf(record: SQSRecord): number | undefined {
-  const count = Number(record.attributes.ApproximateReceiveCount);
+  const attributes: unknown = record.attributes;
+  const raw =
+    typeof attributes === 'object' && attributes !== null
+      ? Reflect.get(attributes, 'ApproximateReceiveCount')
+      : undefined;
+  const count = Number(raw);
   return Number.isInteger(count) && count > 0 ? count : undefined;
+}
+
+function bodyOf(record: SQSRecord): Parsed<string> {
+  const body: unknown = record.body;
+  return typeof body === 'string'
+    ? { ok: true, value: body }
+    : {
+        ok: false,
+        reason: `the SQS record has no string body (got ${body === null ? 'null' : typeof body})`,
+      };
+}
+
+/** A record without a body is dead-lettered as the record itself, receipt handle aside: nothing else is left. */
+function recordAsBody(record: SQSRecord): string {
+  const { receiptHandle: _receiptHandle, ...rest } = record;
+  return JSON.stringify(rest) ?? 'null';
 }

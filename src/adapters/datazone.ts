@@ -3,7 +3,7 @@
  * - passes a client-side token bucket on each HTTP attempt (SDK retries included), so a fleet of containers stays
  *   under the account's quota instead of discovering it through throttles;
  * - has a per-attempt timeout, and the invocation deadline as abort signal, so no call outlives the invocation.
- * The SDK's own retry strategy (standard, 3 attempts with jitter, tunable with AWS_MAX_ATTEMPTS/AWS_RETRY_MODE)
+ * The SDK's own retry strategy (standard, pinned; 3 attempts with jitter, tunable with AWS_MAX_ATTEMPTS)
  * handles throttles and transient faults inside the invocation.
  */
 
@@ -17,7 +17,12 @@ import {
 } from '@aws-sdk/client-datazone';
 import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import type { GenerationType } from '../core/generation-types.js';
-import { classifyError, DeadlineExceededError, RequestSlotUnavailableError } from '../core/outcome.js';
+import {
+  classifyError,
+  DeadlineExceededError,
+  RequestSlotUnavailableError,
+  UnexpectedConflictError,
+} from '../core/outcome.js';
 import type { TokenBucket } from '../core/rate-limiter.js';
 import type { InvocationDeadline } from '../deadline.js';
 
@@ -39,6 +44,8 @@ export interface StartRunRequest {
 export interface StartedRun {
   readonly runId: string;
   readonly status: string | undefined;
+  /** The run was created before this request was sent: the client token returned an earlier start's run. */
+  readonly replayed?: boolean;
 }
 
 /** How one call meets the rate limit and the batch around it. */
@@ -80,12 +87,34 @@ interface Attempts {
   lastFailure?: unknown;
 }
 
+/**
+ * How far DataZone's clock may run ahead of ours before a run created "before" the request is not believed to be
+ * older: a replay compared with a fresh start differs by the time between two deliveries, seconds at least.
+ */
+const CLOCK_TOLERANCE_MS = 2000;
+
+function createdBefore(createdAt: Date | undefined, sentAtMs: number): boolean {
+  return createdAt instanceof Date && createdAt.getTime() < sentAtMs - CLOCK_TOLERANCE_MS;
+}
+
+type Operation = 'GetAsset' | 'StartMetadataGenerationRun' | 'ListMetadataGenerationRuns';
+
 /** Runs per asset are few; the bound only keeps a misbehaving pagination from looping. */
 const MAX_RUN_PAGES = 5;
 
+/**
+ * The per-attempt timeout is enforced (the SDK's node handler only warns unless told to throw); a cut attempt is a
+ * TimeoutError, retried by the SDK and then by the queue like any transient fault. The retry mode is pinned to
+ * standard: the adaptive mode (AWS_RETRY_MODE) would stack its own rate limiter on top of the worker's.
+ */
 export function createDataZoneClient(requestTimeoutMs: number): DataZoneClient {
   return new DataZoneClient({
-    requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: Math.min(requestTimeoutMs, 3000) },
+    retryMode: 'standard',
+    requestHandler: {
+      requestTimeout: requestTimeoutMs,
+      connectionTimeout: Math.min(requestTimeoutMs, 3000),
+      throwOnRequestTimeout: true,
+    },
   });
 }
 
@@ -94,6 +123,7 @@ export class DataZoneAdapter implements DataZonePort {
     private readonly client: DataZoneClient,
     private readonly rateLimit: TokenBucket,
     private readonly deadline: InvocationDeadline,
+    private readonly now: () => number = Date.now,
   ) {}
 
   reserveCalls(count: number): number[] {
@@ -146,6 +176,8 @@ export class DataZoneAdapter implements DataZonePort {
       clientToken: request.clientToken,
     });
     const attempts = this.rateLimitAttempts(command.middlewareStack, options);
+    // Taken before the slot wait: a fresh run can only be created after it, so nothing fresh looks replayed.
+    const requestedAt = this.now();
     const output: StartMetadataGenerationRunCommandOutput = await this.call(
       'StartMetadataGenerationRun',
       attempts,
@@ -156,7 +188,11 @@ export class DataZoneAdapter implements DataZonePort {
         name: 'IncompleteResponseError',
       });
     }
-    return { runId: output.id, status: output.status };
+    return {
+      runId: output.id,
+      status: output.status,
+      replayed: createdBefore(output.createdAt, requestedAt),
+    };
   }
 
   async findRun(
@@ -209,7 +245,7 @@ export class DataZoneAdapter implements DataZonePort {
       if (slotAt === undefined) {
         throw new RequestSlotUnavailableError('no DataZone request slot left before the invocation deadline');
       }
-      const waitMs = slotAt - Date.now();
+      const waitMs = slotAt - this.now();
       if (waitMs > 0) await sleep(waitMs, undefined, { signal: this.deadline.signal });
       if (firstAttempt) {
         firstAttempt = false;
@@ -244,7 +280,7 @@ export class DataZoneAdapter implements DataZonePort {
    * already failed and the SDK was about to retry it: that failure (a throttle, a 5xx) says when to try again and
    * what the batch should learn from it, not the deadline that cut the retry short.
    */
-  private async call<T>(operation: string, attempts: Attempts, send: () => Promise<T>): Promise<T> {
+  private async call<T>(operation: Operation, attempts: Attempts, send: () => Promise<T>): Promise<T> {
     this.deadline.check(operation);
     try {
       return await send();
@@ -252,6 +288,11 @@ export class DataZoneAdapter implements DataZonePort {
       if (this.deadline.signal.aborted && !(error instanceof DeadlineExceededError)) {
         if (attempts.lastFailure !== undefined) throw attempts.lastFailure;
         throw new DeadlineExceededError(`invocation deadline reached during ${operation}`, { cause: error });
+      }
+      // Only a start can meet an existing run; a 409 from any other call must not pass for "the run exists".
+      if (operation !== 'StartMetadataGenerationRun' && classifyError(error).errorClass === 'conflict') {
+        const { name, message } = classifyError(error);
+        throw new UnexpectedConflictError(`${operation} answered ${name}: ${message}`, { cause: error });
       }
       throw error;
     }

@@ -6,6 +6,7 @@
  * (a local endpoint in development and tests). In AWS the resolved regional endpoint is that same host.
  */
 import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeadLetterRefusedError } from '../core/outcome.js';
 
 export interface DeadLetterMessage {
   /** The original message body, unchanged. */
@@ -39,10 +40,23 @@ export interface QueuePort {
 
 const SQS_BATCH_LIMIT = 10;
 
+/** How SQS says a message's content or attributes are invalid (as opposed to a passing or permission failure). */
+const INVALID_MESSAGE_ERRORS = new Set([
+  'InvalidMessageContents',
+  'InvalidAttributeValue',
+  'InvalidAttributeName',
+  'InvalidParameterValue',
+]);
+
 export function createSqsClient(requestTimeoutMs: number): SQSClient {
   return new SQSClient({
     useQueueUrlAsEndpoint: false,
-    requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: Math.min(requestTimeoutMs, 3000) },
+    // Enforced, not only warned about: a stuck call must end in time for the batch's report.
+    requestHandler: {
+      requestTimeout: requestTimeoutMs,
+      connectionTimeout: Math.min(requestTimeoutMs, 3000),
+      throwOnRequestTimeout: true,
+    },
   });
 }
 
@@ -55,6 +69,21 @@ export class SqsQueues implements QueuePort {
   async sendToDeadLetterQueue(
     { body, attributes }: DeadLetterMessage,
     abortSignal?: AbortSignal,
+  ): Promise<void> {
+    try {
+      await this.sendMessage(body, attributes, abortSignal);
+    } catch (error) {
+      if (isInvalidMessageError(error)) {
+        throw new DeadLetterRefusedError(`${error.name}: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private async sendMessage(
+    body: string,
+    attributes: Readonly<Record<string, string>>,
+    abortSignal: AbortSignal | undefined,
   ): Promise<void> {
     await this.client.send(
       new SendMessageCommand({
@@ -105,14 +134,35 @@ export class SqsQueues implements QueuePort {
       return (output.Failed ?? []).map((failure) => ({
         key: changes[Number(failure.Id)]?.key ?? `unknown entry ${failure.Id}`,
         errorName: failure.Code ?? 'UnknownError',
-        errorMessage: failure.Message ?? '',
+        errorMessage: withoutReceiptHandles(failure.Message ?? '', changes),
       }));
     } catch (error) {
       const { name, message } =
         error instanceof Error ? error : { name: 'NonErrorThrown', message: String(error) };
-      return changes.map((change) => ({ key: change.key, errorName: name, errorMessage: message }));
+      const errorMessage = withoutReceiptHandles(message, changes);
+      return changes.map((change) => ({ key: change.key, errorName: name, errorMessage }));
     }
   }
+}
+
+/** SQS echoes receipt handles in its error messages; they grant deletion, so they stay out of the logs. */
+function withoutReceiptHandles(message: string, changes: readonly VisibilityChange[]): string {
+  let redacted = message;
+  for (const { receiptHandle } of changes) {
+    if (receiptHandle) redacted = redacted.replaceAll(receiptHandle, '<receipt handle>');
+  }
+  return redacted;
+}
+
+/** The error's name, or the query-protocol code SQS adds for some errors (`AWS.SimpleQueueService.X`). */
+function isInvalidMessageError(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { Code?: unknown }).Code;
+  const queryCode = typeof code === 'string' ? code.replace(/^AWS\.SimpleQueueService\./, '') : undefined;
+  return (
+    INVALID_MESSAGE_ERRORS.has(error.name) ||
+    (queryCode !== undefined && INVALID_MESSAGE_ERRORS.has(queryCode))
+  );
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -91,6 +91,16 @@ export function parseEnvelope(input: unknown): Parsed<EventEnvelope> {
   return { ok: true, value: { id: typeof id === 'string' ? id : undefined, source, detailType, detail } };
 }
 
+/**
+ * The domain an event says it belongs to, read before its detail is judged (the DOMAIN_IDS filter): anything but
+ * a string at `detail.metadata.domain` names no domain.
+ */
+export function declaredDomain(envelope: EventEnvelope): string | undefined {
+  const metadata = isObject(envelope.detail) ? envelope.detail.metadata : undefined;
+  const domain = isObject(metadata) ? metadata.domain : undefined;
+  return typeof domain === 'string' ? domain : undefined;
+}
+
 /** Detail of a handled envelope → asset event, or the precise reason it is not one. */
 export function parseAssetEvent(envelope: EventEnvelope): Parsed<AssetEvent> {
   const { detail } = envelope;

@@ -5,6 +5,8 @@
  * into `batchItemFailures`, visibility changes, dead-letter sends, logs and metrics.
  */
 
+import { truncateCodePoints } from './text.js';
+
 /** Which asset revision an event is about, as far as it is known. */
 export interface Target {
   readonly domainId: string;
@@ -105,6 +107,19 @@ export class RequestSlotUnavailableError extends Error {
   override readonly name = 'RequestSlotUnavailableError';
 }
 
+/** SQS refused a dead-letter message as invalid (its content or attributes), not for a passing reason. */
+export class DeadLetterRefusedError extends Error {
+  override readonly name = 'DeadLetterRefusedError';
+}
+
+/**
+ * DataZone answered ConflictException to a call that cannot conflict (anything but StartMetadataGenerationRun):
+ * nothing tells what it means, so it is retried like any unexpected service fault rather than taken as done.
+ */
+export class UnexpectedConflictError extends Error {
+  override readonly name = 'UnexpectedConflictError';
+}
+
 /** An event that can never be processed as it is: it goes to the dead-letter queue with this reason. */
 export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
@@ -168,6 +183,7 @@ export function classifyError(error: unknown): ClassifiedError {
     return { ...summary, errorClass: 'deferred', schedule: 'retry' };
   }
   if (name === 'DeadlineExceededError') return { ...summary, errorClass: 'deadline' };
+  if (error instanceof UnexpectedConflictError) return { ...summary, errorClass: 'transient' };
   if (CONFLICT_NAMES.has(name) || httpStatus === 409) return { ...summary, errorClass: 'conflict' };
   if (THROTTLING_NAMES.has(name) || httpStatus === 429) return { ...summary, errorClass: 'throttled' };
   if (QUOTA_NAMES.has(name) || httpStatus === 402) return { ...summary, errorClass: 'quota' };
@@ -239,5 +255,5 @@ function inspect(error: unknown): { name: string; message: string; httpStatus?: 
 }
 
 function truncate(text: string): string {
-  return text.length <= MAX_MESSAGE_LENGTH ? text : `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+  return truncateCodePoints(text, MAX_MESSAGE_LENGTH);
 }

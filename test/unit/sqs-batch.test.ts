@@ -170,4 +170,31 @@ describe('processSqsBatch', () => {
     expect(reserved).toBe(4);
     expect(released).toBe(2);
   });
+
+  it('lets a dead-letter send that outlasts the deadline finish, so that it is not sent twice', async () => {
+    const malformed = sqsEvent('sqs/batch.json').Records[6];
+    if (malformed === undefined) throw new Error('fixture lost its malformed record');
+    const { deps } = fakes(fakePort({}));
+    // SQS takes the message at once but answers after 300 ms; an aborted call rejects, as the SDK's does.
+    const arrived: string[] = [];
+    const slowDeadLetterQueue: QueuePort = {
+      ...deps.queues,
+      sendToDeadLetterQueue: ({ body }, abortSignal) => {
+        arrived.push(body);
+        return new Promise((resolve, reject) => {
+          const timer = setTimeout(resolve, 300);
+          abortSignal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+          });
+        });
+      },
+    };
+    // Deadline at 200 ms, Lambda timeout at 800 ms: the send has the margin to finish.
+    deps.deadline.start(800, 600);
+    const result = await processSqsBatch({ Records: [malformed] }, { ...deps, queues: slowDeadLetterQueue });
+    deps.deadline.finish();
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(arrived).toEqual([malformed.body]);
+  });
 });
