@@ -130,7 +130,7 @@ async function buildOne(
 /** Both bundles, with the same options, into `outDir/worker` and `outDir/bare`. */
 export async function buildBundles(outDir: string): Promise<Bundles> {
   const esbuild = await serverlessEsbuildOptions();
-  const worker = await buildOne('worker', 'src/handler.ts', outDir, esbuild);
+  const worker = await buildOne('worker', 'src/functions/worker.ts', outDir, esbuild);
   const bare = await buildOne('bare', 'bench/bare-handler.ts', outDir, esbuild);
   return { worker, bare, esbuild };
 }

@@ -1,6 +1,6 @@
 /**
  * Batch throughput child (run with tsx): processes Lambda SQS events one after another, either with the real
- * handler (src/handler.ts, configured by the environment the parent passes) or with the sequential baseline: the
+ * handler (src/functions/worker.ts, configured by the environment the parent passes) or with the sequential baseline: the
  * same SDK client type against the same endpoint, one record after the other, each starting its run with a
  * client token. Reports { records, wallMs, failures, ownCpuMs, machine } over IPC (machine: the whole machine's
  * CPU time, see machine-load.ts); warm-up batches are excluded from every figure.
@@ -39,7 +39,7 @@ async function bareConcurrent(): Promise<ProcessBatch> {
 }
 
 async function realWorker(): Promise<ProcessBatch> {
-  const { handler } = await import('../src/handler.js');
+  const { handler } = await import('../src/functions/worker.js');
   return async (event) => {
     const response = (await handler(event, lambdaContext())) as SQSBatchResponse;
     return response.batchItemFailures.length;

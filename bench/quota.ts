@@ -4,7 +4,7 @@
  * and throttles the rest, the worker's client-side rate set to R. Wall time against the ideal 2000/R, throttled
  * calls as a share of all calls, DataZone calls per event.
  */
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/runtime/config.js';
 import type { QuotaChildResult, QuotaChildSettings } from './child-quota.js';
 import { runChild } from './children.js';
 import { startEndpoints } from './endpoints.js';

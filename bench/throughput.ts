@@ -142,7 +142,7 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
         `the other like one Lambda container, against the local DataZone endpoint in the parent process with ` +
         `${LATENCY_MS} ms added to every request; the endpoint is reset before each side, so each record starts ` +
         'a new run; the order of the sides rotates from one repetition to the next.',
-      `Worker: the real handler (src/handler.ts) with RECORD_CONCURRENCY=${SETTINGS.recordConcurrency}, ` +
+      `Worker: the real handler (src/functions/worker.ts) with RECORD_CONCURRENCY=${SETTINGS.recordConcurrency}, ` +
         `DATAZONE_REQUESTS_PER_SECOND=${SETTINGS.requestsPerSecond}, DATAZONE_BURST=${SETTINGS.burst} ` +
         '(a batch of 10 never waits for the client-side rate limit), logs at INFO.',
       'Baseline: `new DataZoneClient({})`, the same endpoint, each record parsed and started with ' +

@@ -12,7 +12,7 @@
 
 /** Types for TypeScript callers: stack/variables.d.cts (keep both in step). */
 
-/** DataZone domain ids, exactly as the worker checks DOMAIN_IDS (src/config.ts). */
+/** DataZone domain ids, exactly as the worker checks DOMAIN_IDS (src/runtime/config.ts). */
 const DOMAIN_ID_PATTERN = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
 
 /**

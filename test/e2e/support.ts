@@ -7,13 +7,13 @@ import type { LambdaHandler } from '../../tools/local/event-source.js';
 import type { HandlerLoader, ScenarioResult } from '../../tools/local/scenario.js';
 
 /**
- * A fresh copy of src/handler.ts per container (a cold start), imported after the scenario's environment is set,
+ * A fresh copy of src/functions/worker.ts per container (a cold start), imported after the scenario's environment is set,
  * as Lambda does. Call vi.unstubAllEnvs() after each test.
  */
 export const freshWorker: HandlerLoader = async (env) => {
   vi.resetModules();
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  const module = await import('../../src/handler.js');
+  const module = await import('../../src/functions/worker.js');
   return module.handler as unknown as LambdaHandler;
 };
 

@@ -1,10 +1,10 @@
 /** The DataZone adapter over the real SDK wire, against the local DataZone endpoint. */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDataZoneClient, DataZoneAdapter } from '../../src/adapters/datazone.js';
-import { BatchBreaker } from '../../src/batch-breaker.js';
+import { createDataZoneClient, DataZoneAdapter } from '../../src/datazone/client.js';
+import { BatchBreaker } from '../../src/datazone/batch-breaker.js';
 import { classifyError, DeadlineExceededError, RequestSlotUnavailableError } from '../../src/core/outcome.js';
-import { TokenBucket } from '../../src/core/rate-limiter.js';
-import { InvocationDeadline } from '../../src/deadline.js';
+import { TokenBucket } from '../../src/datazone/token-bucket.js';
+import { InvocationDeadline } from '../../src/runtime/deadline.js';
 import { type LocalDataZone, startLocalDataZone } from '../../tools/local/datazone-server.js';
 
 const DOMAIN = 'dzd_bc8e1ez8r2a6xz';

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { GetAssetCommand } from '@aws-sdk/client-datazone';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDataZoneClient } from '../../src/adapters/datazone.js';
-import { createSqsClient } from '../../src/adapters/queues.js';
+import { createDataZoneClient } from '../../src/datazone/client.js';
+import { createSqsClient } from '../../src/queues/sqs.js';
 import { classifyError } from '../../src/core/outcome.js';
 
 const SLOW_ANSWER_MS = 3000;

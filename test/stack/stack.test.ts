@@ -262,7 +262,7 @@ describe.each(['queue', 'direct'] as const)('the function (%s wiring)', (wiring)
     expect(resource(template(), 'WorkerLambdaFunction').Properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      Handler: 'src/handler.handler',
+      Handler: 'src/functions/worker.handler',
       MemorySize: 512,
       Timeout: FUNCTION_TIMEOUT_SECONDS,
     });
@@ -775,15 +775,15 @@ describe('the deployment zip', () => {
   };
 
   it('holds the ES-module handler and its source map, nothing else', () => {
-    expect(entries().map((entry) => entry.name)).toEqual(['src/handler.mjs', 'src/handler.mjs.map']);
+    expect(entries().map((entry) => entry.name)).toEqual(['src/functions/worker.mjs', 'src/functions/worker.mjs.map']);
   });
 
   it('keeps the handler small (< 1 MB), ES module, linked to its map, exporting handler', () => {
-    const code = file('src/handler.mjs').toString('utf8');
+    const code = file('src/functions/worker.mjs').toString('utf8');
     expect(code.length).toBeLessThan(1_000_000);
     expect(code.startsWith("import { createRequire as __createRequire } from 'node:module';")).toBe(true);
     expect(code).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}|export\s*\{[^}]*\bhandler\b/);
-    expect(code.trimEnd().endsWith('//# sourceMappingURL=handler.mjs.map')).toBe(true);
+    expect(code.trimEnd().endsWith('//# sourceMappingURL=worker.mjs.map')).toBe(true);
     // Nothing but Node's own modules may be imported: node_modules is not deployed.
     const imported = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)["']([^"']+)["']/g)].map(
       (match) => match[1],
@@ -795,12 +795,12 @@ describe('the deployment zip', () => {
   it('parses as an ES module on the Node that runs the tests', () => {
     const dir = join(outRoot, 'unzipped', 'src');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'handler.mjs'), file('src/handler.mjs'));
+    writeFileSync(join(dir, 'handler.mjs'), file('src/functions/worker.mjs'));
     execFileSync(process.execPath, ['--check', join(dir, 'handler.mjs')]);
   });
 
   it('ships mappings back to src/ without the sources themselves', () => {
-    const map = JSON.parse(file('src/handler.mjs.map').toString('utf8')) as {
+    const map = JSON.parse(file('src/functions/worker.mjs.map').toString('utf8')) as {
       version: number;
       mappings: string;
       sources: string[];
@@ -809,6 +809,6 @@ describe('the deployment zip', () => {
     expect(map.version).toBe(3);
     expect(map.mappings.length).toBeGreaterThan(0);
     expect(map.sourcesContent).toBeUndefined();
-    expect(map.sources.some((source) => source.endsWith('src/handler.ts'))).toBe(true);
+    expect(map.sources.some((source) => source.endsWith('src/functions/worker.ts'))).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ export const SOURCE_QUEUE_URL =
 
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
-/** Imports a fresh copy of src/handler.ts (cold start) with the given environment. */
+/** Imports a fresh copy of src/functions/worker.ts (cold start) with the given environment. */
 export async function loadHandler(env: Record<string, string> = {}): Promise<Handler> {
   vi.resetModules();
   vi.unstubAllEnvs();
@@ -22,7 +22,7 @@ export async function loadHandler(env: Record<string, string> = {}): Promise<Han
     POWERTOOLS_METRICS_NAMESPACE: 'DataZoneMetagenWorker',
   };
   for (const [name, value] of Object.entries({ ...base, ...env })) vi.stubEnv(name, value);
-  const module = await import('../../src/handler.js');
+  const module = await import('../../src/functions/worker.js');
   return module.handler as unknown as Handler;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, loadConfig } from '../../src/config.js';
+import { ConfigurationError, loadConfig } from '../../src/runtime/config.js';
 
 const DLQ = 'https://sqs.eu-west-1.amazonaws.com/111111111111/metagen-dlq';
 

@@ -7,7 +7,7 @@ import {
   DEAD_LETTER_ATTRIBUTES_MAX_BYTES,
   deadLetterAttributes,
   minimalDeadLetterAttributes,
-} from '../../src/dead-letter.js';
+} from '../../src/pipeline/dead-letter.js';
 
 const XML_CHARS = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 /** SQS's limit on the number of attributes a message carries. */

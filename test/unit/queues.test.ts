@@ -6,7 +6,7 @@ import {
   queueUrlFromArn,
   SqsQueues,
   type VisibilityChange,
-} from '../../src/adapters/queues.js';
+} from '../../src/queues/sqs.js';
 
 const sqs = mockClient(SQSClient);
 const DLQ = 'https://sqs.eu-west-1.amazonaws.com/111111111111/dlq';

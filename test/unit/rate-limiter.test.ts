@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../src/core/rate-limiter.js';
+import { TokenBucket } from '../../src/datazone/token-bucket.js';
 
 function bucket(ratePerSecond: number, burst: number) {
   let now = 1_000_000;

@@ -23,8 +23,8 @@ import {
   RequestSlotUnavailableError,
   UnexpectedConflictError,
 } from '../core/outcome.js';
-import type { TokenBucket } from '../core/rate-limiter.js';
-import type { InvocationDeadline } from '../deadline.js';
+import type { TokenBucket } from './token-bucket.js';
+import type { InvocationDeadline } from '../runtime/deadline.js';
 
 export interface AssetFacts {
   readonly revision: string;

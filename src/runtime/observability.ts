@@ -4,8 +4,8 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { RecordOutcome, RetryCause } from './core/outcome.js';
-import { truncateCodePoints } from './core/text.js';
+import type { RecordOutcome, RetryCause } from '../core/outcome.js';
+import { truncateCodePoints } from '../core/text.js';
 
 export const METRIC = {
   runsStarted: 'RunsStarted',

@@ -3,7 +3,7 @@
  * Lambda runs one invocation at a time per container, so the clients built once per container read the current
  * invocation's deadline from one shared instance, started at the beginning of each invocation.
  */
-import { DeadlineExceededError } from './core/outcome.js';
+import { DeadlineExceededError } from '../core/outcome.js';
 
 /** What reporting may not eat into: the Lambda timeout itself, less the time to return the response. */
 const RESPONSE_RESERVE_MS = 250;

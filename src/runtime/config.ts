@@ -6,8 +6,8 @@
  * AWS endpoints, region, credentials and SDK retry settings are deliberately absent: the SDK reads its own standard
  * variables (AWS_REGION, AWS_ENDPOINT_URL_DATAZONE, AWS_ENDPOINT_URL_SQS, AWS_MAX_ATTEMPTS, …; the retry mode is pinned to standard).
  */
-import { type BackoffSettings, MAX_VISIBILITY_TIMEOUT_SECONDS } from './core/backoff.js';
-import { GENERATION_TYPES, type GenerationType } from './core/generation-types.js';
+import { type BackoffSettings, MAX_VISIBILITY_TIMEOUT_SECONDS } from '../core/backoff.js';
+import { GENERATION_TYPES, type GenerationType } from '../core/generation-types.js';
 
 export interface WorkerConfig {
   /** Powertools service name: the `service` key of every log line and the metrics' service dimension. */

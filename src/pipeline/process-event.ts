@@ -2,8 +2,8 @@
  * One event, from envelope to outcome: select → resolve → decide → start → classify.
  * Shared by the SQS batch path and the direct EventBridge path; it never throws for a record's own failure.
  */
-import type { DataZonePort, StartedRun } from './adapters/datazone.js';
-import type { WorkerConfig } from './config.js';
+import type { DataZonePort, StartedRun } from '../datazone/client.js';
+import type { WorkerConfig } from '../runtime/config.js';
 import {
   type AssetEvent,
   DATAZONE_SOURCE,
@@ -11,8 +11,8 @@ import {
   type EventEnvelope,
   type Parsed,
   parseAssetEvent,
-} from './core/asset-event.js';
-import { clientToken } from './core/client-token.js';
+} from '../core/asset-event.js';
+import { clientToken } from '../core/client-token.js';
 import {
   type ClassifiedError,
   classifyError,
@@ -20,8 +20,8 @@ import {
   outcomeForError,
   type RecordOutcome,
   type Target,
-} from './core/outcome.js';
-import { truncateCodePoints } from './core/text.js';
+} from '../core/outcome.js';
+import { truncateCodePoints } from '../core/text.js';
 
 export interface EventProcessingDeps {
   readonly config: Pick<

@@ -12,8 +12,8 @@ import type {
   DataZonePort,
   StartedRun,
   StartRunRequest,
-} from './adapters/datazone.js';
-import { BatchDeferredError, type ClassifiedError, classifyError, tripsBreaker } from './core/outcome.js';
+} from './client.js';
+import { BatchDeferredError, type ClassifiedError, classifyError, tripsBreaker } from '../core/outcome.js';
 
 export class BatchBreaker implements DataZonePort {
   private trippedBy: ClassifiedError | undefined;
