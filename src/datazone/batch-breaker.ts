@@ -6,14 +6,9 @@
  * (Tripping on the first throttled attempt instead was measured with the local chaos profile: more deliveries
  * per event and healthy events redriven to the DLQ, since deferred records use up receives too.)
  */
-import type {
-  AssetFacts,
-  CallOptions,
-  DataZonePort,
-  StartedRun,
-  StartRunRequest,
-} from './client.js';
+
 import { BatchDeferredError, type ClassifiedError, classifyError, tripsBreaker } from '../core/outcome.js';
+import type { AssetFacts, CallOptions, DataZonePort, StartedRun, StartRunRequest } from './client.js';
 
 export class BatchBreaker implements DataZonePort {
   private trippedBy: ClassifiedError | undefined;

@@ -23,8 +23,8 @@ import {
   RequestSlotUnavailableError,
   UnexpectedConflictError,
 } from '../core/outcome.js';
-import type { TokenBucket } from './token-bucket.js';
 import type { InvocationDeadline } from '../runtime/deadline.js';
+import type { TokenBucket } from './token-bucket.js';
 
 export interface AssetFacts {
   readonly revision: string;

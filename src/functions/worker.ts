@@ -10,13 +10,13 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDataZoneClient, DataZoneAdapter } from '../datazone/client.js';
+import { TokenBucket } from '../datazone/token-bucket.js';
+import { type DirectEventResult, processDirectEvent } from '../intake/direct-event.js';
+import { processSqsBatch } from '../intake/sqs-batch.js';
 import { createSqsClient, SqsQueues } from '../queues/sqs.js';
 import { loadConfig } from '../runtime/config.js';
-import { TokenBucket } from '../datazone/token-bucket.js';
 import { InvocationDeadline } from '../runtime/deadline.js';
-import { type DirectEventResult, processDirectEvent } from '../intake/direct-event.js';
 import { OutcomeReporter } from '../runtime/observability.js';
-import { processSqsBatch } from '../intake/sqs-batch.js';
 
 /** SQS calls are small; a stuck one must not hold the batch's report past the Lambda timeout. */
 const SQS_REQUEST_TIMEOUT_MS = 5000;

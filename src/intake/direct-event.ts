@@ -3,13 +3,14 @@
  * Transient failures throw, so Lambda's retries and on-failure destination apply; permanent failures go to the
  * dead-letter queue and return, because retrying them would only fail again.
  */
-import type { QueuePort } from '../queues/sqs.js';
+
 import { parseEnvelope } from '../core/asset-event.js';
 import type { RecordOutcome } from '../core/outcome.js';
 import { deadLetterIfPermanent } from '../pipeline/dead-letter.js';
+import { type EventProcessingDeps, processParsedEnvelope } from '../pipeline/process-event.js';
+import type { QueuePort } from '../queues/sqs.js';
 import type { InvocationDeadline } from '../runtime/deadline.js';
 import type { OutcomeReporter } from '../runtime/observability.js';
-import { type EventProcessingDeps, processParsedEnvelope } from '../pipeline/process-event.js';
 
 export interface DirectEventDeps extends EventProcessingDeps {
   readonly queues: QueuePort;

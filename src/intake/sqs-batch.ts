@@ -9,17 +9,17 @@
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import pLimit from 'p-limit';
-import type { StartedRun } from '../datazone/client.js';
-import { type QueuePort, queueUrlFromArn, type VisibilityChange } from '../queues/sqs.js';
-import { BatchBreaker } from '../datazone/batch-breaker.js';
-import type { WorkerConfig } from '../runtime/config.js';
 import { type Parsed, parseEnvelopeJson } from '../core/asset-event.js';
 import { visibilityTimeoutSeconds } from '../core/backoff.js';
 import { type BackoffSchedule, classifyError, type RecordOutcome, type RetryCause } from '../core/outcome.js';
+import { BatchBreaker } from '../datazone/batch-breaker.js';
+import type { StartedRun } from '../datazone/client.js';
 import { deadLetterIfPermanent } from '../pipeline/dead-letter.js';
+import { type EventProcessingDeps, processParsedEnvelope } from '../pipeline/process-event.js';
+import { type QueuePort, queueUrlFromArn, type VisibilityChange } from '../queues/sqs.js';
+import type { WorkerConfig } from '../runtime/config.js';
 import type { InvocationDeadline } from '../runtime/deadline.js';
 import type { OutcomeReporter, RecordContext } from '../runtime/observability.js';
-import { type EventProcessingDeps, processParsedEnvelope } from '../pipeline/process-event.js';
 
 export interface SqsBatchDeps extends Omit<EventProcessingDeps, 'startsInBatch' | 'config'> {
   readonly config: EventProcessingDeps['config'] &

@@ -6,9 +6,10 @@
  * point and capped, so that together they never exceed DEAD_LETTER_ATTRIBUTES_MAX_BYTES. The stack gives the DLQ
  * that much more room than the source queue, so any body the source queue accepted fits with its reason.
  */
-import type { QueuePort } from '../queues/sqs.js';
+
 import { classifyError, DeadLetterRefusedError, type RecordOutcome } from '../core/outcome.js';
 import { toPrintableAscii, toXmlText, truncateCodePoints } from '../core/text.js';
+import type { QueuePort } from '../queues/sqs.js';
 
 export interface DeadLetterSource {
   readonly sourceMessageId: string;

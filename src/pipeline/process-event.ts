@@ -2,8 +2,7 @@
  * One event, from envelope to outcome: select → resolve → decide → start → classify.
  * Shared by the SQS batch path and the direct EventBridge path; it never throws for a record's own failure.
  */
-import type { DataZonePort, StartedRun } from '../datazone/client.js';
-import type { WorkerConfig } from '../runtime/config.js';
+
 import {
   type AssetEvent,
   DATAZONE_SOURCE,
@@ -22,6 +21,8 @@ import {
   type Target,
 } from '../core/outcome.js';
 import { truncateCodePoints } from '../core/text.js';
+import type { DataZonePort, StartedRun } from '../datazone/client.js';
+import type { WorkerConfig } from '../runtime/config.js';
 
 export interface EventProcessingDeps {
   readonly config: Pick<

@@ -1,8 +1,8 @@
 /** The DataZone adapter over the real SDK wire, against the local DataZone endpoint. */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDataZoneClient, DataZoneAdapter } from '../../src/datazone/client.js';
-import { BatchBreaker } from '../../src/datazone/batch-breaker.js';
 import { classifyError, DeadlineExceededError, RequestSlotUnavailableError } from '../../src/core/outcome.js';
+import { BatchBreaker } from '../../src/datazone/batch-breaker.js';
+import { createDataZoneClient, DataZoneAdapter } from '../../src/datazone/client.js';
 import { TokenBucket } from '../../src/datazone/token-bucket.js';
 import { InvocationDeadline } from '../../src/runtime/deadline.js';
 import { type LocalDataZone, startLocalDataZone } from '../../tools/local/datazone-server.js';

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { GetAssetCommand } from '@aws-sdk/client-datazone';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { classifyError } from '../../src/core/outcome.js';
 import { createDataZoneClient } from '../../src/datazone/client.js';
 import { createSqsClient } from '../../src/queues/sqs.js';
-import { classifyError } from '../../src/core/outcome.js';
 
 const SLOW_ANSWER_MS = 3000;
 const TIMEOUT_MS = 300;

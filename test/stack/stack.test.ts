@@ -775,7 +775,10 @@ describe('the deployment zip', () => {
   };
 
   it('holds the ES-module handler and its source map, nothing else', () => {
-    expect(entries().map((entry) => entry.name)).toEqual(['src/functions/worker.mjs', 'src/functions/worker.mjs.map']);
+    expect(entries().map((entry) => entry.name)).toEqual([
+      'src/functions/worker.mjs',
+      'src/functions/worker.mjs.map',
+    ]);
   });
 
   it('keeps the handler small (< 1 MB), ES module, linked to its map, exporting handler', () => {

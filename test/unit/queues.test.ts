@@ -1,12 +1,7 @@
 import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  createSqsClient,
-  queueUrlFromArn,
-  SqsQueues,
-  type VisibilityChange,
-} from '../../src/queues/sqs.js';
+import { createSqsClient, queueUrlFromArn, SqsQueues, type VisibilityChange } from '../../src/queues/sqs.js';
 
 const sqs = mockClient(SQSClient);
 const DLQ = 'https://sqs.eu-west-1.amazonaws.com/111111111111/dlq';

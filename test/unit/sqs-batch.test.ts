@@ -4,11 +4,11 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { DataZonePort } from '../../src/datazone/client.js';
+import { processSqsBatch } from '../../src/intake/sqs-batch.js';
 import type { QueuePort, VisibilityChange } from '../../src/queues/sqs.js';
 import { loadConfig } from '../../src/runtime/config.js';
 import { InvocationDeadline } from '../../src/runtime/deadline.js';
 import { OutcomeReporter } from '../../src/runtime/observability.js';
-import { processSqsBatch } from '../../src/intake/sqs-batch.js';
 import { sqsEvent } from '../support/lambda.js';
 
 const config = loadConfig({ DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/dlq' });

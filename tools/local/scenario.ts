@@ -126,7 +126,9 @@ export type HandlerLoader = (
  */
 export const importHandler: HandlerLoader = async (env, container) => {
   Object.assign(process.env, env);
-  const module = (await import(`../../src/functions/worker.js?container=${container}`)) as { handler: LambdaHandler };
+  const module = (await import(`../../src/functions/worker.js?container=${container}`)) as {
+    handler: LambdaHandler;
+  };
   return module.handler;
 };
 
