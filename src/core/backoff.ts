@@ -6,6 +6,8 @@
  * SQS refuses to keep a message invisible for more than 12 hours after it was received; the cap leaves room
  * for the time the message already spent in the batching window and the invocation.
  */
+import type { BackoffSchedule, RetryCause } from './outcome.js';
+
 export interface BackoffSettings {
   readonly baseSeconds: number;
   readonly maxSeconds: number;
@@ -34,4 +36,30 @@ export function visibilityTimeoutSeconds({ receiveCount, settings, random }: Bac
 function clampUnit(value: number): number {
   if (!Number.isFinite(value) || value < 0) return 0;
   return Math.min(value, 1);
+}
+
+/** The two schedules a retry follows (core/outcome.ts BackoffSchedule). */
+export interface BackoffSchedules {
+  readonly short: BackoffSettings;
+  readonly long: BackoffSettings;
+}
+
+/**
+ * A retried record's visibility. A record cut off by the deadline once did nothing wrong: it may run again as soon
+ * as a poller picks it up. Cut off again and again (a DataZone that never answers), it backs off like any retry,
+ * one step behind, so that it cannot spend every receive in minutes.
+ */
+export function retryVisibilitySeconds(
+  retry: { readonly cause: RetryCause; readonly schedule: BackoffSchedule },
+  receiveCount: number | undefined,
+  schedules: BackoffSchedules,
+  random: number,
+): number {
+  const received = receiveCount ?? 1;
+  if (retry.cause === 'deadline' && received <= 1) return 0;
+  return visibilityTimeoutSeconds({
+    receiveCount: retry.cause === 'deadline' ? received - 1 : received,
+    settings: schedules[retry.schedule],
+    random,
+  });
 }

@@ -1,106 +1,47 @@
 /**
- * DataZone behind the two operations the worker needs. The client is built once per container; every call
- * - passes a client-side token bucket on each HTTP attempt (SDK retries included), so a fleet of containers stays
- *   under the account's quota instead of discovering it through throttles;
- * - has a per-attempt timeout, and the invocation deadline as abort signal, so no call outlives the invocation.
- * The SDK's own retry strategy (standard, pinned; 3 attempts with jitter, tunable with AWS_MAX_ATTEMPTS)
- * handles throttles and transient faults inside the invocation.
+ * DataZone behind the core's port: the only code that sends DataZone requests. Every call
+ * - passes the request budget on each HTTP attempt (request-budget.ts), SDK retries included;
+ * - has an enforced per-attempt timeout and the invocation deadline as abort signal, so no call outlives it;
+ * - fails with the worker's own errors (errors.ts), translated once here.
+ * The SDK's own retry strategy (standard, pinned; 3 attempts with jitter, tunable with AWS_MAX_ATTEMPTS) handles
+ * throttles and transient faults inside the invocation.
  */
-
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DataZoneClient,
   GetAssetCommand,
   ListMetadataGenerationRunsCommand,
   StartMetadataGenerationRunCommand,
-  type StartMetadataGenerationRunCommandOutput,
 } from '@aws-sdk/client-datazone';
 import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
-import type { GenerationType } from '../core/generation-types.js';
 import {
-  classifyError,
+  BatchDeferredError,
   DeadlineExceededError,
   RequestSlotUnavailableError,
-  UnexpectedConflictError,
-} from '../core/outcome.js';
-import type { InvocationDeadline } from '../runtime/deadline.js';
-import type { TokenBucket } from './token-bucket.js';
+  ServiceError,
+} from '../core/errors.js';
+import type {
+  AssetFacts,
+  Clock,
+  DataZoneBatch,
+  DataZoneGateway,
+  DataZoneSession,
+  Deadline,
+  StartedRun,
+  StartRunRequest,
+} from '../core/ports.js';
+import { kindOf, type Operation, toServiceError } from './errors.js';
+import type { RecordBudget, RequestBudget } from './request-budget.js';
 
-export interface AssetFacts {
-  readonly revision: string;
-  readonly owningProjectId: string;
-  readonly typeIdentifier: string;
-}
+const WORKER_ERRORS = [BatchDeferredError, RequestSlotUnavailableError, DeadlineExceededError, ServiceError];
 
-export interface StartRunRequest {
-  readonly domainId: string;
-  readonly assetId: string;
-  readonly revision: string;
-  readonly owningProjectId: string;
-  readonly generationTypes: readonly GenerationType[];
-  readonly clientToken: string;
-}
-
-export interface StartedRun {
-  readonly runId: string;
-  readonly status: string | undefined;
-  /** The run was created before this request was sent: the client token returned an earlier start's run. */
-  readonly replayed?: boolean;
-}
-
-/** How one call meets the rate limit and the batch around it. */
-export interface CallOptions {
-  /** A slot reserved for the first attempt (epoch ms); without one, and for SDK retries, a slot is reserved. */
-  readonly slotAt?: number | undefined;
-  /** Runs right before the first attempt is sent, after its slot came; throwing cancels the call. */
-  readonly beforeFirstAttempt?: (() => void) | undefined;
-}
-
-/** The port the core logic depends on; tests use plain fakes or aws-sdk-client-mock. */
-export interface DataZonePort {
-  /**
-   * Reserves request slots for the calls a record is about to make, all or none, and returns their times (epoch
-   * ms). Throws DeadlineExceededError after the deadline, RequestSlotUnavailableError when the slots would not
-   * all come before it.
-   */
-  reserveCalls(count: number): number[];
-  /** Gives back reserved slots that no call will use. */
-  releaseCalls(count: number): void;
-  getAsset(
-    domainId: string,
-    assetId: string,
-    revision: string | undefined,
-    options?: CallOptions,
-  ): Promise<AssetFacts>;
-  startMetadataGenerationRun(request: StartRunRequest, options?: CallOptions): Promise<StartedRun>;
-  /** The run of an asset revision, if DataZone has one (any status): how a ConflictException is confirmed. */
-  findRun(
-    domainId: string,
-    assetId: string,
-    revision: string,
-    options?: CallOptions,
-  ): Promise<StartedRun | undefined>;
-}
-
-/** What the HTTP attempts of one call met: the last failure the service answered before the deadline. */
-interface Attempts {
-  lastFailure?: unknown;
-}
+/** Runs per asset are few; the bound only keeps a misbehaving pagination from looping. */
+const MAX_RUN_PAGES = 5;
 
 /**
  * How far DataZone's clock may run ahead of ours before a run created "before" the request is not believed to be
  * older: a replay compared with a fresh start differs by the time between two deliveries, seconds at least.
  */
 const CLOCK_TOLERANCE_MS = 2000;
-
-function createdBefore(createdAt: Date | undefined, sentAtMs: number): boolean {
-  return createdAt instanceof Date && createdAt.getTime() < sentAtMs - CLOCK_TOLERANCE_MS;
-}
-
-type Operation = 'GetAsset' | 'StartMetadataGenerationRun' | 'ListMetadataGenerationRuns';
-
-/** Runs per asset are few; the bound only keeps a misbehaving pagination from looping. */
-const MAX_RUN_PAGES = 5;
 
 /**
  * The per-attempt timeout is enforced (the SDK's node handler only warns unless told to throw); a cut attempt is a
@@ -118,56 +59,55 @@ export function createDataZoneClient(requestTimeoutMs: number): DataZoneClient {
   });
 }
 
-export class DataZoneAdapter implements DataZonePort {
+export class DataZoneCalls implements DataZoneGateway {
   constructor(
     private readonly client: DataZoneClient,
-    private readonly rateLimit: TokenBucket,
-    private readonly deadline: InvocationDeadline,
-    private readonly now: () => number = Date.now,
+    private readonly budget: RequestBudget,
+    private readonly deadline: Deadline,
+    private readonly now: Clock = Date.now,
   ) {}
 
-  reserveCalls(count: number): number[] {
-    this.deadline.check('reserving DataZone request slots');
-    const slots = this.rateLimit.reserve(count, this.deadline.at);
-    if (slots === undefined) {
-      const rate = this.rateLimit.currentRatePerSecond;
-      throw new RequestSlotUnavailableError(
-        `no ${count} DataZone request slot(s) before the invocation deadline at ${rate} requests/s`,
-      );
-    }
-    return slots;
+  batch(): DataZoneBatch {
+    const batch = this.budget.openBatch();
+    return { session: () => new RecordCalls(this.client, batch.openRecord(), this.deadline, this.now) };
+  }
+}
+
+/** What the HTTP attempts of one call met: the last failure the service answered before the deadline. */
+interface Attempts {
+  lastFailure?: unknown;
+}
+
+class RecordCalls implements DataZoneSession {
+  constructor(
+    private readonly client: DataZoneClient,
+    private readonly budget: RecordBudget,
+    private readonly deadline: Deadline,
+    private readonly now: Clock,
+  ) {}
+
+  close(): void {
+    this.budget.close();
   }
 
-  releaseCalls(count: number): void {
-    if (count > 0) this.rateLimit.release(count);
-  }
-
-  async getAsset(
-    domainId: string,
-    assetId: string,
-    revision: string | undefined,
-    options: CallOptions = {},
-  ): Promise<AssetFacts> {
+  async getAsset(domainId: string, assetId: string, revision: string | undefined): Promise<AssetFacts> {
     const command = new GetAssetCommand({
       domainIdentifier: domainId,
       identifier: assetId,
       ...(revision === undefined ? {} : { revision }),
     });
-    const attempts = this.rateLimitAttempts(command.middlewareStack, options);
-    const output = await this.call('GetAsset', attempts, () =>
-      this.client.send(command, { abortSignal: this.deadline.signal }),
+    const output = await this.call('GetAsset', command.middlewareStack, (signal) =>
+      this.client.send(command, { abortSignal: signal }),
     );
     const { revision: currentRevision, owningProjectId, typeIdentifier } = output;
     if (!currentRevision || !owningProjectId || !typeIdentifier) {
       // The model marks these fields required; a response without them is a service fault, worth a retry.
-      throw Object.assign(new Error('GetAsset response lacks revision, owningProjectId or typeIdentifier'), {
-        name: 'IncompleteResponseError',
-      });
+      throw incompleteResponse('GetAsset response lacks revision, owningProjectId or typeIdentifier');
     }
     return { revision: currentRevision, owningProjectId, typeIdentifier };
   }
 
-  async startMetadataGenerationRun(request: StartRunRequest, options: CallOptions = {}): Promise<StartedRun> {
+  async startMetadataGenerationRun(request: StartRunRequest): Promise<StartedRun> {
     const command = new StartMetadataGenerationRunCommand({
       domainIdentifier: request.domainId,
       owningProjectIdentifier: request.owningProjectId,
@@ -175,32 +115,18 @@ export class DataZoneAdapter implements DataZonePort {
       types: [...request.generationTypes],
       clientToken: request.clientToken,
     });
-    const attempts = this.rateLimitAttempts(command.middlewareStack, options);
     // Taken before the slot wait: a fresh run can only be created after it, so nothing fresh looks replayed.
     const requestedAt = this.now();
-    const output: StartMetadataGenerationRunCommandOutput = await this.call(
-      'StartMetadataGenerationRun',
-      attempts,
-      () => this.client.send(command, { abortSignal: this.deadline.signal }),
+    const output = await this.call('StartMetadataGenerationRun', command.middlewareStack, (signal) =>
+      this.client.send(command, { abortSignal: signal }),
     );
-    if (!output.id) {
-      throw Object.assign(new Error('StartMetadataGenerationRun response lacks the run id'), {
-        name: 'IncompleteResponseError',
-      });
-    }
-    return {
-      runId: output.id,
-      status: output.status,
-      replayed: createdBefore(output.createdAt, requestedAt),
-    };
+    if (!output.id) throw incompleteResponse('StartMetadataGenerationRun response lacks the run id');
+    const createdAt = output.createdAt?.getTime();
+    const replayed = createdAt !== undefined && createdAt < requestedAt - CLOCK_TOLERANCE_MS;
+    return { runId: output.id, status: output.status, replayed };
   }
 
-  async findRun(
-    domainId: string,
-    assetId: string,
-    revision: string,
-    options: CallOptions = {},
-  ): Promise<StartedRun | undefined> {
+  async findRun(domainId: string, assetId: string, revision: string): Promise<StartedRun | undefined> {
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_RUN_PAGES; page++) {
       const command = new ListMetadataGenerationRunsCommand({
@@ -209,13 +135,8 @@ export class DataZoneAdapter implements DataZonePort {
         maxResults: 50,
         ...(nextToken === undefined ? {} : { nextToken }),
       });
-      // Only the first page's first attempt may use a reserved slot.
-      const attempts = this.rateLimitAttempts(
-        command.middlewareStack,
-        page === 0 ? options : { ...options, slotAt: undefined },
-      );
-      const output = await this.call('ListMetadataGenerationRuns', attempts, () =>
-        this.client.send(command, { abortSignal: this.deadline.signal }),
+      const output = await this.call('ListMetadataGenerationRuns', command.middlewareStack, (signal) =>
+        this.client.send(command, { abortSignal: signal }),
       );
       const run = output.items?.find(
         (item) => item.target?.identifier === assetId && item.target.revision === revision,
@@ -228,41 +149,60 @@ export class DataZoneAdapter implements DataZonePort {
   }
 
   /**
-   * Every HTTP attempt of the command waits for a request slot: the first uses the slot reserved for it, SDK
-   * retries reserve their own. Installed after the retry middleware, so retries cannot bypass the rate limit,
-   * and each attempt's answer adapts the rate (throttles slow it down, successes bring it back).
+   * One call: its first slot is reserved before it is sent (or it is refused), every HTTP attempt waits for its
+   * slot, and its final failure is translated. An abort caused by the
+   * deadline is reported as such, not as a generic AbortError; unless an attempt had already failed and the SDK
+   * was about to retry it: that failure (a throttle, a 5xx) says when to try again and what the batch should learn
+   * from it, not the deadline that cut the retry short.
    */
-  private rateLimitAttempts<Input extends object, Output extends MetadataBearer>(
+  private async call<Input extends object, Output extends MetadataBearer>(
+    operation: Operation,
     stack: MiddlewareStack<Input, Output>,
-    { slotAt: reservedSlot, beforeFirstAttempt }: CallOptions,
+    send: (signal: AbortSignal) => Promise<Output>,
+  ): Promise<Output> {
+    if (this.deadline.expired())
+      throw new DeadlineExceededError(`invocation deadline reached before ${operation}`);
+    const attempts = this.paceAttempts(this.budget.reserve(operation), operation, stack);
+    try {
+      return await send(this.deadline.signal);
+    } catch (error) {
+      const failure = this.translate(operation, attempts, error);
+      this.budget.callFailed(failure);
+      throw failure;
+    }
+  }
+
+  private translate(operation: Operation, attempts: Attempts, error: unknown): Error {
+    // The budget's own refusals (a tripped batch, no slot, the deadline) are already the worker's errors.
+    if (WORKER_ERRORS.some((type) => error instanceof type)) return error as Error;
+    if (this.deadline.signal.aborted) {
+      if (attempts.lastFailure !== undefined) return toServiceError(attempts.lastFailure, operation);
+      return new DeadlineExceededError(`invocation deadline reached during ${operation}`, { cause: error });
+    }
+    return toServiceError(error, operation);
+  }
+
+  /**
+   * Installed after the retry middleware, so retries cannot bypass the budget, and before signing, so a request
+   * is signed when it actually goes out.
+   */
+  private paceAttempts<Input extends object, Output extends MetadataBearer>(
+    firstSlotAt: number,
+    operation: Operation,
+    stack: MiddlewareStack<Input, Output>,
   ): Attempts {
     const attempts: Attempts = {};
-    let prepaid = reservedSlot;
-    let firstAttempt = true;
+    let first = true;
     const middleware: FinalizeRequestMiddleware<Input, Output> = (next) => async (args) => {
-      const slotAt = prepaid ?? this.rateLimit.reserve(1, this.deadline.at)?.[0];
-      prepaid = undefined;
-      if (slotAt === undefined) {
-        throw new RequestSlotUnavailableError('no DataZone request slot left before the invocation deadline');
-      }
-      const waitMs = slotAt - this.now();
-      if (waitMs > 0) await sleep(waitMs, undefined, { signal: this.deadline.signal });
-      if (firstAttempt) {
-        firstAttempt = false;
-        try {
-          beforeFirstAttempt?.();
-        } catch (error) {
-          this.rateLimit.release(1); // the slot goes unused
-          throw error;
-        }
-      }
+      if (first) await this.budget.beforeFirstAttempt(firstSlotAt);
+      else await this.budget.beforeRetry();
+      first = false;
       try {
         const result = await next(args);
-        this.rateLimit.succeeded();
+        this.budget.attempted(false);
         return result;
       } catch (error) {
-        // The service says the rate is too high for now: the container slows down until it stops saying so.
-        if (classifyError(error).errorClass === 'throttled') this.rateLimit.throttled();
+        this.budget.attempted(kindOf(error, operation) === 'throttled');
         if (!this.deadline.signal.aborted) attempts.lastFailure = error;
         throw error;
       }
@@ -270,31 +210,12 @@ export class DataZoneAdapter implements DataZonePort {
     stack.addRelativeTo(middleware, {
       relation: 'before',
       toMiddleware: 'httpSigningMiddleware',
-      name: 'clientSideRateLimit',
+      name: 'requestBudget',
     });
     return attempts;
   }
+}
 
-  /**
-   * An abort caused by the deadline is reported as such, not as a generic AbortError; unless an attempt had
-   * already failed and the SDK was about to retry it: that failure (a throttle, a 5xx) says when to try again and
-   * what the batch should learn from it, not the deadline that cut the retry short.
-   */
-  private async call<T>(operation: Operation, attempts: Attempts, send: () => Promise<T>): Promise<T> {
-    this.deadline.check(operation);
-    try {
-      return await send();
-    } catch (error) {
-      if (this.deadline.signal.aborted && !(error instanceof DeadlineExceededError)) {
-        if (attempts.lastFailure !== undefined) throw attempts.lastFailure;
-        throw new DeadlineExceededError(`invocation deadline reached during ${operation}`, { cause: error });
-      }
-      // Only a start can meet an existing run; a 409 from any other call must not pass for "the run exists".
-      if (operation !== 'StartMetadataGenerationRun' && classifyError(error).errorClass === 'conflict') {
-        const { name, message } = classifyError(error);
-        throw new UnexpectedConflictError(`${operation} answered ${name}: ${message}`, { cause: error });
-      }
-      throw error;
-    }
-  }
+function incompleteResponse(message: string): ServiceError {
+  return new ServiceError('transient', 'IncompleteResponseError', message);
 }

@@ -6,16 +6,18 @@
 
 import { parseEnvelope } from '../core/asset-event.js';
 import type { RecordOutcome } from '../core/outcome.js';
-import { deadLetterIfPermanent } from '../pipeline/dead-letter.js';
-import { type EventProcessingDeps, processParsedEnvelope } from '../pipeline/process-event.js';
-import type { QueuePort } from '../queues/sqs.js';
-import type { InvocationDeadline } from '../runtime/deadline.js';
+import type { Clock, DataZoneGateway, Deadline, QueuePort } from '../core/ports.js';
+import { EventBatch, type PipelineSettings } from '../pipeline/process-event.js';
 import type { OutcomeReporter } from '../runtime/observability.js';
+import { deadLetterIfPermanent } from './dead-letter.js';
 
-export interface DirectEventDeps extends EventProcessingDeps {
+export interface DirectEventDeps {
+  readonly config: PipelineSettings;
+  readonly datazone: DataZoneGateway;
   readonly queues: QueuePort;
   readonly reporter: OutcomeReporter;
-  readonly deadline: InvocationDeadline;
+  readonly deadline: Deadline;
+  readonly clock: Clock;
 }
 
 export interface DirectEventResult {
@@ -33,7 +35,7 @@ export async function processDirectEvent(event: unknown, deps: DirectEventDeps):
   const envelope = parseEnvelope(event);
   const eventId = envelope.ok ? envelope.value.id : undefined;
   const detailType = envelope.ok ? envelope.value.detailType : undefined;
-  const processed = await processParsedEnvelope(envelope, deps);
+  const processed = await new EventBatch(deps.config, deps.datazone.batch()).process(envelope);
   const outcome =
     processed.kind === 'dead-letter'
       ? await deadLetter(event, processed, eventId, detailType, deps)
@@ -69,13 +71,13 @@ async function deadLetter(
     return {
       kind: 'retry',
       cause: 'dead-letter-unavailable',
-      schedule: 'retry',
+      schedule: 'short',
       error: {
         name: outcome.error.name,
         message: `the event cannot be serialised for the DLQ (${(error as Error).message}); ${outcome.error.message}`,
       },
     };
   }
-  const source = { sourceMessageId: eventId ?? 'unknown', detailType };
+  const source = { sourceMessageId: eventId ?? 'unknown', detailType, failedAt: new Date(deps.clock()) };
   return deadLetterIfPermanent(deps.queues, outcome, body, source, deps.deadline.finalSignal);
 }

@@ -1,34 +1,36 @@
 /**
- * An SQS batch: records run concurrently under a bound, each to an outcome; then the outcomes are reported as
- * `batchItemFailures`, visibility backoffs and (already, per record) dead-letter sends.
- *
- * Two batch-wide rules:
- * - once a call is throttled or hits the quota, records that have not called the API yet are handed back with
- *   backoff instead of calling it (BatchBreaker);
- * - records not finished when the invocation's deadline passes are handed back instead of being cut off.
+ * An SQS batch: records run concurrently under a bound, each to an outcome (logged and counted as soon as it is
+ * known); then the retried ones are reported as `batchItemFailures` with their visibility backoff. Dead letters
+ * are sent per record, as soon as their outcome is known. Records not finished when the invocation's deadline
+ * passes are handed back instead of being cut off by the Lambda timeout.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import pLimit from 'p-limit';
-import { type Parsed, parseEnvelopeJson } from '../core/asset-event.js';
-import { visibilityTimeoutSeconds } from '../core/backoff.js';
-import { type BackoffSchedule, classifyError, type RecordOutcome, type RetryCause } from '../core/outcome.js';
-import { BatchBreaker } from '../datazone/batch-breaker.js';
-import type { StartedRun } from '../datazone/client.js';
-import { deadLetterIfPermanent } from '../pipeline/dead-letter.js';
-import { type EventProcessingDeps, processParsedEnvelope } from '../pipeline/process-event.js';
-import { type QueuePort, queueUrlFromArn, type VisibilityChange } from '../queues/sqs.js';
-import type { WorkerConfig } from '../runtime/config.js';
-import type { InvocationDeadline } from '../runtime/deadline.js';
+import { parseEnvelopeJson } from '../core/asset-event.js';
+import { type BackoffSchedules, retryVisibilitySeconds } from '../core/backoff.js';
+import { DeadlineExceededError } from '../core/errors.js';
+import { outcomeForError, type RecordOutcome, summarise } from '../core/outcome.js';
+import type { Clock, DataZoneGateway, Deadline, QueuePort, VisibilityChange } from '../core/ports.js';
+import { EventBatch, type PipelineSettings } from '../pipeline/process-event.js';
+import { queueUrlFromArn } from '../queues/sqs.js';
 import type { OutcomeReporter, RecordContext } from '../runtime/observability.js';
+import { deadLetterIfPermanent } from './dead-letter.js';
+import { settleBeforeDeadline } from './settle.js';
+import { bodyOf, readableRecords, receiveCountOf, recordAsBody } from './sqs-record.js';
 
-export interface SqsBatchDeps extends Omit<EventProcessingDeps, 'startsInBatch' | 'config'> {
-  readonly config: EventProcessingDeps['config'] &
-    Pick<WorkerConfig, 'recordConcurrency' | 'retryBackoff' | 'quotaBackoff'>;
+export interface SqsBatchDeps {
+  readonly config: PipelineSettings & {
+    /** How many records of one batch are processed at the same time. */
+    readonly recordConcurrency: number;
+    readonly backoff: BackoffSchedules;
+  };
+  readonly datazone: DataZoneGateway;
   readonly queues: QueuePort;
   readonly reporter: OutcomeReporter;
-  readonly deadline: InvocationDeadline;
-  /** Jitter source: Math.random unless a test fixes it. */
-  readonly random?: () => number;
+  readonly deadline: Deadline;
+  readonly clock: Clock;
+  /** Jitter source, a number in [0, 1). */
+  readonly random: () => number;
 }
 
 /** A record's outcome, already logged and counted, with the visibility it goes back with when retried. */
@@ -40,105 +42,89 @@ interface Finished {
 }
 
 export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Promise<SQSBatchResponse> {
-  const limit = pLimit(deps.config.recordConcurrency);
-  const startsInBatch = new Map<string, Promise<StartedRun>>();
-  const datazone = new BatchBreaker(deps.datazone);
-  /** Records whose dead-letter send has begun: the deadline does not cut them off (see settleBeforeDeadline). */
+  const batch = new EventBatch(deps.config, deps.datazone.batch());
+  const records = readableRecords(event.Records, (index, got) => deps.reporter.unreadableRecord(index, got));
+  /** Records whose dead-letter send has begun: the deadline does not cut them off. */
   const deadLettering = new Set<SQSRecord>();
-
-  const random = deps.random ?? Math.random;
-  // Each record is logged and counted as soon as its outcome is known, while others still wait for DataZone,
-  // rather than all of them after the slowest.
-  const settle = (record: SQSRecord, outcome: RecordOutcome, detailType?: string): Finished => {
-    const receiveCount = receiveCountOf(record);
-    const timeoutSeconds =
-      outcome.kind === 'retry'
-        ? retryVisibility(receiveCount, outcome.cause, outcome.schedule, deps.config, random())
-        : undefined;
-    const context: RecordContext = {
-      messageId: record.messageId,
-      receiveCount,
-      detailType,
-      ...(timeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: timeoutSeconds }),
-    };
-    deps.reporter.report(outcome, context);
-    return { record, outcome, context, timeoutSeconds };
-  };
-
-  const processRecord = async (record: SQSRecord): Promise<Finished> => {
-    if (deps.deadline.expired()) return settle(record, deadlineOutcome());
-
-    const body = bodyOf(record);
-    const envelope = body.ok ? parseEnvelopeJson(body.value) : body;
-    const detailType = envelope.ok ? envelope.value.detailType : undefined;
-    const outcome = await processParsedEnvelope(envelope, { ...deps, datazone, startsInBatch });
-    if (outcome.kind === 'dead-letter') deadLettering.add(record);
-    // The send gets the safety margin too: one cut at the deadline may have reached SQS, and its retry would
-    // leave a second copy in the DLQ.
-    const final = await deadLetterIfPermanent(
-      deps.queues,
-      outcome,
-      body.ok ? body.value : recordAsBody(record),
-      {
-        sourceMessageId: record.messageId,
-        receiveCount: receiveCountOf(record),
-        sourceQueueArn: record.eventSourceARN,
-        detailType,
-      },
-      deps.deadline.finalSignal,
-    );
-    return settle(record, final, detailType);
-  };
-
-  // A defect in one record's processing must not fail its neighbours: it becomes that record's retry.
-  const processSafely = (record: SQSRecord): Promise<Finished> =>
-    processRecord(record).catch((error: unknown) => {
-      // Always a retry, whatever the error says: nothing was sent to the DLQ, so nothing may be deleted.
-      const { name, message } = classifyError(error);
-      const outcome: RecordOutcome = {
-        kind: 'retry',
-        cause: 'transient',
-        schedule: 'retry',
-        error: { name, message },
-      };
-      return settle(record, outcome);
-    });
-  const records = readableRecords(event.Records, deps.reporter);
-  const tasks = records.map((record) => limit(() => processSafely(record)));
-  const finished = await settleBeforeDeadline(tasks, records, deps.deadline, deadLettering, (record) =>
-    settle(record, deadlineOutcome()),
-  );
-  return report(finished, deps);
-}
-
-/**
- * Waits for every record, but not past the deadline: the deadline also aborts in-flight SDK calls, so this
- * only catches work that does not react to the abort signal. Records already sending to the DLQ are awaited:
- * their send is bounded by the final signal, and handing one back while it may still arrive would copy it twice.
- */
-async function settleBeforeDeadline(
-  tasks: readonly Promise<Finished>[],
-  records: readonly SQSRecord[],
-  deadline: InvocationDeadline,
-  deadLettering: ReadonlySet<SQSRecord>,
-  cutOff: (record: SQSRecord) => Finished,
-): Promise<Finished[]> {
-  const results: (Finished | undefined)[] = records.map(() => undefined);
-  const all = Promise.all(tasks.map((task, index) => task.then((done) => (results[index] = done))));
-  const expired = new Promise<void>((resolve) => {
-    if (deadline.signal.aborted) resolve();
-    deadline.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-  await Promise.race([all, expired.then(() => new Promise((resolve) => setTimeout(resolve, 50)))]);
-  await Promise.all(
-    records.map((record, index) =>
-      results[index] === undefined && deadLettering.has(record) ? tasks[index] : undefined,
+  const limit = pLimit(deps.config.recordConcurrency);
+  const tasks = records.map((record) =>
+    limit(() =>
+      processRecord(record, batch, deadLettering, deps).catch((error: unknown) =>
+        // A defect in one record's processing must not fail its neighbours: it becomes that record's retry,
+        // whatever the error says (nothing was sent to the DLQ, so nothing may be deleted).
+        finish(
+          record,
+          { kind: 'retry', cause: 'transient', schedule: 'short', error: summarise(error) },
+          deps,
+        ),
+      ),
     ),
   );
-  return records.map((record, index) => results[index] ?? cutOff(record));
+  const finished = await settleBeforeDeadline(tasks, records, deps.deadline, deadLettering, (record) =>
+    finish(record, outcomeForError(new DeadlineCutOff()), deps),
+  );
+  await changeVisibility(finished, deps);
+  return {
+    batchItemFailures: finished
+      .filter(({ outcome }) => outcome.kind === 'retry')
+      .map(({ record }) => ({ itemIdentifier: record.messageId })),
+  };
 }
 
-async function report(finished: readonly Finished[], deps: SqsBatchDeps): Promise<SQSBatchResponse> {
+async function processRecord(
+  record: SQSRecord,
+  batch: EventBatch,
+  deadLettering: Set<SQSRecord>,
+  deps: SqsBatchDeps,
+): Promise<Finished> {
+  if (deps.deadline.expired()) return finish(record, outcomeForError(new DeadlineCutOff()), deps);
+  const body = bodyOf(record);
+  const envelope = body.ok ? parseEnvelopeJson(body.value) : body;
+  const detailType = envelope.ok ? envelope.value.detailType : undefined;
+  const outcome = await batch.process(envelope);
+  if (outcome.kind === 'dead-letter') deadLettering.add(record);
+  // The send gets the safety margin too: one cut at the deadline may have reached SQS, and its retry would
+  // leave a second copy in the DLQ.
+  const final = await deadLetterIfPermanent(
+    deps.queues,
+    outcome,
+    body.ok ? body.value : recordAsBody(record),
+    {
+      sourceMessageId: record.messageId,
+      receiveCount: receiveCountOf(record),
+      sourceQueueArn: record.eventSourceARN,
+      detailType,
+      failedAt: new Date(deps.clock()),
+    },
+    deps.deadline.finalSignal,
+  );
+  return finish(record, final, deps, detailType);
+}
+
+/** Logs and counts a record's outcome as soon as it is known, while others still wait for DataZone. */
+function finish(
+  record: SQSRecord,
+  outcome: RecordOutcome,
+  deps: SqsBatchDeps,
+  detailType?: string,
+): Finished {
+  const receiveCount = receiveCountOf(record);
+  const timeoutSeconds =
+    outcome.kind === 'retry'
+      ? retryVisibilitySeconds(outcome, receiveCount, deps.config.backoff, deps.random())
+      : undefined;
+  const context: RecordContext = {
+    messageId: record.messageId,
+    receiveCount,
+    detailType,
+    ...(timeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: timeoutSeconds }),
+  };
+  deps.reporter.report(outcome, context);
+  return { record, outcome, context, timeoutSeconds };
+}
+
+/** Applies the retried records' backoffs; a failed change still leaves the record in `batchItemFailures`. */
+async function changeVisibility(finished: readonly Finished[], deps: SqsBatchDeps): Promise<void> {
   const changes: VisibilityChange[] = [];
   const contexts = new Map<string, RecordContext>();
   for (const { record, context, timeoutSeconds } of finished) {
@@ -148,86 +134,23 @@ async function report(finished: readonly Finished[], deps: SqsBatchDeps): Promis
       const queueUrl = queueUrlFromArn(record.eventSourceARN);
       changes.push({ queueUrl, receiptHandle: record.receiptHandle, timeoutSeconds, key: record.messageId });
     } catch (error) {
-      // Still a batch item failure: the message returns after the queue's own visibility timeout.
+      // The message returns after the queue's own visibility timeout.
       deps.reporter.visibilityChangeFailed(context, 'InvalidEventSourceArn', (error as Error).message);
     }
   }
-
-  if (changes.length > 0) {
-    for (const failure of await deps.queues.changeVisibility(changes, deps.deadline.finalSignal)) {
-      deps.reporter.visibilityChangeFailed(
-        contexts.get(failure.key) ?? { messageId: failure.key },
-        failure.errorName,
-        failure.errorMessage,
-      );
-    }
+  if (changes.length === 0) return;
+  for (const failure of await deps.queues.changeVisibility(changes, deps.deadline.finalSignal)) {
+    deps.reporter.visibilityChangeFailed(
+      contexts.get(failure.key) ?? { messageId: failure.key },
+      failure.errorName,
+      failure.errorMessage,
+    );
   }
-  return {
-    batchItemFailures: finished
-      .filter(({ outcome }) => outcome.kind === 'retry')
-      .map(({ record }) => ({ itemIdentifier: record.messageId })),
-  };
 }
 
-function retryVisibility(
-  receiveCount: number | undefined,
-  cause: RetryCause,
-  schedule: BackoffSchedule,
-  config: SqsBatchDeps['config'],
-  random: number,
-): number {
-  const received = receiveCount ?? 1;
-  // A record cut off by the deadline once did nothing wrong: it may run again as soon as a poller picks it up.
-  // Cut off again and again (a DataZone that never answers), it backs off like any retry, one step behind.
-  if (cause === 'deadline' && received <= 1) return 0;
-  return visibilityTimeoutSeconds({
-    receiveCount: cause === 'deadline' ? received - 1 : received,
-    settings: schedule === 'quota' ? config.quotaBackoff : config.retryBackoff,
-    random,
-  });
-}
-
-function deadlineOutcome(): RecordOutcome {
-  return {
-    kind: 'retry',
-    cause: 'deadline',
-    schedule: 'retry',
-    error: { name: 'DeadlineExceededError', message: 'not finished before the invocation deadline' },
-  };
-}
-
-/** A record that is not even an object has no id to report it by: it is logged and counted, and left out. */
-function readableRecords(records: readonly unknown[], reporter: OutcomeReporter): SQSRecord[] {
-  return records.filter((record, index): record is SQSRecord => {
-    const readable = typeof record === 'object' && record !== null;
-    if (!readable) reporter.unreadableRecord(index, record === null ? 'null' : typeof record);
-    return readable;
-  });
-}
-
-/** Lambda's record fields are read defensively: a malformed record is that record's outcome, not the batch's. */
-function receiveCountOf(record: SQSRecord): number | undefined {
-  const attributes: unknown = record.attributes;
-  const raw =
-    typeof attributes === 'object' && attributes !== null
-      ? Reflect.get(attributes, 'ApproximateReceiveCount')
-      : undefined;
-  const count = Number(raw);
-  return Number.isInteger(count) && count > 0 ? count : undefined;
-}
-
-function bodyOf(record: SQSRecord): Parsed<string> {
-  const body: unknown = record.body;
-  return typeof body === 'string'
-    ? { ok: true, value: body }
-    : {
-        ok: false,
-        reason: `the SQS record has no string body (got ${body === null ? 'null' : typeof body})`,
-      };
-}
-
-/** A record without a body is dead-lettered as the record itself, receipt handle aside: nothing else is left. */
-function recordAsBody(record: SQSRecord): string {
-  const { receiptHandle: _receiptHandle, ...rest } = record;
-  return JSON.stringify(rest) ?? 'null';
+/** A record still running, or not yet begun, when the invocation's deadline passed. */
+class DeadlineCutOff extends DeadlineExceededError {
+  constructor() {
+    super('not finished before the invocation deadline');
+  }
 }

@@ -1,42 +1,13 @@
 /**
- * The SQS side effects of reporting: dead-letter sends and visibility changes.
+ * The SQS side effects of reporting: dead-letter sends and visibility changes. The only code that talks to SQS.
  *
  * The client is built with `useQueueUrlAsEndpoint: false`: queue URLs derived from an `eventSourceARN` name the
  * regional AWS host, and the SDK would otherwise send there even when AWS_ENDPOINT_URL_SQS points elsewhere
  * (a local endpoint in development and tests). In AWS the resolved regional endpoint is that same host.
  */
 import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DeadLetterRefusedError } from '../core/outcome.js';
-
-export interface DeadLetterMessage {
-  /** The original message body, unchanged. */
-  readonly body: string;
-  /** Why it failed and where it came from, as String message attributes. */
-  readonly attributes: Readonly<Record<string, string>>;
-}
-
-export interface VisibilityChange {
-  readonly queueUrl: string;
-  readonly receiptHandle: string;
-  readonly timeoutSeconds: number;
-  /** Caller's key to match failures back to records. */
-  readonly key: string;
-}
-
-export interface VisibilityChangeFailure {
-  readonly key: string;
-  readonly errorName: string;
-  readonly errorMessage: string;
-}
-
-export interface QueuePort {
-  sendToDeadLetterQueue(message: DeadLetterMessage, abortSignal?: AbortSignal): Promise<void>;
-  /** Applies every change it can; returns the ones SQS did not apply. */
-  changeVisibility(
-    changes: readonly VisibilityChange[],
-    abortSignal?: AbortSignal,
-  ): Promise<VisibilityChangeFailure[]>;
-}
+import type { DeadLetter, QueuePort, VisibilityChange, VisibilityChangeFailure } from '../core/ports.js';
+import { deadLetterAttributes, minimalDeadLetterAttributes } from './dead-letter-attributes.js';
 
 const SQS_BATCH_LIMIT = 10;
 
@@ -66,17 +37,14 @@ export class SqsQueues implements QueuePort {
     private readonly deadLetterQueueUrl: string,
   ) {}
 
-  async sendToDeadLetterQueue(
-    { body, attributes }: DeadLetterMessage,
-    abortSignal?: AbortSignal,
-  ): Promise<void> {
+  /** A send SQS refuses as invalid is made once more with the minimal attributes rather than losing the reason. */
+  async deadLetter({ body, reason }: DeadLetter, abortSignal?: AbortSignal): Promise<void> {
+    const attributes = deadLetterAttributes(reason);
     try {
       await this.sendMessage(body, attributes, abortSignal);
     } catch (error) {
-      if (isInvalidMessageError(error)) {
-        throw new DeadLetterRefusedError(`${error.name}: ${error.message}`, { cause: error });
-      }
-      throw error;
+      if (!isInvalidMessageError(error)) throw error;
+      await this.sendMessage(body, minimalDeadLetterAttributes(attributes), abortSignal);
     }
   }
 

@@ -6,7 +6,11 @@
  * AWS endpoints, region, credentials and SDK retry settings are deliberately absent: the SDK reads its own standard
  * variables (AWS_REGION, AWS_ENDPOINT_URL_DATAZONE, AWS_ENDPOINT_URL_SQS, AWS_MAX_ATTEMPTS, …; the retry mode is pinned to standard).
  */
-import { type BackoffSettings, MAX_VISIBILITY_TIMEOUT_SECONDS } from '../core/backoff.js';
+import {
+  type BackoffSchedules,
+  type BackoffSettings,
+  MAX_VISIBILITY_TIMEOUT_SECONDS,
+} from '../core/backoff.js';
 import { GENERATION_TYPES, type GenerationType } from '../core/generation-types.js';
 
 export interface WorkerConfig {
@@ -30,8 +34,8 @@ export interface WorkerConfig {
   readonly datazoneBurst: number;
   /** Per-attempt HTTP timeout for DataZone calls. */
   readonly datazoneRequestTimeoutMs: number;
-  readonly retryBackoff: BackoffSettings;
-  readonly quotaBackoff: BackoffSettings;
+  /** Short: RETRY_BACKOFF_* (throttles, transient faults); long: QUOTA_BACKOFF_* (quotas, another revision's run). */
+  readonly backoff: BackoffSchedules;
   /** Records not finished this long before the Lambda timeout are handed back instead of being cut off. */
   readonly deadlineSafetyMarginMs: number;
 }
@@ -178,8 +182,10 @@ export function loadConfig(env: Env = process.env): WorkerConfig {
     datazoneRequestsPerSecond,
     datazoneBurst: reader.integer('DATAZONE_BURST', defaultBurst(datazoneRequestsPerSecond), 1, 10_000),
     datazoneRequestTimeoutMs: reader.integer('DATAZONE_REQUEST_TIMEOUT_MS', 10_000, 100, 900_000),
-    retryBackoff: parseBackoff(reader, 'RETRY_BACKOFF', 10, 900),
-    quotaBackoff: parseBackoff(reader, 'QUOTA_BACKOFF', 60, 3600),
+    backoff: {
+      short: parseBackoff(reader, 'RETRY_BACKOFF', 10, 900),
+      long: parseBackoff(reader, 'QUOTA_BACKOFF', 60, 3600),
+    },
     deadlineSafetyMarginMs: reader.integer('DEADLINE_SAFETY_MARGIN_MS', 3000, 0, 900_000),
   };
   if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);

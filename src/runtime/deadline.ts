@@ -3,18 +3,19 @@
  * Lambda runs one invocation at a time per container, so the clients built once per container read the current
  * invocation's deadline from one shared instance, started at the beginning of each invocation.
  */
-import { DeadlineExceededError } from '../core/outcome.js';
+import { DeadlineExceededError } from '../core/errors.js';
+import type { Clock, Deadline } from '../core/ports.js';
 
 /** What reporting may not eat into: the Lambda timeout itself, less the time to return the response. */
 const RESPONSE_RESERVE_MS = 250;
 
-export class InvocationDeadline {
+export class InvocationDeadline implements Deadline {
   private atMs = Number.POSITIVE_INFINITY;
   private controller = new AbortController();
   private finalController = new AbortController();
   private timers: NodeJS.Timeout[] = [];
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: Clock = Date.now) {}
 
   /** Starts a new invocation's deadline, `remainingMs - marginMs` from now. */
   start(remainingMs: number, marginMs: number): void {
@@ -65,10 +66,5 @@ export class InvocationDeadline {
 
   expired(): boolean {
     return this.remainingMs() <= 0;
-  }
-
-  /** Throws DeadlineExceededError if the deadline has passed. */
-  check(what: string): void {
-    if (this.expired()) throw new DeadlineExceededError(`invocation deadline reached before ${what}`);
   }
 }

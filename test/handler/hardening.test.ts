@@ -18,7 +18,7 @@ import {
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEAD_LETTER_ATTRIBUTES_MAX_BYTES } from '../../src/pipeline/dead-letter.js';
+import { DEAD_LETTER_ATTRIBUTES_MAX_BYTES } from '../../src/queues/dead-letter-attributes.js';
 import {
   captureStdout,
   type Handler,

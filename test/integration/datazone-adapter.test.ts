@@ -1,8 +1,14 @@
 /** The DataZone adapter over the real SDK wire, against the local DataZone endpoint. */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { classifyError, DeadlineExceededError, RequestSlotUnavailableError } from '../../src/core/outcome.js';
-import { BatchBreaker } from '../../src/datazone/batch-breaker.js';
-import { createDataZoneClient, DataZoneAdapter } from '../../src/datazone/client.js';
+import {
+  BatchDeferredError,
+  DeadlineExceededError,
+  RequestSlotUnavailableError,
+  ServiceError,
+} from '../../src/core/errors.js';
+import type { DataZonePort, DataZoneSession, StartRunRequest } from '../../src/core/ports.js';
+import { createDataZoneClient, DataZoneCalls } from '../../src/datazone/client.js';
+import { RequestBudget } from '../../src/datazone/request-budget.js';
 import { TokenBucket } from '../../src/datazone/token-bucket.js';
 import { InvocationDeadline } from '../../src/runtime/deadline.js';
 import { type LocalDataZone, startLocalDataZone } from '../../tools/local/datazone-server.js';
@@ -30,13 +36,39 @@ function adapterWith(rateLimit: TokenBucket, remainingMs = 30_000, marginMs = 0)
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
   const deadline = new InvocationDeadline();
   deadline.start(remainingMs, marginMs);
-  const client = createDataZoneClient(5000);
-  return {
-    datazone: new DataZoneAdapter(client, rateLimit, deadline),
+  const gateway = new DataZoneCalls(
+    createDataZoneClient(5000),
+    new RequestBudget(rateLimit, deadline, Date.now),
     deadline,
+  );
+  const batch = gateway.batch();
+  // One session per call, as one record per call would have.
+  const datazone = {
+    getAsset: (...args: Parameters<DataZonePort['getAsset']>) =>
+      once(batch.session(), (s) => s.getAsset(...args)),
+    startMetadataGenerationRun: (request: StartRunRequest) =>
+      once(batch.session(), (s) => s.startMetadataGenerationRun(request)),
+    findRun: (...args: Parameters<DataZonePort['findRun']>) =>
+      once(batch.session(), (s) => s.findRun(...args)),
   };
+  return { datazone, batch, deadline };
 }
 
+async function once<T>(session: DataZoneSession, call: (session: DataZoneSession) => Promise<T>): Promise<T> {
+  try {
+    return await call(session);
+  } finally {
+    session.close();
+  }
+}
+
+const lastArrival = () => server.requests.at(-1)?.receivedAt ?? 0;
+const adapterSession = (batch: { session(): DataZoneSession }) => {
+  const session = batch.session();
+  return {
+    findRun: (...args: Parameters<DataZonePort['findRun']>) => once(session, (s) => s.findRun(...args)),
+  };
+};
 const requestsSince = (seq: number) => server.requests.filter((request) => request.seq > seq);
 const lastSeq = () => server.requests.at(-1)?.seq ?? 0;
 
@@ -93,22 +125,41 @@ describe('DataZoneAdapter over the wire', () => {
     deadline.finish();
   });
 
-  it('sends the first attempt in the slot reserved for it, without taking another', async () => {
-    const { datazone, deadline } = adapter(10, 1);
-    const slots = datazone.reserveCalls(2);
-    expect(slots).toHaveLength(2);
+  it('holds a start’s slot for it when GetAsset reserves, and sends the start in it', async () => {
+    const { batch, deadline } = adapter(10, 1);
+    const session = batch.session();
     const since = lastSeq();
-    await datazone.getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined, { slotAt: slots[0] });
-    await datazone.getAsset(DOMAIN, 'c1u9e5y8b2m6qa', undefined, { slotAt: slots[1] });
-    const [first, second] = requestsSince(since).map((request) => request.receivedAt);
-    // Each request waited for its own slot (a lower bound: load may delay arrivals, never advance them).
-    expect(first).toBeGreaterThanOrEqual((slots[0] ?? 0) - 2);
-    expect(second).toBeGreaterThanOrEqual((slots[1] ?? 0) - 2);
-    expect((slots[1] ?? 0) - (slots[0] ?? 0)).toBeCloseTo(100);
-    // Two slots taken in all: the next one is 100 ms after the second (or now, if that has passed), not 300.
-    const now = Date.now();
-    const next = datazone.reserveCalls(1)[0] ?? 0;
-    expect(next).toBeLessThanOrEqual(Math.max(now, (slots[1] ?? 0) + 100) + 5);
+    const before = Date.now();
+    await session.getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined);
+    await session.startMetadataGenerationRun({
+      domainId: DOMAIN,
+      assetId: 'ayzstznnx4dxyf',
+      revision: '3',
+      owningProjectId: '6oy92hwk937pgn',
+      generationTypes: ['BUSINESS_NAMES'],
+      clientToken: 'token-held-slot-1',
+    });
+    session.close();
+    const [getAsset, start] = requestsSince(since).map((request) => request.receivedAt);
+    // 10 requests per second, burst 1: the start's slot came 100 ms after the GetAsset's (a lower bound).
+    expect(getAsset).toBeGreaterThanOrEqual(before - 2);
+    expect(start).toBeGreaterThanOrEqual(before + 100 - 2);
+    // Two slots taken in all: a third call goes out about 100 ms after the start, not 200.
+    const third = Date.now();
+    await adapterSession(batch).findRun(DOMAIN, 'ayzstznnx4dxyf', '3');
+    expect(lastArrival() - third).toBeLessThan(150);
+    deadline.finish();
+  });
+
+  it('gives back the start’s slot when the record ends after its GetAsset', async () => {
+    const { batch, deadline } = adapter(10, 1);
+    const session = batch.session();
+    await session.getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined);
+    session.close();
+    // The held slot went back: the next call waits one interval (100 ms) at most, not two.
+    const started = Date.now();
+    await adapterSession(batch).findRun(DOMAIN, 'ayzstznnx4dxyf', '3');
+    expect(lastArrival() - started).toBeLessThan(150);
     deadline.finish();
   });
 
@@ -148,37 +199,31 @@ describe('DataZoneAdapter over the wire', () => {
     vi.stubEnv('AWS_MAX_ATTEMPTS', '1'); // one attempt per call: the first call fails at once
     const rateLimit = new TokenBucket({ ratePerSecond: 4, burst: 1 });
     const { datazone, deadline } = adapterWith(rateLimit);
-    const breaker = new BatchBreaker(datazone);
     server.setFaults({ hook: () => 'ThrottlingException' });
     const since = lastSeq();
     const assets = ['ayzstznnx4dxyf', 'c1u9e5y8b2m6qa', 'd4r7t1w9k3p5zn'];
     const results = await Promise.allSettled(
-      assets.map((assetId) => {
-        const [slotAt] = breaker.reserveCalls(1);
-        return breaker.getAsset(DOMAIN, assetId, undefined, { slotAt });
-      }),
+      assets.map((assetId) => datazone.getAsset(DOMAIN, assetId, undefined)),
     );
-    const errors = results.map((result) =>
-      result.status === 'rejected' ? classifyError(result.reason) : undefined,
-    );
-    // The first call was throttled; the two waiting for their slots (250 and 500 ms later) were never sent.
-    expect(errors.map((error) => error?.errorClass)).toEqual(['throttled', 'deferred', 'deferred']);
+    const errors = results.map((result) => (result.status === 'rejected' ? result.reason : undefined));
+    // The first call was throttled; the two waiting for their slots (500 and 1000 ms later: each GetAsset also
+    // holds a slot for its record's start) were never sent.
+    expect(errors[0]).toMatchObject({ kind: 'throttled', name: 'ThrottlingException' });
+    expect(errors[1]).toBeInstanceOf(BatchDeferredError);
+    expect(errors[2]).toBeInstanceOf(BatchDeferredError);
     expect(requestsSince(since).map((request) => request.pathParams.identifier)).toEqual(['ayzstznnx4dxyf']);
     // Their slots were given back: the next one is free at once, not after the two unused ones.
-    expect((datazone.reserveCalls(1)[0] ?? 0) - Date.now()).toBeLessThan(300);
+    expect((rateLimit.reserve(1)?.[0] ?? 0) - Date.now()).toBeLessThan(300);
     deadline.finish();
   });
 
   it('declines a request slot that would come after the deadline, without sending anything', async () => {
     const { datazone, deadline } = adapter(1, 1, 300);
-    await datazone.getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined);
+    await datazone.findRun(DOMAIN, 'ayzstznnx4dxyf', '3');
     const since = lastSeq();
-    const error = await datazone
-      .getAsset(DOMAIN, 'ayzstznnx4dxyf', undefined)
-      .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(RequestSlotUnavailableError);
+    const error = await datazone.findRun(DOMAIN, 'ayzstznnx4dxyf', '3').catch((caught: unknown) => caught);
     // Handed back with backoff: the next invocation of this container has the same budget.
-    expect(classifyError(error)).toMatchObject({ errorClass: 'deferred', schedule: 'retry' });
+    expect(error).toBeInstanceOf(RequestSlotUnavailableError);
     expect(requestsSince(since)).toHaveLength(0);
     deadline.finish();
   });
@@ -207,20 +252,18 @@ describe('DataZoneAdapter over the wire', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     // A DeadlineExceededError would hand the record back at once (visibility 0) and leave the batch breaker
     // untripped; the throttle gives it the throttle's backoff and stops the batch's other calls.
-    expect(error).not.toBeInstanceOf(DeadlineExceededError);
-    expect(classifyError(error)).toMatchObject({ name: 'ThrottlingException', errorClass: 'throttled' });
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({ name: 'ThrottlingException', kind: 'throttled' });
     deadline.finish();
   });
 
-  it('surfaces service errors with the name the classification expects', async () => {
+  it('translates service errors into the worker’s own, keeping the service’s name', async () => {
     const { datazone, deadline } = adapter(100, 10);
     const error = await datazone
       .getAsset(DOMAIN, 'zz9deleted0001', undefined)
       .catch((caught: unknown) => caught);
-    expect(classifyError(error)).toMatchObject({
-      name: 'ResourceNotFoundException',
-      errorClass: 'permanent',
-    });
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({ name: 'ResourceNotFoundException', kind: 'permanent' });
     deadline.finish();
   });
 });

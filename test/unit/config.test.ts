@@ -35,8 +35,10 @@ describe('loadConfig', () => {
       datazoneRequestsPerSecond: 2,
       datazoneBurst: 1,
       datazoneRequestTimeoutMs: 10_000,
-      retryBackoff: { baseSeconds: 10, maxSeconds: 900 },
-      quotaBackoff: { baseSeconds: 60, maxSeconds: 3600 },
+      backoff: {
+        short: { baseSeconds: 10, maxSeconds: 900 },
+        long: { baseSeconds: 60, maxSeconds: 3600 },
+      },
       deadlineSafetyMarginMs: 3000,
     });
   });
@@ -110,7 +112,7 @@ describe('loadConfig', () => {
     expect(config.recordConcurrency).toBe(4);
     expect(config.datazoneRequestsPerSecond).toBe(0.5);
     expect(config.datazoneBurst).toBe(1);
-    expect(config.retryBackoff).toEqual({ baseSeconds: 5, maxSeconds: 60 });
+    expect(config.backoff.short).toEqual({ baseSeconds: 5, maxSeconds: 60 });
     expect(config.deadlineSafetyMarginMs).toBe(0);
   });
 

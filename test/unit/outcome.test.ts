@@ -1,104 +1,51 @@
+/** The worker's own errors → a record's outcome: the one place where a retry gets its cause and schedule. */
 import { describe, expect, it } from 'vitest';
 import {
   BatchDeferredError,
-  classifyError,
   DeadlineExceededError,
-  type ErrorClass,
-  outcomeForError,
+  InvalidEventError,
   RequestSlotUnavailableError,
-  tripsBreaker,
-} from '../../src/core/outcome.js';
+  ServiceError,
+} from '../../src/core/errors.js';
+import { outcomeForError, summarise } from '../../src/core/outcome.js';
 
-/** Shaped like the SDK's service exceptions. */
-function serviceError(name: string, httpStatusCode: number): Error {
-  return Object.assign(new Error(`${name} message`), { name, $metadata: { httpStatusCode } });
-}
+const target = { domainId: 'dzd_a', assetId: 'b', clientToken: 't' };
+const service = (kind: ServiceError['kind'], name: string) => new ServiceError(kind, name, `${name} message`);
 
-function networkError(code: string): Error {
-  return Object.assign(new Error(`socket ${code}`), { code });
-}
-
-describe('classifyError', () => {
-  const cases: [string, unknown, ErrorClass][] = [
-    ['ThrottlingException 429', serviceError('ThrottlingException', 429), 'throttled'],
-    ['any 429', serviceError('SomethingElse', 429), 'throttled'],
-    ['ServiceQuotaExceededException 402', serviceError('ServiceQuotaExceededException', 402), 'quota'],
-    ['ConflictException 409', serviceError('ConflictException', 409), 'conflict'],
-    ['ValidationException 400', serviceError('ValidationException', 400), 'permanent'],
-    ['AccessDeniedException 403', serviceError('AccessDeniedException', 403), 'permanent'],
-    ['UnauthorizedException 401', serviceError('UnauthorizedException', 401), 'permanent'],
-    ['ResourceNotFoundException 404', serviceError('ResourceNotFoundException', 404), 'permanent'],
-    ['an unknown 4xx', serviceError('WeirdClientError', 418), 'permanent'],
-    ['InternalServerException 500', serviceError('InternalServerException', 500), 'transient'],
-    ['502', serviceError('BadGateway', 502), 'transient'],
-    ['503', serviceError('ServiceUnavailable', 503), 'transient'],
-    ['504', serviceError('GatewayTimeout', 504), 'transient'],
-    ['TimeoutError', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'transient'],
-    ['ECONNRESET', networkError('ECONNRESET'), 'transient'],
-    ['ECONNREFUSED', networkError('ECONNREFUSED'), 'transient'],
-    ['EPIPE', networkError('EPIPE'), 'transient'],
-    ['ETIMEDOUT', networkError('ETIMEDOUT'), 'transient'],
-    [
-      'a wrapped network error',
-      Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNRESET' } }),
-      'transient',
-    ],
-    ['the invocation deadline', new DeadlineExceededError('late'), 'deadline'],
-    ['no request slot before the deadline', new RequestSlotUnavailableError('busy'), 'deferred'],
-    ['a batch deferral', new BatchDeferredError('later', 'quota'), 'deferred'],
-    ['an unknown error', new TypeError('x is undefined'), 'transient'],
-    ['a thrown string', 'boom', 'transient'],
-  ];
-
-  it.each(cases)('%s', (_label, error, expected) => {
-    expect(classifyError(error).errorClass).toBe(expected);
-  });
-
-  it('keeps the name, message and HTTP status', () => {
-    expect(classifyError(serviceError('ValidationException', 400))).toEqual({
-      name: 'ValidationException',
-      message: 'ValidationException message',
-      httpStatus: 400,
-      errorClass: 'permanent',
+describe('outcomeForError', () => {
+  it('dead-letters what will fail again, with the service’s own name', () => {
+    expect(outcomeForError(service('permanent', 'ValidationException'), target)).toEqual({
+      kind: 'dead-letter',
+      error: { name: 'ValidationException', message: 'ValidationException message' },
+      target,
     });
-    expect(classifyError('boom')).toMatchObject({ name: 'NonErrorThrown', message: 'boom' });
+    expect(outcomeForError(new InvalidEventError('bad field'))).toEqual({
+      kind: 'dead-letter',
+      error: { name: 'InvalidEventError', message: 'bad field' },
+    });
   });
 
-  it('truncates very long messages', () => {
-    const { message } = classifyError(new Error('x'.repeat(5000)));
-    expect(message.length).toBe(1000);
+  it.each([
+    ['a throttle', service('throttled', 'ThrottlingException'), 'throttled', 'short'],
+    ['a quota', service('quota', 'ServiceQuotaExceededException'), 'quota', 'long'],
+    ['a transient fault', service('transient', 'InternalServerException'), 'transient', 'short'],
+    ['an unconfirmed conflict', service('conflict', 'ConflictException'), 'transient', 'short'],
+    ['the deadline', new DeadlineExceededError('late'), 'deadline', 'short'],
+    ['no request slot', new RequestSlotUnavailableError('busy'), 'deferred', 'short'],
+    ['a batch stopped by a throttle', new BatchDeferredError('later', false), 'deferred', 'short'],
+    ['a batch stopped by a quota', new BatchDeferredError('later', true), 'deferred', 'long'],
+    ['a defect', new TypeError('x is undefined'), 'transient', 'short'],
+    ['a thrown string', 'boom', 'transient', 'short'],
+  ])('retries %s', (_label, error, cause, schedule) => {
+    expect(outcomeForError(error, target)).toMatchObject({ kind: 'retry', cause, schedule, target });
   });
 });
 
-describe('outcomeForError', () => {
-  const target = { domainId: 'dzd_a', assetId: 'b', clientToken: 't' };
-
-  it('maps each class to its outcome', () => {
-    const outcome = (error: unknown) => outcomeForError(classifyError(error), target);
-    expect(outcome(serviceError('ConflictException', 409))).toMatchObject({ kind: 'already-exists', target });
-    expect(outcome(serviceError('ValidationException', 400))).toMatchObject({ kind: 'dead-letter', target });
-    expect(outcome(serviceError('ThrottlingException', 429))).toMatchObject({
-      kind: 'retry',
-      cause: 'throttled',
-      schedule: 'retry',
-    });
-    expect(outcome(serviceError('ServiceQuotaExceededException', 402))).toMatchObject({
-      kind: 'retry',
-      cause: 'quota',
-      schedule: 'quota',
-    });
-    expect(outcome(serviceError('InternalServerException', 500))).toMatchObject({
-      kind: 'retry',
-      cause: 'transient',
-    });
-    expect(outcome(new DeadlineExceededError('late'))).toMatchObject({ kind: 'retry', cause: 'deadline' });
-  });
-
-  it('only throttles and quota errors trip the batch breaker', () => {
-    const trips = (error: unknown) => tripsBreaker(classifyError(error));
-    expect(trips(serviceError('ThrottlingException', 429))).toBe(true);
-    expect(trips(serviceError('ServiceQuotaExceededException', 402))).toBe(true);
-    expect(trips(serviceError('InternalServerException', 500))).toBe(false);
-    expect(trips(serviceError('ValidationException', 400))).toBe(false);
+describe('summarise', () => {
+  it('names what is not an Error, and cuts long messages by code point', () => {
+    expect(summarise('boom')).toEqual({ name: 'NonErrorThrown', message: 'boom' });
+    expect(summarise(new Error('x'.repeat(5000))).message).toHaveLength(1000);
+    const cut = summarise(new Error(`${'x'.repeat(998)}\u{1F600}tail`)).message;
+    expect(cut).toBe(`${'x'.repeat(998)}\u{1F600}…`);
   });
 });

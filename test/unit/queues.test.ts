@@ -1,7 +1,8 @@
 import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createSqsClient, queueUrlFromArn, SqsQueues, type VisibilityChange } from '../../src/queues/sqs.js';
+import type { VisibilityChange } from '../../src/core/ports.js';
+import { createSqsClient, queueUrlFromArn, SqsQueues } from '../../src/queues/sqs.js';
 
 const sqs = mockClient(SQSClient);
 const DLQ = 'https://sqs.eu-west-1.amazonaws.com/111111111111/dlq';
@@ -29,19 +30,81 @@ describe('queueUrlFromArn', () => {
 describe('SqsQueues', () => {
   const queues = new SqsQueues(new SQSClient({ region: 'eu-west-1' }), DLQ);
 
-  it('sends the body unchanged with String attributes', async () => {
+  const failedAt = new Date('2026-11-30T10:00:00.000Z');
+  const reason = { errorName: 'X', errorMessage: 'why', sourceMessageId: 'm-1', failedAt };
+
+  it('sends the body unchanged with the reason as String attributes', async () => {
     sqs.on(SendMessageCommand).resolves({});
-    await queues.sendToDeadLetterQueue({ body: ' {raw} ', attributes: { ErrorName: 'X' } });
+    await queues.deadLetter({ body: ' {raw} ', reason });
     expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input).toEqual({
       QueueUrl: DLQ,
       MessageBody: ' {raw} ',
-      MessageAttributes: { ErrorName: { DataType: 'String', StringValue: 'X' } },
+      MessageAttributes: {
+        ErrorName: { DataType: 'String', StringValue: 'X' },
+        ErrorMessage: { DataType: 'String', StringValue: 'why' },
+        SourceMessageId: { DataType: 'String', StringValue: 'm-1' },
+        FailedAt: { DataType: 'String', StringValue: failedAt.toISOString() },
+      },
     });
   });
 
   it('propagates a failed send', async () => {
     sqs.on(SendMessageCommand).rejects(new Error('denied'));
-    await expect(queues.sendToDeadLetterQueue({ body: 'b', attributes: {} })).rejects.toThrow('denied');
+    await expect(queues.deadLetter({ body: 'b', reason })).rejects.toThrow('denied');
+  });
+
+  it.each(['InvalidParameterValue', 'InvalidAttributeValue', 'InvalidMessageContents'])(
+    'sends again with the minimal attributes when SQS refuses the message as %s',
+    async (name) => {
+      sqs
+        .on(SendMessageCommand)
+        .rejectsOnce(Object.assign(new Error('refused'), { name, $metadata: { httpStatusCode: 400 } }))
+        .resolves({});
+      await queues.deadLetter({ body: 'b', reason: { ...reason, errorMessage: 'é', detailType: 'D' } });
+      const sent = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input.MessageAttributes);
+      expect(sent).toHaveLength(2);
+      expect(Object.keys(sent[1] ?? {}).sort()).toEqual([
+        'ErrorMessage',
+        'ErrorName',
+        'FailedAt',
+        'SourceMessageId',
+      ]);
+      expect(sent[1]?.ErrorMessage?.StringValue).toBe('?');
+    },
+  );
+
+  it('recognises the query-protocol code SQS adds to some errors', async () => {
+    sqs
+      .on(SendMessageCommand)
+      .rejectsOnce(
+        Object.assign(new Error('refused'), {
+          name: 'SQSServiceException',
+          Code: 'AWS.SimpleQueueService.InvalidParameterValue',
+        }),
+      )
+      .resolves({});
+    await queues.deadLetter({ body: 'b', reason });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(2);
+  });
+
+  it('does not repeat a send that failed for another reason', async () => {
+    sqs.on(SendMessageCommand).rejects(Object.assign(new Error('no'), { name: 'KmsAccessDenied' }));
+    await expect(queues.deadLetter({ body: 'b', reason })).rejects.toThrow('no');
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+  });
+
+  it('keeps receipt handles out of the failure messages it returns', async () => {
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({
+      Failed: [
+        { Id: '0', Code: 'ReceiptHandleIsInvalid', SenderFault: true, Message: 'handle rh-secret is bad' },
+      ],
+    });
+    const failures = await queues.changeVisibility([
+      { queueUrl: DLQ, receiptHandle: 'rh-secret', timeoutSeconds: 1, key: 'k' },
+    ]);
+    expect(failures).toEqual([
+      { key: 'k', errorName: 'ReceiptHandleIsInvalid', errorMessage: 'handle <receipt handle> is bad' },
+    ]);
   });
 
   it('changes visibility in batches of at most 10 per queue and maps failures back to their keys', async () => {

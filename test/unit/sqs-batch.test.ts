@@ -1,39 +1,49 @@
 /** The batch loop with plain fakes for its ports: no SDK, no mocks of modules. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { DataZonePort } from '../../src/datazone/client.js';
+import { ServiceError } from '../../src/core/errors.js';
+import type { DataZoneGateway, DataZonePort, QueuePort, VisibilityChange } from '../../src/core/ports.js';
 import { processSqsBatch } from '../../src/intake/sqs-batch.js';
-import type { QueuePort, VisibilityChange } from '../../src/queues/sqs.js';
 import { loadConfig } from '../../src/runtime/config.js';
 import { InvocationDeadline } from '../../src/runtime/deadline.js';
 import { OutcomeReporter } from '../../src/runtime/observability.js';
 import { sqsEvent } from '../support/lambda.js';
 
 const config = loadConfig({ DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/dlq' });
+const SAMPLE = sqsEvent('sqs/batch.json');
+
+/** The sample batch's records, by what they hold. */
+function sampleRecord(index: number): SQSRecord {
+  const record = SAMPLE.Records[index];
+  if (record === undefined) throw new Error(`the sample batch has no record ${index}`);
+  return record;
+}
+const GLUE_TABLE_EVENT = sampleRecord(0);
+const SECOND_ASSET_EVENT = sampleRecord(1);
+const MALFORMED_BODY = sampleRecord(6);
 
 const unreachable = async (): Promise<never> => {
   throw new Error('unreachable');
 };
 
-/** A DataZone port that grants every slot at once and fails the test on any call not overridden. */
-function fakePort(overrides: Partial<DataZonePort>): DataZonePort {
-  return {
-    reserveCalls: (count) => Array.from({ length: count }, () => Date.now()),
-    releaseCalls: () => undefined,
+/** A DataZone gateway whose sessions answer with `port`; calls not overridden fail the test. */
+function fakeGateway(overrides: Partial<DataZonePort>): DataZoneGateway {
+  const port: DataZonePort = {
     getAsset: unreachable,
     startMetadataGenerationRun: unreachable,
     findRun: unreachable,
     ...overrides,
   };
+  return { batch: () => ({ session: () => ({ ...port, close: () => undefined }) }) };
 }
 
-function fakes(datazone: DataZonePort) {
+function fakes(datazone: DataZoneGateway) {
   const visibility: VisibilityChange[] = [];
   const deadLetters: string[] = [];
   const queues: QueuePort = {
-    sendToDeadLetterQueue: async ({ body }) => {
+    deadLetter: async ({ body }) => {
       deadLetters.push(body);
     },
     changeVisibility: async (changes) => {
@@ -47,13 +57,16 @@ function fakes(datazone: DataZonePort) {
     new Logger({ logLevel: 'SILENT' }),
     new Metrics({ namespace: 'Test', serviceName: 'test' }),
   );
-  return { deps: { config, datazone, queues, deadline, reporter, random: () => 0 }, visibility, deadLetters };
+  return {
+    deps: { config, datazone, queues, deadline, reporter, clock: Date.now, random: () => 0 },
+    visibility,
+    deadLetters,
+  };
 }
 
 describe('processSqsBatch', () => {
   it('turns a defect while processing one record into that record’s retry, not the batch’s failure', async () => {
-    const event: SQSEvent = sqsEvent('sqs/batch.json');
-    const datazone = fakePort({
+    const datazone = fakeGateway({
       getAsset: async () => ({
         revision: '1',
         owningProjectId: 'b3x7mz1q9w2k4e',
@@ -61,67 +74,57 @@ describe('processSqsBatch', () => {
       }),
       findRun: async () => undefined,
       startMetadataGenerationRun: async (request) => {
-        // A bug, not a service error: thrown synchronously by code that should never throw.
+        // A bug, not a service error: thrown by code that should never throw.
         if (request.assetId === 'e8n2v6c4x1q7jm')
           throw new TypeError("Cannot read properties of undefined (reading 'id')");
         return { runId: `run-${request.assetId}`, status: 'SUBMITTED' };
       },
     });
     const { deps, visibility } = fakes(datazone);
-    const result = await processSqsBatch(event, deps);
-    const failed = event.Records[1]?.messageId;
+    const result = await processSqsBatch(SAMPLE, deps);
+    const failed = SECOND_ASSET_EVENT.messageId;
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: failed }] });
     expect(visibility.map((change) => [change.key, change.timeoutSeconds])).toEqual([[failed, 5]]);
   });
 
   it('retries, never deletes, a record whose processing threw an error that looks permanent', async () => {
-    const event: SQSEvent = {
-      Records: [sqsEvent('sqs/batch.json').Records[0]].filter((r) => r !== undefined),
+    const datazone: DataZoneGateway = {
+      batch: () => ({
+        session: () => {
+          throw Object.assign(new Error('thrown by a defect'), { name: 'ValidationException' });
+        },
+      }),
     };
-    const datazone = fakePort({
-      reserveCalls: () => {
-        throw Object.assign(new Error('thrown by a defect'), { name: 'ValidationException' });
-      },
-    });
     const { deps, deadLetters } = fakes(datazone);
-    const result = await processSqsBatch(event, deps);
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]?.messageId }] });
+    const result = await processSqsBatch({ Records: [GLUE_TABLE_EVENT] }, deps);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: GLUE_TABLE_EVENT.messageId }] });
     expect(deadLetters).toEqual([]);
   });
 
-  it('still reports every record when reserving slots itself throws', async () => {
-    const event: SQSEvent = sqsEvent('sqs/batch.json');
-    const datazone = fakePort({
-      reserveCalls: () => {
-        throw new RangeError('broken limiter');
-      },
-    });
+  it('still reports every record when the DataZone adapter itself throws', async () => {
+    const broken = async (): Promise<never> => {
+      throw new RangeError('broken limiter');
+    };
+    const datazone = fakeGateway({ getAsset: broken, startMetadataGenerationRun: broken, findRun: broken });
     const { deps, deadLetters } = fakes(datazone);
-    const result = await processSqsBatch(event, deps);
+    const result = await processSqsBatch(SAMPLE, deps);
     // Records needing DataZone are retried; the skipped ones and the malformed body are completed.
     expect(result.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
-      [0, 1, 2, 3, 5, 7].map((index) => event.Records[index]?.messageId),
+      [0, 1, 2, 3, 5, 7].map((index) => sampleRecord(index).messageId),
     );
-    expect(deadLetters).toEqual([event.Records[6]?.body]);
+    expect(deadLetters).toEqual([MALFORMED_BODY.body]);
   });
 
   it('gives up on visibility changes before the Lambda timeout instead of timing out the whole batch', async () => {
-    const event: SQSEvent = {
-      Records: [sqsEvent('sqs/batch.json').Records[0]].filter((r) => r !== undefined),
-    };
-    const datazone = fakePort({
+    const datazone = fakeGateway({
       startMetadataGenerationRun: async () => {
-        throw Object.assign(new Error('down'), {
-          name: 'InternalServerException',
-          $metadata: { httpStatusCode: 500 },
-        });
+        throw new ServiceError('transient', 'InternalServerException', 'down');
       },
-      findRun: async () => undefined,
     });
     const { deps } = fakes(datazone);
     // SQS hangs: the call only ends when its abort signal fires.
     const queues: QueuePort = {
-      sendToDeadLetterQueue: async () => undefined,
+      deadLetter: async () => undefined,
       changeVisibility: (changes, abortSignal) =>
         new Promise((resolve) => {
           abortSignal?.addEventListener('abort', () =>
@@ -131,55 +134,20 @@ describe('processSqsBatch', () => {
     };
     deps.deadline.start(700, 300);
     const started = Date.now();
-    const result = await processSqsBatch(event, { ...deps, queues });
+    const result = await processSqsBatch({ Records: [GLUE_TABLE_EVENT] }, { ...deps, queues });
     // Aborted 250 ms before the 700 ms Lambda timeout (at 450 ms), not left to run into it.
     expect(Date.now() - started).toBeLessThan(700);
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]?.messageId }] });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: GLUE_TABLE_EVENT.messageId }] });
     deps.deadline.finish();
   });
 
-  it('gives back the slots a record did not use: a duplicate sharing a call, an unsupported asset', async () => {
-    const source = sqsEvent('sqs/batch.json');
-    // Records 0 and 7 are the same event (one call); 5 needs GetAsset and turns out unsupported (one of two).
-    const event: SQSEvent = {
-      Records: [0, 7, 5].map((index) => source.Records[index]).filter((r) => r !== undefined),
-    };
-    let reserved = 0;
-    let released = 0;
-    const datazone = fakePort({
-      reserveCalls: (count) => {
-        reserved += count;
-        return Array.from({ length: count }, () => Date.now());
-      },
-      releaseCalls: (count) => {
-        released += count;
-      },
-      getAsset: async () => ({
-        revision: '1',
-        owningProjectId: 'b3x7mz1q9w2k4e',
-        typeIdentifier: 'amazon.datazone.S3ObjectCollectionAssetType',
-      }),
-      startMetadataGenerationRun: async (request) => {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        return { runId: `run-${request.assetId}`, status: 'SUBMITTED' };
-      },
-      findRun: async () => undefined,
-    });
-    const { deps } = fakes(datazone);
-    expect(await processSqsBatch(event, deps)).toEqual({ batchItemFailures: [] });
-    expect(reserved).toBe(4);
-    expect(released).toBe(2);
-  });
-
   it('lets a dead-letter send that outlasts the deadline finish, so that it is not sent twice', async () => {
-    const malformed = sqsEvent('sqs/batch.json').Records[6];
-    if (malformed === undefined) throw new Error('fixture lost its malformed record');
-    const { deps } = fakes(fakePort({}));
+    const { deps } = fakes(fakeGateway({}));
     // SQS takes the message at once but answers after 300 ms; an aborted call rejects, as the SDK's does.
     const arrived: string[] = [];
     const slowDeadLetterQueue: QueuePort = {
       ...deps.queues,
-      sendToDeadLetterQueue: ({ body }, abortSignal) => {
+      deadLetter: ({ body }, abortSignal) => {
         arrived.push(body);
         return new Promise((resolve, reject) => {
           const timer = setTimeout(resolve, 300);
@@ -192,9 +160,12 @@ describe('processSqsBatch', () => {
     };
     // Deadline at 200 ms, Lambda timeout at 800 ms: the send has the margin to finish.
     deps.deadline.start(800, 600);
-    const result = await processSqsBatch({ Records: [malformed] }, { ...deps, queues: slowDeadLetterQueue });
+    const result = await processSqsBatch(
+      { Records: [MALFORMED_BODY] },
+      { ...deps, queues: slowDeadLetterQueue },
+    );
     deps.deadline.finish();
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(arrived).toEqual([malformed.body]);
+    expect(arrived).toEqual([MALFORMED_BODY.body]);
   });
 });

@@ -1,0 +1,109 @@
+/**
+ * What the pipeline and the intake need from the world, as small interfaces of operations. Adapters in datazone/,
+ * queues/ and runtime/ implement them; the entry point wires them in; tests use plain fakes.
+ */
+import type { GenerationType } from './generation-types.js';
+
+/** Epoch milliseconds now: Date.now in production, a fake clock in tests. */
+export type Clock = () => number;
+
+export interface AssetFacts {
+  readonly revision: string;
+  readonly owningProjectId: string;
+  readonly typeIdentifier: string;
+}
+
+export interface StartRunRequest {
+  readonly domainId: string;
+  readonly assetId: string;
+  readonly revision: string;
+  readonly owningProjectId: string;
+  readonly generationTypes: readonly GenerationType[];
+  readonly clientToken: string;
+}
+
+export interface StartedRun {
+  readonly runId: string;
+  readonly status: string | undefined;
+  /** The run was created before this request was sent: the client token returned an earlier start's run. */
+  readonly replayed?: boolean;
+}
+
+/**
+ * DataZone as a record sees it. Failures are the worker's own errors (core/errors.ts); how the calls are paced
+ * is the adapter's business.
+ */
+export interface DataZonePort {
+  getAsset(domainId: string, assetId: string, revision: string | undefined): Promise<AssetFacts>;
+  startMetadataGenerationRun(request: StartRunRequest): Promise<StartedRun>;
+  /** The run of an asset revision, if DataZone has one (any status): how a ConflictException is confirmed. */
+  findRun(domainId: string, assetId: string, revision: string): Promise<StartedRun | undefined>;
+}
+
+/** One record's DataZone, closed when the record is done: what it held for calls it did not make is given back. */
+export interface DataZoneSession extends DataZonePort {
+  close(): void;
+}
+
+/** The records of one batch share it: once DataZone pushes back on one call, the others stop calling. */
+export interface DataZoneBatch {
+  session(): DataZoneSession;
+}
+
+export interface DataZoneGateway {
+  batch(): DataZoneBatch;
+}
+
+/** Why a message is dead-lettered and where it came from: the queues adapter turns it into valid attributes. */
+export interface DeadLetterReason {
+  readonly errorName: string;
+  readonly errorMessage: string;
+  readonly sourceMessageId: string;
+  /** SQS ApproximateReceiveCount; absent for direct EventBridge invocations. */
+  readonly receiveCount?: number | undefined;
+  readonly sourceQueueArn?: string | undefined;
+  readonly detailType?: string | undefined;
+  readonly clientToken?: string | undefined;
+  readonly failedAt: Date;
+}
+
+export interface DeadLetter {
+  /** The original message body, unchanged. */
+  readonly body: string;
+  readonly reason: DeadLetterReason;
+}
+
+export interface VisibilityChange {
+  readonly queueUrl: string;
+  readonly receiptHandle: string;
+  readonly timeoutSeconds: number;
+  /** Caller's key to match failures back to records. */
+  readonly key: string;
+}
+
+export interface VisibilityChangeFailure {
+  readonly key: string;
+  readonly errorName: string;
+  readonly errorMessage: string;
+}
+
+export interface QueuePort {
+  /** Sends the body with its reason; rejects when SQS did not take it (nothing is sent in part). */
+  deadLetter(message: DeadLetter, abortSignal?: AbortSignal): Promise<void>;
+  /** Applies every change it can; returns the ones SQS did not apply. */
+  changeVisibility(
+    changes: readonly VisibilityChange[],
+    abortSignal?: AbortSignal,
+  ): Promise<VisibilityChangeFailure[]>;
+}
+
+/** The current invocation's time limits. */
+export interface Deadline {
+  /** Epoch milliseconds after which no new work may start. */
+  readonly at: number;
+  /** Aborted when the deadline passes: in-flight calls are cancelled instead of running into the timeout. */
+  readonly signal: AbortSignal;
+  /** Aborted just before the Lambda timeout: for the reporting that may use the safety margin. */
+  readonly finalSignal: AbortSignal;
+  expired(): boolean;
+}
