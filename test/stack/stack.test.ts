@@ -185,7 +185,17 @@ describe('packaging', () => {
 
   it('fails on an unknown wiring or a bad parameter, naming it, instead of guessing', async () => {
     const rejected: [Record<string, string>, RegExp][] = [
-      [{ wiring: 'sideways' }, /wirings\.sideways|Value not found/],
+      [{ wiring: 'quuee' }, /Parameter wiring must be queue or direct, got "quuee"/],
+      // One hand-back at the deadline and one backoff would dead-letter a healthy event.
+      [{ maxReceiveCount: '1' }, /Parameter maxReceiveCount must be an integer from 3 to 1000, got 1\b/],
+      [{ maxReceiveCount: '2' }, /Parameter maxReceiveCount must be an integer from 3 to 1000, got 2\b/],
+      // 2 calls x 10 000 records at 2 requests/s: 10 000 s of calls in a 60 s invocation.
+      [{ batchSize: '10000' }, /Parameter batchSize \(10000\) cannot be served .* at most 57\b/],
+      [{ batchSize: '58' }, /Parameter batchSize \(58\) cannot be served .* take 58 s, more than the 57 s/],
+      [
+        { batchSize: '30', datazoneAccountRps: '4' },
+        /Parameter batchSize \(30\) cannot be served .* at 1 requests per second .* at most 28\b/,
+      ],
       [{ maxConcurrency: '1001' }, /Parameter maxConcurrency must be an integer from 2 to 1000, got 1001/],
       [{ maxConcurrency: '1' }, /Parameter maxConcurrency must be an integer from 2 to 1000, got 1\b/],
       [{ datazoneAccountRps: '0' }, /Parameter datazoneAccountRps must be positive, got 0/],
