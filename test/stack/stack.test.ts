@@ -172,6 +172,39 @@ function dashboard(template: Template): { widgets: { properties: { metrics: Json
   return JSON.parse(substituted);
 }
 
+/** A log group's resource pattern as the role's policy writes it: an Fn::Sub for the stack's own account. */
+const logsArn = (pattern: string) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${pattern}`,
+});
+
+/** A log stream of the worker function of `stage`, in the account and region the patterns are checked against. */
+const logStreamArn = (stage: string) =>
+  `arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/${SERVICE}-${stage}-worker:log-stream:2026/01/01/[$LATEST]0a1b`;
+
+/** Whether an IAM resource pattern matches an ARN: `*` any run of characters, `?` any one. */
+function iamPatternMatches(pattern: string, arn: string): boolean {
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${regex}$`).test(arn);
+}
+
+/** Whether the role may create and write the log stream `arn` (CreateLogStream and PutLogEvents both). */
+function canWriteLogs(template: Template, arn: string): boolean {
+  const pseudo: Record<string, string> = { Partition: 'aws', Region: 'eu-west-1', AccountId: '123456789012' };
+  const substitute = (value: Json) =>
+    String(asObject(value, 'Resource')['Fn::Sub']).replace(
+      /\$\{AWS::(\w+)\}/g,
+      (_, name: string) => pseudo[name] ?? '',
+    );
+  return ['logs:CreateLogStream', 'logs:PutLogEvents'].every((action) =>
+    statementsGranting(template, action).some((statement) =>
+      list(statement.Resource).some((pattern) => iamPatternMatches(substitute(pattern), arn)),
+    ),
+  );
+}
+
 // --- packaging -------------------------------------------------------------------------------------------------
 
 describe('packaging', () => {
@@ -557,14 +590,26 @@ describe.each(['queue', 'direct'] as const)('the worker role (%s wiring)', (wiri
     }
   });
 
-  it('writes logs to its own log groups only', () => {
-    for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents']) {
-      for (const statement of statementsGranting(template(), action)) {
-        for (const arn of list(statement.Resource)) {
-          expect(JSON.stringify(arn)).toContain(`log-group:/aws/lambda/${SERVICE}-ci`);
-        }
+  it('writes logs to its own log group only, not to the function of another stage', () => {
+    const group = `/aws/lambda/${SERVICE}-ci-worker`;
+    expect(resource(template(), 'WorkerLogGroup').Properties.LogGroupName).toBe(group);
+    for (const action of [
+      'logs:CreateLogGroup',
+      'logs:CreateLogStream',
+      'logs:TagResource',
+      'logs:PutLogEvents',
+    ]) {
+      const statements = statementsGranting(template(), action);
+      expect(statements.length, action).toBeGreaterThan(0);
+      for (const statement of statements) {
+        expect(statement.Resource, action).toEqual([
+          logsArn(action === 'logs:PutLogEvents' ? `${group}:*:*` : `${group}:*`),
+        ]);
       }
     }
+    expect(canWriteLogs(template(), logStreamArn('ci'))).toBe(true);
+    for (const other of ['ci2', 'cix', 'ci-canary'])
+      expect(canWriteLogs(template(), logStreamArn(other))).toBe(false);
   });
 });
 
@@ -762,6 +807,12 @@ describe('a configured deployment (stage prod, domains, e-mail, another rate spl
     // The exact account, filled in by CloudFormation: no `*` in any ARN.
     expect(statement?.Resource).toEqual([domainArn('dzd_abc123'), domainArn('dzd-def456')]);
     expect(JSON.stringify(statement?.Resource)).not.toContain(':*:');
+  });
+
+  it("writes logs of the prod function only, not those of a stage whose name starts with prod's", () => {
+    expect(canWriteLogs(template(), logStreamArn('prod'))).toBe(true);
+    expect(canWriteLogs(template(), logStreamArn('prod2'))).toBe(false);
+    expect(canWriteLogs(template(), logStreamArn('production'))).toBe(false);
   });
 
   it('subscribes the e-mail address to the alarm topic', () => {
