@@ -284,6 +284,28 @@ function checkBatchSize(batchSize, { perContainerRps, functionTimeoutSeconds, ma
   );
 }
 
+/**
+ * The age of the oldest dead letter at which the expiry alarm fires, in seconds: `warningDays` before the earliest
+ * a dead letter can expire. A standard queue expires a redriven message by its original enqueue time, but its
+ * ApproximateAgeOfOldestMessage counts from the move to the DLQ: in the queue wiring, a message the redrive policy
+ * moves may have spent up to the source queue's retention in that queue already, so it comes off the DLQ's.
+ * @param {unknown} warningDays
+ * @param {{ deadLetterRetentionSeconds: number, sourceRetentionSeconds: number }} retention
+ * @returns {number}
+ */
+function deadLetterExpiryThreshold(warningDays, { deadLetterRetentionSeconds, sourceRetentionSeconds }) {
+  const lifetimeSeconds = deadLetterRetentionSeconds - sourceRetentionSeconds;
+  const lifetimeDays = Math.floor(lifetimeSeconds / 86_400);
+  const days = toIntegerWithin(
+    'deadLetterExpiryWarningDays',
+    warningDays,
+    1,
+    lifetimeDays - 1,
+    `a dead letter may expire ${lifetimeDays} days after it reaches the DLQ in this wiring`,
+  );
+  return lifetimeSeconds - days * 86_400;
+}
+
 /** @typedef {{ resolveVariable: (variable: string) => Promise<unknown> }} VariableContext */
 
 module.exports = {
@@ -298,6 +320,7 @@ module.exports = {
   checkMaxReceiveCount,
   checkBatchSize,
   maxServableBatchSize,
+  deadLetterExpiryThreshold,
   ParameterError,
   // --- resolvers: `${file(./stack/variables.cjs):<name>}` -----------------------------------------------------
   /** @param {VariableContext} context */
@@ -343,6 +366,23 @@ module.exports = {
         await resolveVariable('param:deadlineSafetyMarginMs'),
         functionTimeoutSeconds,
       ),
+    });
+  },
+  /** @param {VariableContext} context */
+  deadLetterExpiryAlarmSeconds: async ({ resolveVariable }) => {
+    const wiring = checkWiring(await resolveVariable('param:wiring'));
+    return deadLetterExpiryThreshold(await resolveVariable('param:deadLetterExpiryWarningDays'), {
+      deadLetterRetentionSeconds: toNumber(
+        'deadLetterQueueRetentionSeconds',
+        await resolveVariable('self:custom.deadLetterQueueRetentionSeconds'),
+      ),
+      sourceRetentionSeconds:
+        wiring === 'queue'
+          ? toNumber(
+              'sourceQueueRetentionSeconds',
+              await resolveVariable('self:custom.sourceQueueRetentionSeconds'),
+            )
+          : 0,
     });
   },
 };

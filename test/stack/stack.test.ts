@@ -51,6 +51,7 @@ const CONFIGURED_PARAMS = {
   batchSize: '5',
   detailTypes: 'Asset Added To Catalog',
   logLevel: 'debug',
+  deadLetterExpiryWarningDays: '2',
 };
 
 let outRoot = '';
@@ -130,10 +131,22 @@ function statementsGranting(template: Template, action: string): JsonObject[] {
   return roleStatements(template).filter((statement) => list(statement.Action).includes(action));
 }
 
-function alarm(template: Template, namespace: string, metricName: string): JsonObject {
+/** The one alarm on a metric, of one queue when `queueLogicalId` is given (both queues have an age alarm). */
+function alarm(
+  template: Template,
+  namespace: string,
+  metricName: string,
+  queueLogicalId?: string,
+): JsonObject {
   const matches = resourcesOfType(template, 'AWS::CloudWatch::Alarm')
     .map(([, candidate]) => candidate.Properties)
-    .filter((properties) => properties.Namespace === namespace && properties.MetricName === metricName);
+    .filter((properties) => properties.Namespace === namespace && properties.MetricName === metricName)
+    .filter(
+      (properties) =>
+        queueLogicalId === undefined ||
+        JSON.stringify(properties.Dimensions) ===
+          JSON.stringify([{ Name: 'QueueName', Value: getAtt(queueLogicalId, 'QueueName') }]),
+    );
   return only(matches, `alarm on ${namespace} ${metricName}`);
 }
 
@@ -220,6 +233,14 @@ describe('packaging', () => {
     const rejected: [Record<string, string>, RegExp][] = [
       [{ wiring: 'quuee' }, /Parameter wiring must be queue or direct, got "quuee"/],
       // One hand-back at the deadline and one backoff would dead-letter a healthy event.
+      [
+        { deadLetterExpiryWarningDays: '10' },
+        /Parameter deadLetterExpiryWarningDays must be an integer from 1 to 9, got 10\b/,
+      ],
+      [
+        { wiring: 'direct', deadLetterExpiryWarningDays: '14' },
+        /Parameter deadLetterExpiryWarningDays must be an integer from 1 to 13, got 14\b/,
+      ],
       [{ maxReceiveCount: '1' }, /Parameter maxReceiveCount must be an integer from 3 to 1000, got 1\b/],
       [{ maxReceiveCount: '2' }, /Parameter maxReceiveCount must be an integer from 3 to 1000, got 2\b/],
       // 2 calls x 10 000 records at 2 requests/s: 10 000 s of calls in a 60 s invocation.
@@ -285,6 +306,7 @@ describe('packaging', () => {
         'IamRoleLambdaExecution',
         'AlarmTopic',
         'DeadLetterQueueAlarm',
+        'DeadLetterQueueExpiryAlarm',
         'WorkerErrorsAlarm',
         'WorkerThrottlesAlarm',
         'WorkerDeadLetteredAlarm',
@@ -674,7 +696,7 @@ describe.each(['queue', 'direct'] as const)('alarms (%s wiring)', (wiring) => {
 
   it('fires when events wait too long in the source queue, or when failed events cannot reach the DLQ', () => {
     if (wiring === 'queue') {
-      expect(alarm(template(), 'AWS/SQS', 'ApproximateAgeOfOldestMessage')).toMatchObject({
+      expect(alarm(template(), 'AWS/SQS', 'ApproximateAgeOfOldestMessage', 'SourceQueue')).toMatchObject({
         ...notifying,
         Dimensions: [{ Name: 'QueueName', Value: getAtt('SourceQueue', 'QueueName') }],
         Statistic: 'Maximum',
@@ -688,6 +710,21 @@ describe.each(['queue', 'direct'] as const)('alarms (%s wiring)', (wiring) => {
         Dimensions: [{ Name: 'FunctionName', Value: ref('WorkerLambdaFunction') }],
       });
     }
+  });
+
+  it('warns before the oldest dead letter expires, allowing for the time a redriven one spent in the source queue', () => {
+    // Queue wiring: 14 days of DLQ retention, counted from the original enqueue, less 4 in the source queue, less
+    // the 3 days of warning. Direct wiring: no source queue.
+    const thresholdDays = wiring === 'queue' ? 14 - 4 - 3 : 14 - 3;
+    expect(alarm(template(), 'AWS/SQS', 'ApproximateAgeOfOldestMessage', 'DeadLetterQueue')).toMatchObject({
+      ...notifying,
+      AlarmName: `${SERVICE}-ci-dead-letters-expiring`,
+      Statistic: 'Maximum',
+      Threshold: thresholdDays * 86_400,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    const retention = Number(resource(template(), 'DeadLetterQueue').Properties.MessageRetentionPeriod);
+    expect(retention).toBe(14 * 86_400);
   });
 
   it('notifies one topic in every alarm, with no e-mail subscription unless alarmEmail is given', () => {
@@ -813,6 +850,11 @@ describe('a configured deployment (stage prod, domains, e-mail, another rate spl
     expect(canWriteLogs(template(), logStreamArn('prod'))).toBe(true);
     expect(canWriteLogs(template(), logStreamArn('prod2'))).toBe(false);
     expect(canWriteLogs(template(), logStreamArn('production'))).toBe(false);
+  });
+
+  it('warns deadLetterExpiryWarningDays before a dead letter can expire', () => {
+    const expiry = alarm(template(), 'AWS/SQS', 'ApproximateAgeOfOldestMessage', 'DeadLetterQueue');
+    expect(expiry.Threshold).toBe((14 - 4 - 2) * 86_400);
   });
 
   it('subscribes the e-mail address to the alarm topic', () => {

@@ -18,6 +18,8 @@ const {
   checkWiring,
   deadlineSafetyMarginMs,
   dataZoneResources,
+  deadLetterExpiryAlarmSeconds,
+  deadLetterExpiryThreshold,
   eventPattern,
   logLevel,
   maxReceiveCount,
@@ -289,5 +291,44 @@ describe('checkBatchSize', () => {
     await expect(batchSize(context(longMargin, custom))).rejects.toThrow(
       /the 33 s the 60 s function timeout leaves .* at most 68$/,
     );
+  });
+});
+
+describe('deadLetterExpiryThreshold', () => {
+  const DAY = 86_400;
+  /** The stack's retentions: 14 days in the DLQ, 4 in the source queue (queue wiring only). */
+  const queueWiring = { deadLetterRetentionSeconds: 14 * DAY, sourceRetentionSeconds: 4 * DAY };
+  const directWiring = { deadLetterRetentionSeconds: 14 * DAY, sourceRetentionSeconds: 0 };
+
+  it('fires warningDays before the earliest a dead letter can expire, counted as the DLQ counts its age', () => {
+    // A redriven message keeps its original enqueue time (up to 4 days old already) but its DLQ age starts at 0:
+    // it may expire at a DLQ age of 10 days.
+    expect(deadLetterExpiryThreshold(3, queueWiring)).toBe(7 * DAY);
+    expect(deadLetterExpiryThreshold('9', queueWiring)).toBe(DAY);
+    // Without a source queue every dead letter is a new message: it expires at an age of 14 days.
+    expect(deadLetterExpiryThreshold(3, directWiring)).toBe(11 * DAY);
+    expect(deadLetterExpiryThreshold(13, directWiring)).toBe(DAY);
+  });
+
+  it('refuses a warning that leaves the alarm no age to wait for, or is not a whole number of days', () => {
+    for (const bad of [0, 10, 2.5, 'soon']) {
+      expect(() => deadLetterExpiryThreshold(bad, queueWiring), String(bad)).toThrow(ParameterError);
+    }
+    expect(() => deadLetterExpiryThreshold(10, queueWiring)).toThrow(
+      'Parameter deadLetterExpiryWarningDays must be an integer from 1 to 9, got 10: a dead letter may expire ' +
+        '10 days after it reaches the DLQ in this wiring',
+    );
+    expect(() => deadLetterExpiryThreshold(14, directWiring)).toThrow(/from 1 to 13, got 14/);
+  });
+
+  it('reads the wiring and the retentions serverless.yml sets', async () => {
+    const custom = { deadLetterQueueRetentionSeconds: 14 * DAY, sourceQueueRetentionSeconds: 4 * DAY };
+    const params = { deadLetterExpiryWarningDays: '3' };
+    await expect(deadLetterExpiryAlarmSeconds(context({ ...params, wiring: 'queue' }, custom))).resolves.toBe(
+      7 * DAY,
+    );
+    await expect(
+      deadLetterExpiryAlarmSeconds(context({ ...params, wiring: 'direct' }, custom)),
+    ).resolves.toBe(11 * DAY);
   });
 });
