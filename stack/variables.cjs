@@ -31,6 +31,15 @@ const CALLS_PER_RECORD = 2;
 /** The fewest receives the source queue may allow a message (checkMaxReceiveCount says why). */
 const MIN_MAX_RECEIVE_COUNT = 3;
 
+/**
+ * MaximumMessageSize of both queues, in bytes: 256 KiB, the largest event EventBridge delivers (SQS itself now
+ * accepts up to 1 MiB; a larger source queue would gain nothing). A dead letter is the original body plus the
+ * worker's reason attributes, and SQS counts both towards this size: the worker (src/) keeps its attributes within
+ * what the body leaves of this value, so that every body the source queue accepts fits into the DLQ. The worker
+ * can import MAXIMUM_MESSAGE_SIZE_BYTES from this module rather than repeat the number.
+ */
+const MAXIMUM_MESSAGE_SIZE_BYTES = 262_144;
+
 /** A parameter osls must reject. The stack is the message: osls prints it after the variable that failed. */
 class ParameterError extends Error {
   /** @param {string} message */
@@ -322,6 +331,7 @@ module.exports = {
   maxServableBatchSize,
   deadLetterExpiryThreshold,
   ParameterError,
+  MAXIMUM_MESSAGE_SIZE_BYTES,
   // --- resolvers: `${file(./stack/variables.cjs):<name>}` -----------------------------------------------------
   /** @param {VariableContext} context */
   perContainerRps: async ({ resolveVariable }) =>
@@ -385,4 +395,5 @@ module.exports = {
           : 0,
     });
   },
+  maximumMessageSize: async () => MAXIMUM_MESSAGE_SIZE_BYTES,
 };

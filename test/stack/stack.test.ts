@@ -9,6 +9,7 @@ import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import variables from '../../stack/variables.cjs';
 import {
   type CfnResource,
   type Json,
@@ -401,6 +402,15 @@ describe('queues (queue wiring)', () => {
     for (const id of ['SourceQueue', 'DeadLetterQueue']) {
       expect(resource(queue.template, id).Properties.SqsManagedSseEnabled).toBe(true);
     }
+  });
+
+  it('accept messages of the same maximum size, the one the worker fits its dead letters into', () => {
+    for (const id of ['SourceQueue', 'DeadLetterQueue']) {
+      expect(resource(queue.template, id).Properties.MaximumMessageSize, id).toBe(
+        variables.MAXIMUM_MESSAGE_SIZE_BYTES,
+      );
+    }
+    expect(resource(direct.template, 'DeadLetterQueue').Properties.MaximumMessageSize).toBe(262_144);
   });
 
   it('keeps dead letters 14 days, longer than the source queue keeps events', () => {

@@ -22,6 +22,8 @@ const {
   deadLetterExpiryThreshold,
   eventPattern,
   logLevel,
+  MAXIMUM_MESSAGE_SIZE_BYTES,
+  maximumMessageSize,
   maxReceiveCount,
   maxServableBatchSize,
   ParameterError,
@@ -330,5 +332,12 @@ describe('deadLetterExpiryThreshold', () => {
     await expect(
       deadLetterExpiryAlarmSeconds(context({ ...params, wiring: 'direct' }, custom)),
     ).resolves.toBe(11 * DAY);
+  });
+});
+
+describe('MAXIMUM_MESSAGE_SIZE_BYTES', () => {
+  it('is 256 KiB, the largest EventBridge event, and what serverless.yml sets on both queues', async () => {
+    expect(MAXIMUM_MESSAGE_SIZE_BYTES).toBe(262_144);
+    await expect(maximumMessageSize()).resolves.toBe(MAXIMUM_MESSAGE_SIZE_BYTES);
   });
 });
