@@ -23,6 +23,25 @@ const DOMAIN_ID_PATTERN = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
  */
 const MIN_PER_CONTAINER_RPS = 0.05;
 
+/**
+ * DataZone calls an ordinary record needs at worst: GetAsset (when the event lacks the revision, the project or a
+ * supported asset type) and StartMetadataGenerationRun. A ConflictException's ListMetadataGenerationRuns and SDK
+ * retries are exceptions, which the worker's hand-back at the deadline covers.
+ */
+const CALLS_PER_RECORD = 2;
+
+/** The fewest receives the source queue may allow a message (checkMaxReceiveCount says why). */
+const MIN_MAX_RECEIVE_COUNT = 3;
+
+/**
+ * MaximumMessageSize of both queues, in bytes: 256 KiB, the largest event EventBridge delivers (SQS itself now
+ * accepts up to 1 MiB; a larger source queue would gain nothing). A dead letter is the original body plus the
+ * worker's reason attributes, and SQS counts both towards this size: the worker (src/) keeps its attributes within
+ * what the body leaves of this value, so that every body the source queue accepts fits into the DLQ. The worker
+ * can import MAXIMUM_MESSAGE_SIZE_BYTES from this module rather than repeat the number.
+ */
+const MAXIMUM_MESSAGE_SIZE_BYTES = 262_144;
+
 /** A parameter osls must reject. The stack is the message: osls prints it after the variable that failed. */
 class ParameterError extends Error {
   /** @param {string} message */
@@ -189,6 +208,115 @@ function checkDeadlineMargin(marginMs, functionTimeoutSeconds) {
   return margin;
 }
 
+/**
+ * An integer parameter within bounds; `why` ends the message when the bounds are the stack's own, not AWS's.
+ * @param {string} name
+ * @param {unknown} value
+ * @param {number} min
+ * @param {number} max
+ * @param {string} [why]
+ * @returns {number}
+ */
+function toIntegerWithin(name, value, min, max, why) {
+  const parsed = toNumber(name, value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new ParameterError(
+      `Parameter ${name} must be an integer from ${min} to ${max}, got ${parsed}${why ? `: ${why}` : ''}`,
+    );
+  }
+  return parsed;
+}
+
+/**
+ * The wiring, which serverless.yml uses as a key of custom.wirings: checked here so that a typo fails with the
+ * parameter's name rather than with "Value not found" at every place the wiring selects something.
+ * @param {unknown} wiring
+ * @returns {'queue' | 'direct'}
+ */
+function checkWiring(wiring) {
+  if (wiring === 'queue' || wiring === 'direct') return wiring;
+  throw new ParameterError(`Parameter wiring must be queue or direct, got "${String(wiring)}"`);
+}
+
+/**
+ * The source queue's maxReceiveCount. A healthy message is received again after a hand-back at the deadline, a
+ * throttle or quota backoff, an asset-busy wait or a crashed invocation; with fewer than 3 receives one such mishap
+ * and one more would dead-letter it. SQS accepts up to 1000.
+ * @param {unknown} maxReceiveCount
+ * @returns {number}
+ */
+function checkMaxReceiveCount(maxReceiveCount) {
+  return toIntegerWithin(
+    'maxReceiveCount',
+    maxReceiveCount,
+    MIN_MAX_RECEIVE_COUNT,
+    1000,
+    'a healthy message is received again after a deadline hand-back, a backoff or a crashed invocation, ' +
+      'and so few receives would dead-letter it',
+  );
+}
+
+/**
+ * The largest batch one container can serve before the worker's deadline: CALLS_PER_RECORD calls per record at the
+ * per-container rate, within the function timeout less the safety margin. Computed in hundredths of a request per
+ * second (the rate's own precision) and whole milliseconds, so the integer arithmetic is exact.
+ * @param {number} perContainerRps
+ * @param {number} functionTimeoutSeconds
+ * @param {number} marginMs
+ * @returns {number}
+ */
+function maxServableBatchSize(perContainerRps, functionTimeoutSeconds, marginMs) {
+  const budgetMs = functionTimeoutSeconds * 1000 - marginMs;
+  return Math.floor((Math.round(perContainerRps * 100) * budgetMs) / (CALLS_PER_RECORD * 100_000));
+}
+
+/**
+ * The event source mapping's batch size (1-10000 on a standard queue), refused when the container's rate cannot
+ * serve a full batch before the deadline: the records left over would be handed back at every invocation, use up
+ * their receives and reach the DLQ without a single DataZone call.
+ * @param {unknown} batchSize
+ * @param {{ perContainerRps: number, functionTimeoutSeconds: number, marginMs: number }} limits
+ * @returns {number}
+ */
+function checkBatchSize(batchSize, { perContainerRps, functionTimeoutSeconds, marginMs }) {
+  const size = toIntegerWithin('batchSize', batchSize, 1, 10_000);
+  const max = maxServableBatchSize(perContainerRps, functionTimeoutSeconds, marginMs);
+  if (size <= max) return size;
+  const budgetSeconds = (functionTimeoutSeconds * 1000 - marginMs) / 1000;
+  const needed = Number(((CALLS_PER_RECORD * size) / perContainerRps).toFixed(1));
+  throw new ParameterError(
+    `Parameter batchSize (${size}) cannot be served before the deadline: ${size} records x ${CALLS_PER_RECORD} ` +
+      `DataZone calls at ${perContainerRps} requests per second per container (datazoneAccountRps / ` +
+      `maxConcurrency) take ${needed} s, more than the ${budgetSeconds} s the ${functionTimeoutSeconds} s function ` +
+      `timeout leaves after deadlineSafetyMarginMs; ` +
+      (max > 0
+        ? `use a batchSize of at most ${max}`
+        : 'no batch fits: raise datazoneAccountRps or lower maxConcurrency or deadlineSafetyMarginMs'),
+  );
+}
+
+/**
+ * The age of the oldest dead letter at which the expiry alarm fires, in seconds: `warningDays` before the earliest
+ * a dead letter can expire. A standard queue expires a redriven message by its original enqueue time, but its
+ * ApproximateAgeOfOldestMessage counts from the move to the DLQ: in the queue wiring, a message the redrive policy
+ * moves may have spent up to the source queue's retention in that queue already, so it comes off the DLQ's.
+ * @param {unknown} warningDays
+ * @param {{ deadLetterRetentionSeconds: number, sourceRetentionSeconds: number }} retention
+ * @returns {number}
+ */
+function deadLetterExpiryThreshold(warningDays, { deadLetterRetentionSeconds, sourceRetentionSeconds }) {
+  const lifetimeSeconds = deadLetterRetentionSeconds - sourceRetentionSeconds;
+  const lifetimeDays = Math.floor(lifetimeSeconds / 86_400);
+  const days = toIntegerWithin(
+    'deadLetterExpiryWarningDays',
+    warningDays,
+    1,
+    lifetimeDays - 1,
+    `a dead letter may expire ${lifetimeDays} days after it reaches the DLQ in this wiring`,
+  );
+  return lifetimeSeconds - days * 86_400;
+}
+
 /** @typedef {{ resolveVariable: (variable: string) => Promise<unknown> }} VariableContext */
 
 module.exports = {
@@ -199,7 +327,13 @@ module.exports = {
   alarmEmailChoice,
   checkDeadlineMargin,
   checkLogLevel,
+  checkWiring,
+  checkMaxReceiveCount,
+  checkBatchSize,
+  maxServableBatchSize,
+  deadLetterExpiryThreshold,
   ParameterError,
+  MAXIMUM_MESSAGE_SIZE_BYTES,
   // --- resolvers: `${file(./stack/variables.cjs):<name>}` -----------------------------------------------------
   /** @param {VariableContext} context */
   perContainerRps: async ({ resolveVariable }) =>
@@ -223,4 +357,45 @@ module.exports = {
     ),
   /** @param {VariableContext} context */
   logLevel: async ({ resolveVariable }) => checkLogLevel(await resolveVariable('param:logLevel')),
+  /** @param {VariableContext} context */
+  wiring: async ({ resolveVariable }) => checkWiring(await resolveVariable('param:wiring')),
+  /** @param {VariableContext} context */
+  maxReceiveCount: async ({ resolveVariable }) =>
+    checkMaxReceiveCount(await resolveVariable('param:maxReceiveCount')),
+  /** @param {VariableContext} context */
+  batchSize: async ({ resolveVariable }) => {
+    const functionTimeoutSeconds = toNumber(
+      'functionTimeoutSeconds',
+      await resolveVariable('self:custom.functionTimeoutSeconds'),
+    );
+    return checkBatchSize(await resolveVariable('param:batchSize'), {
+      perContainerRps: splitAccountRps(
+        await resolveVariable('param:datazoneAccountRps'),
+        await resolveVariable('param:maxConcurrency'),
+      ),
+      functionTimeoutSeconds,
+      marginMs: checkDeadlineMargin(
+        await resolveVariable('param:deadlineSafetyMarginMs'),
+        functionTimeoutSeconds,
+      ),
+    });
+  },
+  /** @param {VariableContext} context */
+  deadLetterExpiryAlarmSeconds: async ({ resolveVariable }) => {
+    const wiring = checkWiring(await resolveVariable('param:wiring'));
+    return deadLetterExpiryThreshold(await resolveVariable('param:deadLetterExpiryWarningDays'), {
+      deadLetterRetentionSeconds: toNumber(
+        'deadLetterQueueRetentionSeconds',
+        await resolveVariable('self:custom.deadLetterQueueRetentionSeconds'),
+      ),
+      sourceRetentionSeconds:
+        wiring === 'queue'
+          ? toNumber(
+              'sourceQueueRetentionSeconds',
+              await resolveVariable('self:custom.sourceQueueRetentionSeconds'),
+            )
+          : 0,
+    });
+  },
+  maximumMessageSize: async () => MAXIMUM_MESSAGE_SIZE_BYTES,
 };

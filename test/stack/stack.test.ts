@@ -9,6 +9,7 @@ import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import variables from '../../stack/variables.cjs';
 import {
   type CfnResource,
   type Json,
@@ -51,6 +52,7 @@ const CONFIGURED_PARAMS = {
   batchSize: '5',
   detailTypes: 'Asset Added To Catalog',
   logLevel: 'debug',
+  deadLetterExpiryWarningDays: '2',
 };
 
 let outRoot = '';
@@ -130,10 +132,22 @@ function statementsGranting(template: Template, action: string): JsonObject[] {
   return roleStatements(template).filter((statement) => list(statement.Action).includes(action));
 }
 
-function alarm(template: Template, namespace: string, metricName: string): JsonObject {
+/** The one alarm on a metric, of one queue when `queueLogicalId` is given (both queues have an age alarm). */
+function alarm(
+  template: Template,
+  namespace: string,
+  metricName: string,
+  queueLogicalId?: string,
+): JsonObject {
   const matches = resourcesOfType(template, 'AWS::CloudWatch::Alarm')
     .map(([, candidate]) => candidate.Properties)
-    .filter((properties) => properties.Namespace === namespace && properties.MetricName === metricName);
+    .filter((properties) => properties.Namespace === namespace && properties.MetricName === metricName)
+    .filter(
+      (properties) =>
+        queueLogicalId === undefined ||
+        JSON.stringify(properties.Dimensions) ===
+          JSON.stringify([{ Name: 'QueueName', Value: getAtt(queueLogicalId, 'QueueName') }]),
+    );
   return only(matches, `alarm on ${namespace} ${metricName}`);
 }
 
@@ -172,6 +186,39 @@ function dashboard(template: Template): { widgets: { properties: { metrics: Json
   return JSON.parse(substituted);
 }
 
+/** A log group's resource pattern as the role's policy writes it: an Fn::Sub for the stack's own account. */
+const logsArn = (pattern: string) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${pattern}`,
+});
+
+/** A log stream of the worker function of `stage`, in the account and region the patterns are checked against. */
+const logStreamArn = (stage: string) =>
+  `arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/${SERVICE}-${stage}-worker:log-stream:2026/01/01/[$LATEST]0a1b`;
+
+/** Whether an IAM resource pattern matches an ARN: `*` any run of characters, `?` any one. */
+function iamPatternMatches(pattern: string, arn: string): boolean {
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${regex}$`).test(arn);
+}
+
+/** Whether the role may create and write the log stream `arn` (CreateLogStream and PutLogEvents both). */
+function canWriteLogs(template: Template, arn: string): boolean {
+  const pseudo: Record<string, string> = { Partition: 'aws', Region: 'eu-west-1', AccountId: '123456789012' };
+  const substitute = (value: Json) =>
+    String(asObject(value, 'Resource')['Fn::Sub']).replace(
+      /\$\{AWS::(\w+)\}/g,
+      (_, name: string) => pseudo[name] ?? '',
+    );
+  return ['logs:CreateLogStream', 'logs:PutLogEvents'].every((action) =>
+    statementsGranting(template, action).some((statement) =>
+      list(statement.Resource).some((pattern) => iamPatternMatches(substitute(pattern), arn)),
+    ),
+  );
+}
+
 // --- packaging -------------------------------------------------------------------------------------------------
 
 describe('packaging', () => {
@@ -185,7 +232,25 @@ describe('packaging', () => {
 
   it('fails on an unknown wiring or a bad parameter, naming it, instead of guessing', async () => {
     const rejected: [Record<string, string>, RegExp][] = [
-      [{ wiring: 'sideways' }, /wirings\.sideways|Value not found/],
+      [{ wiring: 'quuee' }, /Parameter wiring must be queue or direct, got "quuee"/],
+      // One hand-back at the deadline and one backoff would dead-letter a healthy event.
+      [
+        { deadLetterExpiryWarningDays: '10' },
+        /Parameter deadLetterExpiryWarningDays must be an integer from 1 to 9, got 10\b/,
+      ],
+      [
+        { wiring: 'direct', deadLetterExpiryWarningDays: '14' },
+        /Parameter deadLetterExpiryWarningDays must be an integer from 1 to 13, got 14\b/,
+      ],
+      [{ maxReceiveCount: '1' }, /Parameter maxReceiveCount must be an integer from 3 to 1000, got 1\b/],
+      [{ maxReceiveCount: '2' }, /Parameter maxReceiveCount must be an integer from 3 to 1000, got 2\b/],
+      // 2 calls x 10 000 records at 2 requests/s: 10 000 s of calls in a 60 s invocation.
+      [{ batchSize: '10000' }, /Parameter batchSize \(10000\) cannot be served .* at most 57\b/],
+      [{ batchSize: '58' }, /Parameter batchSize \(58\) cannot be served .* take 58 s, more than the 57 s/],
+      [
+        { batchSize: '30', datazoneAccountRps: '4' },
+        /Parameter batchSize \(30\) cannot be served .* at 1 requests per second .* at most 28\b/,
+      ],
       [{ maxConcurrency: '1001' }, /Parameter maxConcurrency must be an integer from 2 to 1000, got 1001/],
       [{ maxConcurrency: '1' }, /Parameter maxConcurrency must be an integer from 2 to 1000, got 1\b/],
       [{ datazoneAccountRps: '0' }, /Parameter datazoneAccountRps must be positive, got 0/],
@@ -242,6 +307,7 @@ describe('packaging', () => {
         'IamRoleLambdaExecution',
         'AlarmTopic',
         'DeadLetterQueueAlarm',
+        'DeadLetterQueueExpiryAlarm',
         'WorkerErrorsAlarm',
         'WorkerThrottlesAlarm',
         'WorkerDeadLetteredAlarm',
@@ -336,6 +402,15 @@ describe('queues (queue wiring)', () => {
     for (const id of ['SourceQueue', 'DeadLetterQueue']) {
       expect(resource(queue.template, id).Properties.SqsManagedSseEnabled).toBe(true);
     }
+  });
+
+  it('accept messages of the same maximum size, the one the worker fits its dead letters into', () => {
+    for (const id of ['SourceQueue', 'DeadLetterQueue']) {
+      expect(resource(queue.template, id).Properties.MaximumMessageSize, id).toBe(
+        variables.MAXIMUM_MESSAGE_SIZE_BYTES,
+      );
+    }
+    expect(resource(direct.template, 'DeadLetterQueue').Properties.MaximumMessageSize).toBe(262_144);
   });
 
   it('keeps dead letters 14 days, longer than the source queue keeps events', () => {
@@ -547,14 +622,26 @@ describe.each(['queue', 'direct'] as const)('the worker role (%s wiring)', (wiri
     }
   });
 
-  it('writes logs to its own log groups only', () => {
-    for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents']) {
-      for (const statement of statementsGranting(template(), action)) {
-        for (const arn of list(statement.Resource)) {
-          expect(JSON.stringify(arn)).toContain(`log-group:/aws/lambda/${SERVICE}-ci`);
-        }
+  it('writes logs to its own log group only, not to the function of another stage', () => {
+    const group = `/aws/lambda/${SERVICE}-ci-worker`;
+    expect(resource(template(), 'WorkerLogGroup').Properties.LogGroupName).toBe(group);
+    for (const action of [
+      'logs:CreateLogGroup',
+      'logs:CreateLogStream',
+      'logs:TagResource',
+      'logs:PutLogEvents',
+    ]) {
+      const statements = statementsGranting(template(), action);
+      expect(statements.length, action).toBeGreaterThan(0);
+      for (const statement of statements) {
+        expect(statement.Resource, action).toEqual([
+          logsArn(action === 'logs:PutLogEvents' ? `${group}:*:*` : `${group}:*`),
+        ]);
       }
     }
+    expect(canWriteLogs(template(), logStreamArn('ci'))).toBe(true);
+    for (const other of ['ci2', 'cix', 'ci-canary'])
+      expect(canWriteLogs(template(), logStreamArn(other))).toBe(false);
   });
 });
 
@@ -619,7 +706,7 @@ describe.each(['queue', 'direct'] as const)('alarms (%s wiring)', (wiring) => {
 
   it('fires when events wait too long in the source queue, or when failed events cannot reach the DLQ', () => {
     if (wiring === 'queue') {
-      expect(alarm(template(), 'AWS/SQS', 'ApproximateAgeOfOldestMessage')).toMatchObject({
+      expect(alarm(template(), 'AWS/SQS', 'ApproximateAgeOfOldestMessage', 'SourceQueue')).toMatchObject({
         ...notifying,
         Dimensions: [{ Name: 'QueueName', Value: getAtt('SourceQueue', 'QueueName') }],
         Statistic: 'Maximum',
@@ -633,6 +720,21 @@ describe.each(['queue', 'direct'] as const)('alarms (%s wiring)', (wiring) => {
         Dimensions: [{ Name: 'FunctionName', Value: ref('WorkerLambdaFunction') }],
       });
     }
+  });
+
+  it('warns before the oldest dead letter expires, allowing for the time a redriven one spent in the source queue', () => {
+    // Queue wiring: 14 days of DLQ retention, counted from the original enqueue, less 4 in the source queue, less
+    // the 3 days of warning. Direct wiring: no source queue.
+    const thresholdDays = wiring === 'queue' ? 14 - 4 - 3 : 14 - 3;
+    expect(alarm(template(), 'AWS/SQS', 'ApproximateAgeOfOldestMessage', 'DeadLetterQueue')).toMatchObject({
+      ...notifying,
+      AlarmName: `${SERVICE}-ci-dead-letters-expiring`,
+      Statistic: 'Maximum',
+      Threshold: thresholdDays * 86_400,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    const retention = Number(resource(template(), 'DeadLetterQueue').Properties.MessageRetentionPeriod);
+    expect(retention).toBe(14 * 86_400);
   });
 
   it('notifies one topic in every alarm, with no e-mail subscription unless alarmEmail is given', () => {
@@ -752,6 +854,17 @@ describe('a configured deployment (stage prod, domains, e-mail, another rate spl
     // The exact account, filled in by CloudFormation: no `*` in any ARN.
     expect(statement?.Resource).toEqual([domainArn('dzd_abc123'), domainArn('dzd-def456')]);
     expect(JSON.stringify(statement?.Resource)).not.toContain(':*:');
+  });
+
+  it("writes logs of the prod function only, not those of a stage whose name starts with prod's", () => {
+    expect(canWriteLogs(template(), logStreamArn('prod'))).toBe(true);
+    expect(canWriteLogs(template(), logStreamArn('prod2'))).toBe(false);
+    expect(canWriteLogs(template(), logStreamArn('production'))).toBe(false);
+  });
+
+  it('warns deadLetterExpiryWarningDays before a dead letter can expire', () => {
+    const expiry = alarm(template(), 'AWS/SQS', 'ApproximateAgeOfOldestMessage', 'DeadLetterQueue');
+    expect(expiry.Threshold).toBe((14 - 4 - 2) * 86_400);
   });
 
   it('subscribes the e-mail address to the alarm topic', () => {

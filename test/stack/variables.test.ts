@@ -10,22 +10,41 @@ const {
   alarmEmailChoice,
   buildDataZoneResources,
   buildEventPattern,
+  batchSize,
+  checkBatchSize,
   checkDeadlineMargin,
   checkLogLevel,
+  checkMaxReceiveCount,
+  checkWiring,
   deadlineSafetyMarginMs,
   dataZoneResources,
+  deadLetterExpiryAlarmSeconds,
+  deadLetterExpiryThreshold,
   eventPattern,
   logLevel,
+  MAXIMUM_MESSAGE_SIZE_BYTES,
+  maximumMessageSize,
+  maxReceiveCount,
+  maxServableBatchSize,
   ParameterError,
   parseDomainIds,
   perContainerRps,
   splitAccountRps,
+  wiring,
 } = variables;
 
-/** What osls hands to a resolver: `resolveVariable('param:<name>')` gives the parameter's value. */
-function context(params: Record<string, string | number>) {
+/**
+ * What osls hands to a resolver: `resolveVariable('param:<name>')` gives the parameter's value,
+ * `resolveVariable('self:custom.<name>')` the value of `custom.<name>`.
+ */
+function context(params: Record<string, string | number>, custom: Record<string, number> = {}) {
   return {
     resolveVariable: async (variable: string) => {
+      if (variable.startsWith('self:custom.')) {
+        const name = variable.slice('self:custom.'.length);
+        if (!(name in custom)) throw new Error(`unexpected variable ${variable}`);
+        return custom[name];
+      }
       const name = variable.replace(/^param:/, '');
       if (!(name in params)) throw new Error(`unexpected variable ${variable}`);
       return params[name];
@@ -186,5 +205,139 @@ describe('checkDeadlineMargin', () => {
     expect(() => checkDeadlineMargin(60_000, 60)).toThrow(
       /Parameter deadlineSafetyMarginMs must be an integer from 0 to 30000 \(half the function timeout\), got 60000/,
     );
+  });
+});
+
+describe('checkWiring', () => {
+  it('accepts the two wirings serverless.yml defines', async () => {
+    expect(checkWiring('queue')).toBe('queue');
+    expect(checkWiring('direct')).toBe('direct');
+    await expect(wiring(context({ wiring: 'direct' }))).resolves.toBe('direct');
+  });
+
+  it('refuses anything else, naming the parameter rather than the custom.wirings key it would look up', () => {
+    for (const bad of ['quuee', 'Queue', ' queue', '', 'iamStatements']) {
+      expect(() => checkWiring(bad), bad).toThrow(ParameterError);
+    }
+    expect(() => checkWiring('quuee')).toThrow('Parameter wiring must be queue or direct, got "quuee"');
+  });
+});
+
+describe('checkMaxReceiveCount', () => {
+  it('accepts 3 to 1000 receives, as osls hands them over', async () => {
+    expect(checkMaxReceiveCount(3)).toBe(3);
+    expect(checkMaxReceiveCount('8')).toBe(8);
+    expect(checkMaxReceiveCount(1000)).toBe(1000);
+    await expect(maxReceiveCount(context({ maxReceiveCount: '5' }))).resolves.toBe(5);
+  });
+
+  it('refuses fewer than 3 receives, which dead-letter healthy messages after one hand-back', () => {
+    for (const bad of [1, 2, '2', 0, 1001, 4.5, 'eight']) {
+      expect(() => checkMaxReceiveCount(bad), String(bad)).toThrow(ParameterError);
+    }
+    expect(() => checkMaxReceiveCount('1')).toThrow(
+      /^Parameter maxReceiveCount must be an integer from 3 to 1000, got 1: a healthy message is received again/,
+    );
+  });
+});
+
+describe('checkBatchSize', () => {
+  /** The defaults: 8 requests/s over 4 containers, a 60 s timeout, a 3 s margin. */
+  const defaults = { perContainerRps: 2, functionTimeoutSeconds: 60, marginMs: 3000 };
+
+  it('serves a batch whose records need at most the timeout less the margin: 2 calls x batch / rate', () => {
+    // 57 s at 2 requests/s: 114 calls, 57 records of two calls each.
+    expect(maxServableBatchSize(2, 60, 3000)).toBe(57);
+    // 4.16 requests/s (12.5 / 3) for 57 s: 237.12 calls, 118 whole records.
+    expect(maxServableBatchSize(4.16, 60, 3000)).toBe(118);
+    // The smallest rate the stack deploys leaves one record with the default margin, none with half the timeout.
+    expect(maxServableBatchSize(0.05, 60, 3000)).toBe(1);
+    expect(maxServableBatchSize(0.05, 60, 30_000)).toBe(0);
+    expect(checkBatchSize(10, defaults)).toBe(10);
+    expect(checkBatchSize('57', defaults)).toBe(57);
+  });
+
+  it('refuses a batch the container cannot serve before the deadline, saying what would fit', () => {
+    expect(() => checkBatchSize(58, defaults)).toThrow(ParameterError);
+    expect(() => checkBatchSize(10_000, defaults)).toThrow(
+      'Parameter batchSize (10000) cannot be served before the deadline: 10000 records x 2 DataZone calls at ' +
+        '2 requests per second per container (datazoneAccountRps / maxConcurrency) take 10000 s, more than the ' +
+        '57 s the 60 s function timeout leaves after deadlineSafetyMarginMs; use a batchSize of at most 57',
+    );
+    expect(() =>
+      checkBatchSize(1, { perContainerRps: 0.05, functionTimeoutSeconds: 60, marginMs: 30_000 }),
+    ).toThrow(/no batch fits: raise datazoneAccountRps or lower maxConcurrency or deadlineSafetyMarginMs$/);
+  });
+
+  it('refuses what the event source mapping would', () => {
+    const roomy = { perContainerRps: 1000, functionTimeoutSeconds: 900, marginMs: 0 };
+    expect(checkBatchSize(10_000, roomy)).toBe(10_000);
+    for (const bad of [0, 10_001, 2.5, 'ten']) {
+      expect(() => checkBatchSize(bad, roomy), String(bad)).toThrow(/^Parameter batchSize must be/);
+    }
+  });
+
+  it('reads the rate split, the timeout and the margin the stack deploys', async () => {
+    const params = {
+      batchSize: '58',
+      datazoneAccountRps: '12.5',
+      maxConcurrency: '3',
+      deadlineSafetyMarginMs: 3000,
+    };
+    const custom = { functionTimeoutSeconds: 60 };
+    await expect(batchSize(context(params, custom))).resolves.toBe(58);
+    await expect(batchSize(context({ ...params, batchSize: '119' }, custom))).rejects.toThrow(
+      /Parameter batchSize \(119\) .* at 4\.16 requests per second .* use a batchSize of at most 118$/,
+    );
+    const longMargin = { ...params, batchSize: '69', deadlineSafetyMarginMs: 27_000 };
+    await expect(batchSize(context(longMargin, custom))).rejects.toThrow(
+      /the 33 s the 60 s function timeout leaves .* at most 68$/,
+    );
+  });
+});
+
+describe('deadLetterExpiryThreshold', () => {
+  const DAY = 86_400;
+  /** The stack's retentions: 14 days in the DLQ, 4 in the source queue (queue wiring only). */
+  const queueWiring = { deadLetterRetentionSeconds: 14 * DAY, sourceRetentionSeconds: 4 * DAY };
+  const directWiring = { deadLetterRetentionSeconds: 14 * DAY, sourceRetentionSeconds: 0 };
+
+  it('fires warningDays before the earliest a dead letter can expire, counted as the DLQ counts its age', () => {
+    // A redriven message keeps its original enqueue time (up to 4 days old already) but its DLQ age starts at 0:
+    // it may expire at a DLQ age of 10 days.
+    expect(deadLetterExpiryThreshold(3, queueWiring)).toBe(7 * DAY);
+    expect(deadLetterExpiryThreshold('9', queueWiring)).toBe(DAY);
+    // Without a source queue every dead letter is a new message: it expires at an age of 14 days.
+    expect(deadLetterExpiryThreshold(3, directWiring)).toBe(11 * DAY);
+    expect(deadLetterExpiryThreshold(13, directWiring)).toBe(DAY);
+  });
+
+  it('refuses a warning that leaves the alarm no age to wait for, or is not a whole number of days', () => {
+    for (const bad of [0, 10, 2.5, 'soon']) {
+      expect(() => deadLetterExpiryThreshold(bad, queueWiring), String(bad)).toThrow(ParameterError);
+    }
+    expect(() => deadLetterExpiryThreshold(10, queueWiring)).toThrow(
+      'Parameter deadLetterExpiryWarningDays must be an integer from 1 to 9, got 10: a dead letter may expire ' +
+        '10 days after it reaches the DLQ in this wiring',
+    );
+    expect(() => deadLetterExpiryThreshold(14, directWiring)).toThrow(/from 1 to 13, got 14/);
+  });
+
+  it('reads the wiring and the retentions serverless.yml sets', async () => {
+    const custom = { deadLetterQueueRetentionSeconds: 14 * DAY, sourceQueueRetentionSeconds: 4 * DAY };
+    const params = { deadLetterExpiryWarningDays: '3' };
+    await expect(deadLetterExpiryAlarmSeconds(context({ ...params, wiring: 'queue' }, custom))).resolves.toBe(
+      7 * DAY,
+    );
+    await expect(
+      deadLetterExpiryAlarmSeconds(context({ ...params, wiring: 'direct' }, custom)),
+    ).resolves.toBe(11 * DAY);
+  });
+});
+
+describe('MAXIMUM_MESSAGE_SIZE_BYTES', () => {
+  it('is 256 KiB, the largest EventBridge event, and what serverless.yml sets on both queues', async () => {
+    expect(MAXIMUM_MESSAGE_SIZE_BYTES).toBe(262_144);
+    await expect(maximumMessageSize()).resolves.toBe(MAXIMUM_MESSAGE_SIZE_BYTES);
   });
 });
