@@ -4,6 +4,7 @@
 // or an asset revision got two runs. Everything but argument parsing and printing is in scenario.ts.
 import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ConfigurationError } from '../../src/config.js';
 import { loadCatalog } from './datazone-server.js';
 import {
   EVENTS_DIR,
@@ -43,7 +44,8 @@ ${Object.values(FAULT_PROFILES)
   --dlq-url <url>                  started; the SDKs use AWS_ENDPOINT_URL_DATAZONE / AWS_ENDPOINT_URL_SQS if
                                    set (else AWS), the usual credentials and AWS_REGION; time is real
   --quiet                          hide the worker's log lines and the runner's progress
-  --json                           print the summary as JSON on stdout (the logs go to stderr)
+  --json                           print the summary as JSON on stdout (the logs go to stderr); use
+                                   npm start -s -- --json, or npm prints its banner on stdout too
   -h, --help                       this help
 
 Worker settings for local runs (a variable set in your environment wins):
@@ -53,7 +55,7 @@ Worker settings for local runs (a variable set in your environment wins):
 
 Exit status: 0 when every event is accounted for exactly once (started, already existing, skipped with a
 reason, or in the DLQ with a reason) and no asset revision has more than one run; 1 otherwise; 2 for a usage
-error.`;
+error or an invalid worker setting.`;
 
 function usage(message: string): never {
   writeSync(2, `${message}\nTry: npm start -- --help\n`);
@@ -213,7 +215,13 @@ try {
   writeSync(1, text);
   exitCode = result.summary.ok ? 0 : 1;
 } catch (error) {
-  writeSync(2, `run failed: ${(error as Error).stack ?? String(error)}\n`);
+  // A bad setting is the user's to fix, not a bug: the list of problems says it all, a stack trace would bury it.
+  if (error instanceof ConfigurationError) {
+    writeSync(2, `${error.message}\nTry: npm start -- --help\n`);
+    exitCode = 2;
+  } else {
+    writeSync(2, `run failed: ${(error as Error).stack ?? String(error)}\n`);
+  }
 } finally {
   await world?.close();
 }
