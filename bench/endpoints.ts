@@ -1,6 +1,7 @@
 /** The local DataZone and SQS endpoints, in the benchmark's own (parent) process, and the worker's env for them. */
-import type { Catalog, DataZoneFaults, LocalDataZone } from '../tools/local/datazone-server.js';
-import { startLocalDataZone } from '../tools/local/datazone-server.js';
+import type { Catalog } from '../tools/local/datazone/catalog.js';
+import { startLocalDataZone } from '../tools/local/datazone/server.js';
+import type { DataZoneFaults, LocalDataZone } from '../tools/local/datazone/types.js';
 import { lambdaRuntimeEnv } from '../tools/local/scenario.js';
 import { type LocalSqs, startLocalSqs } from '../tools/local/sqs-server.js';
 import { DEAD_LETTER_QUEUE, FUNCTION_NAME, REGION, SOURCE_QUEUE } from './fixtures.js';

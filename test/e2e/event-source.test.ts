@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startLocalDataZone } from '../../tools/local/datazone-server.js';
+import { startLocalDataZone } from '../../tools/local/datazone/server.js';
 import {
   type EventSourceOptions,
   type LambdaHandler,

@@ -5,7 +5,8 @@ import { BatchBreaker } from '../../src/batch-breaker.js';
 import { classifyError, DeadlineExceededError, RequestSlotUnavailableError } from '../../src/core/outcome.js';
 import { TokenBucket } from '../../src/core/rate-limiter.js';
 import { InvocationDeadline } from '../../src/deadline.js';
-import { type LocalDataZone, startLocalDataZone } from '../../tools/local/datazone-server.js';
+import { startLocalDataZone } from '../../tools/local/datazone/server.js';
+import type { LocalDataZone } from '../../tools/local/datazone/types.js';
 
 const DOMAIN = 'dzd_bc8e1ez8r2a6xz';
 let server: LocalDataZone;

@@ -3,7 +3,7 @@
 //     [--queue name ...] [--dlq name] [--max-receive-count 5] [--complete-after-ms 200] [--rps N --burst N]
 // Prints the environment variables that point the SDKs (and so the worker) at them, and a summary on exit.
 import { parseArgs } from 'node:util';
-import { startLocalDataZone } from './datazone-server.js';
+import { startLocalDataZone } from './datazone/server.js';
 import { startLocalSqs } from './sqs-server.js';
 
 const { values } = parseArgs({
