@@ -1,5 +1,4 @@
 import {
-  CancelMetadataGenerationRunCommand,
   type DataZoneClient,
   GetAssetCommand,
   GetMetadataGenerationRunCommand,
@@ -135,21 +134,6 @@ describe('local DataZone: operations', () => {
     });
   });
 
-  it('cancels an active run', async () => {
-    const run = await client.send(new StartMetadataGenerationRunCommand(startInput()));
-    await client.send(
-      new CancelMetadataGenerationRunCommand({ domainIdentifier: DOMAIN, identifier: run.id }),
-    );
-    const got = await client.send(
-      new GetMetadataGenerationRunCommand({ domainIdentifier: DOMAIN, identifier: run.id }),
-    );
-    expect(got.status).toBe('CANCELED');
-    const again = await failure(() =>
-      client.send(new CancelMetadataGenerationRunCommand({ domainIdentifier: DOMAIN, identifier: run.id })),
-    );
-    expect(again.name).toBe('ConflictException');
-  });
-
   it('records every request, with counts and a summary', async () => {
     const run = await client.send(
       new StartMetadataGenerationRunCommand(startInput({ clientToken: 'rec-1' })),
@@ -186,5 +170,17 @@ describe('local DataZone: operations', () => {
     expect(res.status).toBe(404);
     expect(res.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
     expect(await res.json()).toEqual({ message: `Asset missing not found in domain ${DOMAIN}.` });
+  });
+
+  it('answers an operation it does not implement with 404 UnknownOperationException', async () => {
+    const res = await fetch(`${server.url}/v2/domains/${DOMAIN}/metadata-generation-runs/run1/cancel`, {
+      method: 'POST',
+    });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+    expect(await res.json()).toEqual({
+      message: `No local operation for POST /v2/domains/${DOMAIN}/metadata-generation-runs/run1/cancel.`,
+    });
+    expect(server.requests.at(-1)).toMatchObject({ operation: 'Unknown', status: 404 });
   });
 });

@@ -1,6 +1,5 @@
 // Which operation a request is: its method and path, as the restJson1 model binds them.
 import type { Operation } from './operation.js';
-import { cancelMetadataGenerationRun } from './operations/cancel-metadata-generation-run.js';
 import { getAsset } from './operations/get-asset.js';
 import { getMetadataGenerationRun } from './operations/get-metadata-generation-run.js';
 import { listMetadataGenerationRuns } from './operations/list-metadata-generation-runs.js';
@@ -10,7 +9,6 @@ const OPERATIONS: readonly Operation[] = [
   startMetadataGenerationRun,
   listMetadataGenerationRuns,
   getMetadataGenerationRun,
-  cancelMetadataGenerationRun,
   getAsset,
 ];
 

@@ -135,9 +135,8 @@ export async function startLocalDataZone(options: LocalDataZoneOptions = {}): Pr
       }
     });
   });
-  const host = options.host ?? '127.0.0.1';
-  const port = await listen(http, options.port ?? 0, host);
-  return localDataZone(server, `http://${host}:${port}`, port, async () => {
+  const port = await listen(http, options.port ?? 0, '127.0.0.1');
+  return localDataZone(server, `http://127.0.0.1:${port}`, port, async () => {
     for (const timer of pendingTimers) clearTimeout(timer);
     pendingTimers.clear();
     await closeServer(http);
@@ -164,9 +163,6 @@ function localDataZone(
     catalog,
     requests,
     runs,
-    get faults() {
-      return state.faults;
-    },
     close,
     setFaults(next) {
       state.faults = { ...state.faults, ...next };
@@ -184,7 +180,6 @@ function localDataZone(
           (revision === undefined || r.target.revision === revision),
       );
     },
-    statusOf: state.statusOf,
     setRunStatus(runId, status) {
       const run = runsById.get(runId);
       if (!run) throw new Error(`no run ${runId}`);

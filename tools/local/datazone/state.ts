@@ -3,20 +3,21 @@
 import { seededRandom } from '../http-util.js';
 import { type Catalog, type CatalogDomain, loadCatalog } from './catalog.js';
 import { ApiError } from './protocol.js';
-import {
-  type DataZoneFaults,
-  DEFAULT_GENERATION_CAPABLE_TYPES,
-  type LocalDataZoneOptions,
-  type MetadataGenerationRun,
-  type RunStatus,
-} from './types.js';
+import type { DataZoneFaults, LocalDataZoneOptions, MetadataGenerationRun, RunStatus } from './types.js';
+
+/** Asset types DataZone can generate metadata for (the API reference names Glue tables; Redshift tables too). */
+export const GENERATION_CAPABLE_TYPES: ReadonlySet<string> = new Set([
+  'amazon.datazone.GlueTableAssetType',
+  'amazon.datazone.RedshiftTableAssetType',
+]);
+
+/** `createdBy` of runs and assets. */
+export const CALLER_ID = '44f864b8-50a1-70cc-736f-c1f763934ab7';
 
 export interface DataZoneState {
   readonly catalog: Catalog;
   readonly now: () => number;
   readonly conflictScope: 'revision' | 'asset';
-  readonly capableTypes: ReadonlySet<string>;
-  readonly callerId: string;
   readonly runs: MetadataGenerationRun[];
   readonly runsById: Map<string, MetadataGenerationRun>;
   readonly runsByToken: Map<string, { run: MetadataGenerationRun; fingerprint: string }>;
@@ -53,8 +54,6 @@ export function createState(options: LocalDataZoneOptions): DataZoneState {
     catalog,
     now,
     conflictScope: options.conflictScope ?? 'revision',
-    capableTypes: new Set(options.generationCapableTypes ?? DEFAULT_GENERATION_CAPABLE_TYPES),
-    callerId: options.callerId ?? '44f864b8-50a1-70cc-736f-c1f763934ab7',
     runs: [],
     runsById,
     runsByToken: new Map(),

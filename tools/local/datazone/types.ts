@@ -5,8 +5,7 @@ export type DataZoneOperation =
   | 'StartMetadataGenerationRun'
   | 'GetAsset'
   | 'GetMetadataGenerationRun'
-  | 'ListMetadataGenerationRuns'
-  | 'CancelMetadataGenerationRun';
+  | 'ListMetadataGenerationRuns';
 
 /** HTTP status of each modelled DataZone error (the SDK reads the name from `x-amzn-ErrorType`). */
 export const DATAZONE_ERROR_STATUS = {
@@ -38,12 +37,6 @@ export const RUN_STATUSES = [
   'PARTIALLY_SUCCEEDED',
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-
-/** Asset types DataZone can generate metadata for (the API reference names Glue tables; Redshift tables too). */
-export const DEFAULT_GENERATION_CAPABLE_TYPES: readonly string[] = [
-  'amazon.datazone.GlueTableAssetType',
-  'amazon.datazone.RedshiftTableAssetType',
-];
 
 /** An error to force: its name, or the name with a message and how many times to apply it (default: always). */
 export type ErrorSpec = DataZoneErrorName | { name: DataZoneErrorName; message?: string; times?: number };
@@ -88,8 +81,8 @@ export interface RunLifecycle {
 export interface LocalDataZoneOptions {
   /** The catalog, or a path to its JSON. Default tools/local/catalog.json. */
   catalog?: Catalog | string | URL;
+  /** Default: a free port. The server listens on 127.0.0.1. */
   port?: number;
-  host?: string;
   /** Server clock (run lifecycle, token bucket, timestamps). Default Date.now. */
   now?: () => number;
   /** Seeds every random decision (faults, latency, run ids). Default 1. */
@@ -98,9 +91,6 @@ export interface LocalDataZoneOptions {
   faults?: DataZoneFaults;
   /** What a second in-progress run collides with: the same asset revision (default) or the asset. */
   conflictScope?: 'revision' | 'asset';
-  generationCapableTypes?: readonly string[];
-  /** `createdBy` of runs and assets. */
-  callerId?: string;
 }
 
 export interface RecordedRequest {
@@ -160,9 +150,7 @@ export interface LocalDataZone {
   /** Merges into the current faults (pass a field as undefined to clear it); resets bucket and counters. */
   setFaults(faults: DataZoneFaults): void;
   clearFaults(): void;
-  readonly faults: Readonly<DataZoneFaults>;
   runsFor(domainId: string, assetId: string, revision?: string): MetadataGenerationRun[];
-  statusOf(run: MetadataGenerationRun): RunStatus;
   setRunStatus(runId: string, status: RunStatus): void;
   /** Adds a new current revision to an asset (e.g. to mimic "New Asset Version Available"); returns it. */
   addRevision(domainId: string, assetId: string, revision?: string): string;

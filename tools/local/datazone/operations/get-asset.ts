@@ -1,6 +1,7 @@
 // GetAsset: the asset at its current revision, or at the revision asked for.
 import type { Operation } from '../operation.js';
 import { ApiError, ASSET_ID, checkString, DOMAIN_ID, throwIfProblems } from '../protocol.js';
+import { CALLER_ID } from '../state.js';
 
 export const getAsset: Operation = {
   name: 'GetAsset',
@@ -47,9 +48,9 @@ export const getAsset: Operation = {
       ...(asset.description === undefined ? {} : { description: asset.description }),
       ...(asset.externalIdentifier === undefined ? {} : { externalIdentifier: asset.externalIdentifier }),
       createdAt: Date.parse(rev.createdAt) / 1000,
-      createdBy: state.callerId,
+      createdBy: CALLER_ID,
       firstRevisionCreatedAt: Date.parse(first.createdAt) / 1000,
-      firstRevisionCreatedBy: state.callerId,
+      firstRevisionCreatedBy: CALLER_ID,
       glossaryTerms: [],
       formsOutput: [],
       readOnlyFormsOutput: [],

@@ -5,10 +5,7 @@ import { type DataZoneState, runItem } from '../state.js';
 import type { MetadataGenerationRun } from '../types.js';
 
 /** The run a request names, or why there is none. */
-export function findRun(
-  state: DataZoneState,
-  pathParams: Readonly<Record<string, string>>,
-): MetadataGenerationRun {
+function findRun(state: DataZoneState, pathParams: Readonly<Record<string, string>>): MetadataGenerationRun {
   const problems: string[] = [];
   checkString(problems, 'domainIdentifier', pathParams.domainIdentifier, {
     required: true,

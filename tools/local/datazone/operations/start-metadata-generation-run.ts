@@ -14,7 +14,7 @@ import {
   throwIfProblems,
   typeProblem,
 } from '../protocol.js';
-import type { DataZoneState } from '../state.js';
+import { CALLER_ID, type DataZoneState, GENERATION_CAPABLE_TYPES } from '../state.js';
 import {
   GENERATION_TYPES,
   type GenerationType,
@@ -93,7 +93,7 @@ function parseInput(pathParams: Readonly<Record<string, string>>, body: unknown)
 }
 
 /** The asset to generate for, and its revision, or why generation is refused. */
-function resolveTarget(state: DataZoneState, d: CatalogDomain, input: StartInput) {
+function resolveTarget(d: CatalogDomain, input: StartInput) {
   const { project, target: t } = input;
   if (!d.projects.some((p) => p.id === project)) {
     throw new ApiError('ResourceNotFoundException', `Project ${project} not found in domain ${d.id}.`);
@@ -116,16 +116,16 @@ function resolveTarget(state: DataZoneState, d: CatalogDomain, input: StartInput
         `(revisions: ${asset.revisions.map((r) => r.revision).join(', ')}).`,
     );
   }
-  checkGenerationCapable(state, asset);
+  checkGenerationCapable(asset);
   return { asset, revision };
 }
 
-function checkGenerationCapable(state: DataZoneState, asset: CatalogAsset): void {
-  if (!state.capableTypes.has(asset.typeIdentifier)) {
+function checkGenerationCapable(asset: CatalogAsset): void {
+  if (!GENERATION_CAPABLE_TYPES.has(asset.typeIdentifier)) {
     throw new ApiError(
       'ValidationException',
       `Metadata generation is not supported for asset ${asset.id} of type ${asset.typeIdentifier}; ` +
-        `supported asset types: ${[...state.capableTypes].join(', ')}.`,
+        `supported asset types: ${[...GENERATION_CAPABLE_TYPES].join(', ')}.`,
     );
   }
   if (asset.structuredSchema === false) {
@@ -205,7 +205,7 @@ export const startMetadataGenerationRun: Operation = {
       return startOutput(previous.run, state.statusOf(previous.run));
     }
 
-    const { asset, revision } = resolveTarget(state, d, input);
+    const { asset, revision } = resolveTarget(d, input);
     checkCapacity(state, d.id, asset.id, revision);
     const run: MetadataGenerationRun = {
       seq: state.runs.length + 1,
@@ -216,7 +216,7 @@ export const startMetadataGenerationRun: Operation = {
       types,
       clientToken,
       createdAt: state.now(),
-      createdBy: state.callerId,
+      createdBy: CALLER_ID,
     };
     state.runs.push(run);
     state.runsById.set(run.id, run);
