@@ -16,7 +16,7 @@ import {
   runEventSource,
 } from '../../tools/local/event-source.js';
 import { type LocalWorld, runScenario, startLocalWorld } from '../../tools/local/scenario.js';
-import { startLocalSqs } from '../../tools/local/sqs-server.js';
+import { startLocalSqs } from '../../tools/local/sqs/server.js';
 import { freshWorker, samples } from './support.js';
 
 let world: LocalWorld;

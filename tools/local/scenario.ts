@@ -19,7 +19,8 @@ import {
   runEventSource,
 } from './event-source.js';
 import { LOCAL_WORKER_DEFAULTS } from './fault-profiles.js';
-import { type LocalSqs, startLocalSqs } from './sqs-server.js';
+import { startLocalSqs } from './sqs/server.js';
+import type { LocalSqs } from './sqs/types.js';
 import { type VirtualTime, virtualTime } from './virtual-time.js';
 import { captureWorkerOutput, type JsonLine } from './worker-output.js';
 

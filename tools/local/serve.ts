@@ -4,7 +4,7 @@
 // Prints the environment variables that point the SDKs (and so the worker) at them, and a summary on exit.
 import { parseArgs } from 'node:util';
 import { startLocalDataZone } from './datazone/server.js';
-import { startLocalSqs } from './sqs-server.js';
+import { startLocalSqs } from './sqs/server.js';
 
 const { values } = parseArgs({
   options: {

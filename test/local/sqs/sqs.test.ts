@@ -16,8 +16,10 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock } from '../../tools/local/http-util.js';
-import { type LocalSqs, md5OfMessageAttributes, startLocalSqs } from '../../tools/local/sqs-server.js';
+import { manualClock } from '../../../tools/local/http-util.js';
+import { md5OfMessageAttributes } from '../../../tools/local/sqs/message-attributes.js';
+import { startLocalSqs } from '../../../tools/local/sqs/server.js';
+import type { LocalSqs } from '../../../tools/local/sqs/types.js';
 
 const clientFor = (server: LocalSqs) =>
   new SQSClient({

@@ -1,0 +1,14 @@
+// ChangeMessageVisibilityBatch: up to 10 visibility changes, each succeeding or failing on its own.
+import { runBatch } from '../batch.js';
+import type { QueueOperation } from '../operation.js';
+import { changeVisibility } from '../receipts.js';
+
+export const changeMessageVisibilityBatch: QueueOperation = {
+  name: 'ChangeMessageVisibilityBatch',
+  target: 'QueueUrl',
+  handle: ({ state, body }, queue) =>
+    runBatch(body.Entries, 'ChangeMessageVisibilityBatchRequestEntry', (e) => {
+      changeVisibility(state, queue, e.ReceiptHandle, e.VisibilityTimeout);
+      return {};
+    }),
+};
