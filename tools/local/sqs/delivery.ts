@@ -16,6 +16,12 @@ import {
 } from './state.js';
 import type { StoredAttribute } from './types.js';
 
+/** SenderId of every message: who sent it is not modelled. */
+export const SENDER_ID = 'AIDAIENQZJOLO23YVJ4VO';
+
+/** How often a long poll looks at its queue again (catches visibility expiry on a manual clock). */
+const POLL_INTERVAL_MS = 20;
+
 export interface ReceiveParams {
   max: number;
   visibility: number;
@@ -53,12 +59,12 @@ export function collect(state: SqsState, q: QueueState, p: ReceiveParams) {
     state.receipts.set(m.receiptHandle, { queue: q.name, messageId: m.messageId });
     taken.push(m);
   }
-  return taken.map((m) => toWireMessage(state, m, p));
+  return taken.map((m) => toWireMessage(m, p));
 }
 
-function systemAttributesOf(state: SqsState, m: StoredMessage): Record<string, string> {
+function systemAttributesOf(m: StoredMessage): Record<string, string> {
   const out: Record<string, string> = {
-    SenderId: state.senderId,
+    SenderId: SENDER_ID,
     SentTimestamp: String(m.sentAt),
     ApproximateReceiveCount: String(m.receiveCount),
     ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt ?? m.sentAt),
@@ -69,8 +75,8 @@ function systemAttributesOf(state: SqsState, m: StoredMessage): Record<string, s
   return out;
 }
 
-function toWireMessage(state: SqsState, m: StoredMessage, p: ReceiveParams) {
-  const system = systemAttributesOf(state, m);
+function toWireMessage(m: StoredMessage, p: ReceiveParams) {
+  const system = systemAttributesOf(m);
   const attrs: Record<string, string> = {};
   for (const name of Object.keys(system)) {
     if (p.systemNames.includes('All') || p.systemNames.includes(name)) attrs[name] = system[name] ?? '';
@@ -138,6 +144,6 @@ export async function receive(
     if (messages.length > 0 || state.closing || Date.now() >= deadline) {
       return messages.length > 0 ? { Messages: messages } : {};
     }
-    await waitForChange(state, q.name, Math.min(state.pollIntervalMs, deadline - Date.now()));
+    await waitForChange(state, q.name, Math.min(POLL_INTERVAL_MS, deadline - Date.now()));
   }
 }

@@ -27,12 +27,6 @@ export const SQS_ERRORS = {
     'AWS.SimpleQueueService.NonExistentQueue',
     'The specified queue does not exist.',
   ),
-  QueueNameExists: err(
-    400,
-    'QueueNameExists',
-    'QueueAlreadyExists',
-    'A queue already exists with the same name and a different value for an attribute.',
-  ),
   ReceiptHandleIsInvalid: err(
     404,
     'ReceiptHandleIsInvalid',
@@ -82,12 +76,6 @@ export const SQS_ERRORS = {
     'BatchRequestTooLong',
     'AWS.SimpleQueueService.BatchRequestTooLong',
     'The length of all the messages put together is more than the limit.',
-  ),
-  UnsupportedOperation: err(
-    400,
-    'UnsupportedOperation',
-    'AWS.SimpleQueueService.UnsupportedOperation',
-    'Unsupported operation.',
   ),
   // Not modelled as shapes: the SDK names them after the query code (InvalidParameterValue, MissingParameter...).
   InvalidParameterValue: err(

@@ -1,32 +1,11 @@
 // The handle tests and the runner hold on a local SQS: queues created and inspected without HTTP, faults, and
-// the Lambda event source mapping played in process.
-import { SqsError } from './errors.js';
-import { completeLambdaEvent, receiveLambdaEvent } from './lambda-event.js';
+// the SQS event the Lambda event source mapping would build.
+import { receiveLambdaEvent } from './lambda-event.js';
 import { attributeToWire } from './message-attributes.js';
-import { createQueue } from './queue-attributes.js';
+import { createQueue } from './queues.js';
 import { enqueue } from './send.js';
 import { arnOf, expire, type SqsState, urlOf } from './state.js';
-import type { LocalSqs, QueueOptions } from './types.js';
-
-/** A queue's options as the CreateQueue attributes they stand for. */
-function attributesOf(state: SqsState, o: QueueOptions): Record<string, string> {
-  const attributes: Record<string, string> = {};
-  if (o.visibilityTimeoutSeconds !== undefined)
-    attributes.VisibilityTimeout = String(o.visibilityTimeoutSeconds);
-  if (o.delaySeconds !== undefined) attributes.DelaySeconds = String(o.delaySeconds);
-  if (o.messageRetentionSeconds !== undefined)
-    attributes.MessageRetentionPeriod = String(o.messageRetentionSeconds);
-  if (o.receiveWaitTimeSeconds !== undefined)
-    attributes.ReceiveMessageWaitTimeSeconds = String(o.receiveWaitTimeSeconds);
-  if (o.redrive) {
-    const dlq = o.redrive.deadLetterQueue;
-    attributes.RedrivePolicy = JSON.stringify({
-      deadLetterTargetArn: dlq.startsWith('arn:') ? dlq : arnOf(state, dlq),
-      maxReceiveCount: o.redrive.maxReceiveCount,
-    });
-  }
-  return attributes;
-}
+import type { LocalSqs } from './types.js';
 
 export function localSqs(state: SqsState, port: number, close: () => Promise<void>): LocalSqs {
   const { region, accountId, requests } = state;
@@ -42,13 +21,9 @@ export function localSqs(state: SqsState, port: number, close: () => Promise<voi
     accountId,
     requests,
     close,
-    createQueue(name, o = {}) {
-      try {
-        const q = createQueue(state, name, attributesOf(state, o));
-        return { url: urlOf(state, q.name), arn: arnOf(state, q.name) };
-      } catch (e) {
-        throw e instanceof SqsError ? new Error(`createQueue(${name}): ${e.message}`) : e;
-      }
+    createQueue(name, o) {
+      const q = createQueue(state, name, o);
+      return { url: urlOf(state, q.name), arn: arnOf(state, q.name) };
     },
     queueUrl: (name) => urlOf(state, name),
     queueArn: (name) => arnOf(state, name),
@@ -96,6 +71,5 @@ export function localSqs(state: SqsState, port: number, close: () => Promise<voi
       return counts;
     },
     receiveLambdaEvent: (name, o) => receiveLambdaEvent(state, mustGet(name), o),
-    completeLambdaEvent: (event, response) => completeLambdaEvent(state, event, response),
   };
 }

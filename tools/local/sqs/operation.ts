@@ -1,4 +1,5 @@
-// What every operation of the local SQS provides: how it answers, and how it finds its queue.
+// What every operation of the local SQS provides. Each names its queue by QueueUrl; the server resolves the
+// queue, drops expired messages and applies faults before the operation runs.
 import type { ServerResponse } from 'node:http';
 import type { QueueState, SqsState } from './state.js';
 import type { SqsOperation, SqsRecordedRequest } from './types.js';
@@ -11,18 +12,8 @@ export interface OperationRequest {
   readonly response: ServerResponse;
 }
 
-/** An operation on the queue its QueueUrl names: the queue is resolved and faults are applied first. */
-export interface QueueOperation {
+export interface Operation {
   readonly name: SqsOperation;
-  readonly target: 'QueueUrl';
+  /** The response body; throws SqsError for an error response. */
   handle(request: OperationRequest, queue: QueueState): unknown;
 }
-
-/** An operation that names its queue by QueueName, or none. */
-export interface ServiceOperation {
-  readonly name: SqsOperation;
-  readonly target: 'QueueName' | 'none';
-  handle(request: OperationRequest): unknown;
-}
-
-export type Operation = QueueOperation | ServiceOperation;

@@ -1,34 +1,20 @@
 // The operations the local SQS answers, by the name the JSON protocol's X-Amz-Target gives them.
 import type { Operation } from './operation.js';
-import { changeMessageVisibility } from './operations/change-message-visibility.js';
 import { changeMessageVisibilityBatch } from './operations/change-message-visibility-batch.js';
-import { createQueue } from './operations/create-queue.js';
-import { deleteMessage } from './operations/delete-message.js';
 import { deleteMessageBatch } from './operations/delete-message-batch.js';
 import { getQueueAttributes } from './operations/get-queue-attributes.js';
-import { getQueueUrl } from './operations/get-queue-url.js';
-import { listQueues } from './operations/list-queues.js';
-import { purgeQueue } from './operations/purge-queue.js';
 import { receiveMessage } from './operations/receive-message.js';
 import { sendMessage } from './operations/send-message.js';
 import { sendMessageBatch } from './operations/send-message-batch.js';
-import { setQueueAttributes } from './operations/set-queue-attributes.js';
 
 const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
   [
     sendMessage,
     sendMessageBatch,
     receiveMessage,
-    deleteMessage,
     deleteMessageBatch,
-    changeMessageVisibility,
     changeMessageVisibilityBatch,
     getQueueAttributes,
-    setQueueAttributes,
-    createQueue,
-    getQueueUrl,
-    listQueues,
-    purgeQueue,
   ].map((operation) => [operation.name, operation]),
 );
 

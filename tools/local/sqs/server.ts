@@ -10,13 +10,13 @@ import { SqsError } from './errors.js';
 import { localSqs } from './handle.js';
 import type { Operation } from './operation.js';
 import { respond, respondError } from './protocol.js';
+import { SERVICE_MAX_MESSAGE_BYTES } from './queues.js';
 import { route } from './routes.js';
 import { expire, queueFromUrl, type SqsState } from './state.js';
 import type { LocalSqs, LocalSqsOptions, SqsRecordedRequest } from './types.js';
 
 /** Fails the request when a fault names its queue and operation (and has not run out of `times`). */
-function applyFaults(state: SqsState, operation: Operation, queue: string | undefined): void {
-  if (queue === undefined) return;
+function applyFaults(state: SqsState, operation: Operation, queue: string): void {
   for (const f of state.faults) {
     const ops = f.operations ?? ['SendMessage', 'SendMessageBatch'];
     if (f.queue !== queue || !ops.includes(operation.name)) continue;
@@ -27,27 +27,21 @@ function applyFaults(state: SqsState, operation: Operation, queue: string | unde
   }
 }
 
+/** Resolves the queue first, so that faults and records name it. */
 async function dispatch(
   state: SqsState,
   operation: Operation,
   request: { body: Record<string, unknown>; record: SqsRecordedRequest; response: ServerResponse },
 ): Promise<unknown> {
-  const { body, record } = request;
-  if (operation.target === 'QueueUrl') {
-    // Resolve the queue first so that faults and records name it.
-    const queue = queueFromUrl(state, body.QueueUrl);
-    record.queue = queue.name;
-    expire(state, queue);
-    applyFaults(state, operation, record.queue);
-    return operation.handle({ state, ...request }, queue);
-  }
-  if (typeof body.QueueName === 'string') record.queue = body.QueueName;
-  applyFaults(state, operation, record.queue);
-  return operation.handle({ state, ...request });
+  const queue = queueFromUrl(state, request.body.QueueUrl);
+  request.record.queue = queue.name;
+  expire(state, queue);
+  applyFaults(state, operation, queue.name);
+  return operation.handle({ state, ...request }, queue);
 }
 
 async function handle(state: SqsState, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const raw = await readBody(req, 2 * state.maxMessageBytes + 65_536);
+  const raw = await readBody(req, 2 * SERVICE_MAX_MESSAGE_BYTES + 65_536);
   const target = String(req.headers['x-amz-target'] ?? '');
   const rec: SqsRecordedRequest = {
     seq: ++state.requestSeq,
@@ -82,15 +76,11 @@ async function handle(state: SqsState, req: IncomingMessage, res: ServerResponse
 }
 
 export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<LocalSqs> {
-  const host = options.host ?? '127.0.0.1';
   const state: SqsState = {
     now: options.now ?? Date.now,
-    region: options.region ?? 'eu-west-1',
-    accountId: options.accountId ?? '000000000000',
-    senderId: options.senderId ?? 'AIDAIENQZJOLO23YVJ4VO',
-    maxMessageBytes: options.maxMessageBytes ?? 1_048_576,
+    region: 'eu-west-1',
+    accountId: '000000000000',
     maxLongPollMs: options.maxLongPollMs ?? 20_000,
-    pollIntervalMs: options.pollIntervalMs ?? 20,
     queues: new Map(),
     receipts: new Map(),
     requests: [],
@@ -107,8 +97,8 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
       if (!res.headersSent && !res.destroyed) res.writeHead(500).end(String(e));
     });
   });
-  const port = await listen(server, options.port ?? 0, host);
-  state.baseUrl = `http://${host}:${port}`;
+  const port = await listen(server, options.port ?? 0, '127.0.0.1');
+  state.baseUrl = `http://127.0.0.1:${port}`;
   const sqs = localSqs(state, port, async () => {
     state.closing = true;
     for (const set of state.waiters.values()) for (const w of [...set]) w();

@@ -11,8 +11,6 @@ export interface QueueConfig {
   receiveWaitSeconds: number;
   maximumMessageSize: number;
   redrive?: { deadLetterTargetArn: string; maxReceiveCount: number };
-  /** Attributes accepted but without behaviour here (Policy, KmsMasterKeyId...). */
-  other: Record<string, string>;
 }
 
 export interface StoredMessage {
@@ -43,10 +41,7 @@ export interface SqsState {
   readonly now: () => number;
   readonly region: string;
   readonly accountId: string;
-  readonly senderId: string;
-  readonly maxMessageBytes: number;
   readonly maxLongPollMs: number;
-  readonly pollIntervalMs: number;
   readonly queues: Map<string, QueueState>;
   readonly receipts: Map<string, { queue: string; messageId: string }>;
   readonly requests: SqsRecordedRequest[];

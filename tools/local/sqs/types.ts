@@ -1,21 +1,14 @@
 // The public shapes of the local SQS stand-in: options, faults, what it records, and its handle.
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import type { SqsErrorName, SqsErrorSpec } from './errors.js';
 
 export type SqsOperation =
   | 'SendMessage'
   | 'SendMessageBatch'
   | 'ReceiveMessage'
-  | 'DeleteMessage'
   | 'DeleteMessageBatch'
-  | 'ChangeMessageVisibility'
   | 'ChangeMessageVisibilityBatch'
-  | 'GetQueueAttributes'
-  | 'SetQueueAttributes'
-  | 'CreateQueue'
-  | 'GetQueueUrl'
-  | 'ListQueues'
-  | 'PurgeQueue';
+  | 'GetQueueAttributes';
 
 export interface RedriveOptions {
   /** Name or ARN of the dead-letter queue (must exist first). */
@@ -42,10 +35,8 @@ export interface SqsFault {
 }
 
 export interface LocalSqsOptions {
+  /** Default: a free port. The server listens on 127.0.0.1, as region eu-west-1 and account 000000000000. */
   port?: number;
-  host?: string;
-  region?: string;
-  accountId?: string;
   /** Server clock: visibility, retention, delays, timestamps. Default Date.now. Long polls wait in real time. */
   now?: () => number;
   /** Created at start, in order (create dead-letter queues before the queues that name them). */
@@ -53,11 +44,6 @@ export interface LocalSqsOptions {
   faults?: readonly SqsFault[];
   /** Upper bound on a long poll's real wait, whatever WaitTimeSeconds says. Default 20 000 ms. */
   maxLongPollMs?: number;
-  /** How often a long poll re-checks the queue (catches visibility expiry on a manual clock). Default 20 ms. */
-  pollIntervalMs?: number;
-  /** Default 1 MiB, the SQS limit since 2025. */
-  maxMessageBytes?: number;
-  senderId?: string;
 }
 
 export interface StoredAttribute {
@@ -122,9 +108,4 @@ export interface LocalSqs {
     name: string,
     options?: { batchSize?: number; visibilityTimeoutSeconds?: number },
   ): SQSEvent;
-  /**
-   * Settles a batch like the event source mapping with ReportBatchItemFailures: deletes every record not listed
-   * in batchItemFailures; when the function threw (response undefined), deletes nothing. Returns deleted ids.
-   */
-  completeLambdaEvent(event: SQSEvent, response: SQSBatchResponse | undefined): string[];
 }

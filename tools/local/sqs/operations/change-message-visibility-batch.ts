@@ -1,11 +1,10 @@
 // ChangeMessageVisibilityBatch: up to 10 visibility changes, each succeeding or failing on its own.
 import { runBatch } from '../batch.js';
-import type { QueueOperation } from '../operation.js';
+import type { Operation } from '../operation.js';
 import { changeVisibility } from '../receipts.js';
 
-export const changeMessageVisibilityBatch: QueueOperation = {
+export const changeMessageVisibilityBatch: Operation = {
   name: 'ChangeMessageVisibilityBatch',
-  target: 'QueueUrl',
   handle: ({ state, body }, queue) =>
     runBatch(body.Entries, 'ChangeMessageVisibilityBatchRequestEntry', (e) => {
       changeVisibility(state, queue, e.ReceiptHandle, e.VisibilityTimeout);

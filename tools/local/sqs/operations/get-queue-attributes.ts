@@ -1,11 +1,10 @@
 // GetQueueAttributes: the attributes asked for (or All), message counts included.
-import type { QueueOperation } from '../operation.js';
+import type { Operation } from '../operation.js';
 import { stringList } from '../protocol.js';
 import { queueAttributes } from '../queue-attributes.js';
 
-export const getQueueAttributes: QueueOperation = {
+export const getQueueAttributes: Operation = {
   name: 'GetQueueAttributes',
-  target: 'QueueUrl',
   handle({ state, body }, queue) {
     const attributes = queueAttributes(state, queue, stringList(body.AttributeNames));
     return Object.keys(attributes).length > 0 ? { Attributes: attributes } : {};

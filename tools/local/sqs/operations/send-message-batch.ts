@@ -2,12 +2,11 @@
 import { isRecord } from '../../http-util.js';
 import { runBatch } from '../batch.js';
 import { SqsError } from '../errors.js';
-import type { QueueOperation } from '../operation.js';
+import type { Operation } from '../operation.js';
 import { enqueue } from '../send.js';
 
-export const sendMessageBatch: QueueOperation = {
+export const sendMessageBatch: Operation = {
   name: 'SendMessageBatch',
-  target: 'QueueUrl',
   handle({ state, body }, queue) {
     const total = (Array.isArray(body.Entries) ? body.Entries : []).reduce<number>(
       (n, e) => n + (isRecord(e) && typeof e.MessageBody === 'string' ? Buffer.byteLength(e.MessageBody) : 0),

@@ -1,9 +1,8 @@
 // SendMessage: one message, validated and stored.
-import type { QueueOperation } from '../operation.js';
+import type { Operation } from '../operation.js';
 import { enqueue } from '../send.js';
 
-export const sendMessage: QueueOperation = {
+export const sendMessage: Operation = {
   name: 'SendMessage',
-  target: 'QueueUrl',
   handle: ({ state, body }, queue) => enqueue(state, queue, body),
 };
