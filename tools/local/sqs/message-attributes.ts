@@ -2,6 +2,7 @@
 // their wire form (BinaryValue travels base64 encoded).
 import { createHash } from 'node:crypto';
 import { isRecord } from '../http-util.js';
+import { ALLOWED_CHARACTERS, invalidCharacter } from './characters.js';
 import { SqsError } from './errors.js';
 import type { StoredAttribute } from './types.js';
 
@@ -36,6 +37,7 @@ export function md5OfMessageAttributes(attributes: Record<string, StoredAttribut
   return hash.digest('hex');
 }
 
+/** What attributes add to a message's size: each one's name, data type and value, in bytes. */
 export function attributeSize(attributes: Record<string, StoredAttribute>): number {
   let size = 0;
   for (const [name, a] of Object.entries(attributes)) {
@@ -44,6 +46,58 @@ export function attributeSize(attributes: Record<string, StoredAttribute>): numb
   }
   return size;
 }
+
+/** InvalidParameterValue naming the first character of an attribute's `part` outside the allowed set. */
+function checkCharacters(name: string, part: 'value' | 'data type', text: string): void {
+  const bad = invalidCharacter(text);
+  if (bad === undefined) return;
+  throw new SqsError(
+    'InvalidParameterValue',
+    `Invalid binary character '${bad}' was found in the message attribute '${name}' ${part}, ` +
+      `the set of allowed characters is ${ALLOWED_CHARACTERS}.`,
+  );
+}
+
+/**
+ * One attribute, checked as SQS checks it. String values have the body's restrictions on characters (SQS
+ * answers InvalidParameterValue for them); the wording for a data type with such characters is this server's.
+ */
+function parseAttribute(name: string, v: unknown): StoredAttribute {
+  if (!ATTRIBUTE_NAME.test(name)) {
+    throw new SqsError('InvalidParameterValue', `Message attribute name '${name}' is invalid.`);
+  }
+  if (!isRecord(v) || typeof v.DataType !== 'string' || v.DataType.length === 0) {
+    throw new SqsError(
+      'InvalidParameterValue',
+      `The message attribute '${name}' must contain non-empty message attribute type.`,
+    );
+  }
+  const dataType = v.DataType;
+  const base = dataType.split('.')[0];
+  if (base !== 'String' && base !== 'Number' && base !== 'Binary') {
+    throw new SqsError(
+      'InvalidParameterValue',
+      `The type of message attribute '${name}' is invalid. You must use only the following supported type ` +
+        'prefixes: Binary, Number, String.',
+    );
+  }
+  checkCharacters(name, 'data type', dataType);
+  const value = base === 'Binary' ? v.BinaryValue : v.StringValue;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new SqsError(
+      'InvalidParameterValue',
+      `Message (user) attribute '${name}' must contain a non-empty value of type '${base}'.`,
+    );
+  }
+  if (base === 'Binary')
+    return { DataType: dataType, BinaryValue: new Uint8Array(Buffer.from(value, 'base64')) };
+  checkCharacters(name, 'value', value);
+  if (base === 'Number' && !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value)) {
+    throw new SqsError('InvalidParameterValue', `Can't cast message attribute '${name}' value to a number.`);
+  }
+  return { DataType: dataType, StringValue: value };
+}
+
 /** Parses MessageAttributes from a request (BinaryValue arrives base64 encoded). */
 export function parseMessageAttributes(raw: unknown): Record<string, StoredAttribute> {
   if (raw === undefined || raw === null) return {};
@@ -55,48 +109,7 @@ export function parseMessageAttributes(raw: unknown): Record<string, StoredAttri
       `Number of message attributes [${names.length}] exceeds the allowed maximum [10].`,
     );
   }
-  const out: Record<string, StoredAttribute> = {};
-  for (const name of names) {
-    const v = raw[name];
-    if (!ATTRIBUTE_NAME.test(name)) {
-      throw new SqsError('InvalidParameterValue', `Message attribute name '${name}' is invalid.`);
-    }
-    if (!isRecord(v) || typeof v.DataType !== 'string' || v.DataType.length === 0) {
-      throw new SqsError(
-        'InvalidParameterValue',
-        `The message attribute '${name}' must contain non-empty message attribute type.`,
-      );
-    }
-    const dataType = v.DataType;
-    const base = dataType.split('.')[0];
-    if (base !== 'String' && base !== 'Number' && base !== 'Binary') {
-      throw new SqsError(
-        'InvalidParameterValue',
-        `The type of message attribute '${name}' is invalid. You must use only the following supported type ` +
-          'prefixes: Binary, Number, String.',
-      );
-    }
-    const missing = () =>
-      new SqsError(
-        'InvalidParameterValue',
-        `The message attribute '${name}' must contain non-empty message attribute value for message attribute ` +
-          `type '${dataType}'.`,
-      );
-    if (base === 'Binary') {
-      if (typeof v.BinaryValue !== 'string' || v.BinaryValue.length === 0) throw missing();
-      out[name] = { DataType: dataType, BinaryValue: new Uint8Array(Buffer.from(v.BinaryValue, 'base64')) };
-    } else {
-      if (typeof v.StringValue !== 'string' || v.StringValue.length === 0) throw missing();
-      if (base === 'Number' && !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v.StringValue)) {
-        throw new SqsError(
-          'InvalidParameterValue',
-          `Can't cast message attribute '${name}' value to a number.`,
-        );
-      }
-      out[name] = { DataType: dataType, StringValue: v.StringValue };
-    }
-  }
-  return out;
+  return Object.fromEntries(names.map((name) => [name, parseAttribute(name, raw[name])]));
 }
 
 export const attributeToWire = (a: StoredAttribute) =>

@@ -3,7 +3,10 @@ import { MAX_VISIBILITY } from './protocol.js';
 import { arnOf, QUEUE_NAME, type QueueConfig, type QueueState, queueByArn, type SqsState } from './state.js';
 import type { QueueOptions } from './types.js';
 
-/** The largest message SQS accepts, and a queue's MaximumMessageSize unless it sets a smaller one. */
+/**
+ * The largest message SQS accepts and the most a batch may carry in all; also a queue's MaximumMessageSize
+ * unless it sets a smaller one (the API reference gives 1 MiB as the default since 2025, 256 KiB before).
+ */
 export const SERVICE_MAX_MESSAGE_BYTES = 1_048_576;
 
 function inRange(what: string, value: number | undefined, min: number, max: number): number | undefined {
@@ -20,7 +23,9 @@ function configOf(state: SqsState, o: QueueOptions): QueueConfig {
     delaySeconds: inRange('delaySeconds', o.delaySeconds, 0, 900) ?? 0,
     retentionSeconds: inRange('messageRetentionSeconds', o.messageRetentionSeconds, 60, 1_209_600) ?? 345_600,
     receiveWaitSeconds: inRange('receiveWaitTimeSeconds', o.receiveWaitTimeSeconds, 0, 20) ?? 0,
-    maximumMessageSize: SERVICE_MAX_MESSAGE_BYTES,
+    maximumMessageSize:
+      inRange('maximumMessageSize', o.maximumMessageSize, 1024, SERVICE_MAX_MESSAGE_BYTES) ??
+      SERVICE_MAX_MESSAGE_BYTES,
   };
   if (o.redrive) {
     const dlq = o.redrive.deadLetterQueue;

@@ -1,27 +1,26 @@
 // Sending: one message validated as SQS validates it (body characters, delay, attributes, size), then stored.
 import { randomUUID } from 'node:crypto';
+import { ALLOWED_CHARACTERS, invalidCharacter } from './characters.js';
 import { SqsError } from './errors.js';
 import { attributeSize, md5, md5OfMessageAttributes, parseMessageAttributes } from './message-attributes.js';
 import { intParam, requireString } from './protocol.js';
 import { type QueueState, type SqsState, type StoredMessage, wake } from './state.js';
 
-const VALID_BODY = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-
 /** Validates and enqueues one message; returns the SendMessage result fields. */
 export function enqueue(state: SqsState, q: QueueState, entry: Record<string, unknown>) {
   const body = requireString('MessageBody', entry.MessageBody);
-  const bad = VALID_BODY.exec(body);
-  if (bad) {
-    const code = bad[0].codePointAt(0)?.toString(16).toUpperCase() ?? '?';
+  const bad = invalidCharacter(body);
+  if (bad !== undefined) {
     throw new SqsError(
       'InvalidMessageContents',
-      `Invalid binary character '#x${code}' was found in the message body, the set of allowed characters is ` +
-        '#x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
+      `Invalid binary character '${bad}' was found in the message body, the set of allowed characters is ` +
+        `${ALLOWED_CHARACTERS}.`,
     );
   }
   const delay = intParam('DelaySeconds', entry.DelaySeconds, 0, 900, 'DelaySeconds must be >= 0 and <= 900.');
   const attributes = parseMessageAttributes(entry.MessageAttributes);
   const systemAttributes = parseMessageAttributes(entry.MessageSystemAttributes);
+  // The size SQS holds against MaximumMessageSize: body and attributes in UTF-8 bytes (system attributes not).
   const size = Buffer.byteLength(body) + attributeSize(attributes);
   if (size > q.config.maximumMessageSize) {
     throw new SqsError(

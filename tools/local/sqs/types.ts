@@ -21,6 +21,8 @@ export interface QueueOptions {
   delaySeconds?: number;
   messageRetentionSeconds?: number;
   receiveWaitTimeSeconds?: number;
+  /** MaximumMessageSize: 1024 to 1,048,576 bytes. Default 1,048,576, the SQS default. */
+  maximumMessageSize?: number;
   redrive?: RedriveOptions;
 }
 
