@@ -1,8 +1,10 @@
 /** The local DataZone and SQS endpoints, in the benchmark's own (parent) process, and the worker's env for them. */
-import type { Catalog, DataZoneFaults, LocalDataZone } from '../tools/local/datazone-server.js';
-import { startLocalDataZone } from '../tools/local/datazone-server.js';
+import type { Catalog } from '../tools/local/datazone/catalog.js';
+import { startLocalDataZone } from '../tools/local/datazone/server.js';
+import type { DataZoneFaults, LocalDataZone } from '../tools/local/datazone/types.js';
 import { lambdaRuntimeEnv } from '../tools/local/scenario.js';
-import { type LocalSqs, startLocalSqs } from '../tools/local/sqs-server.js';
+import { startLocalSqs } from '../tools/local/sqs/server.js';
+import type { LocalSqs } from '../tools/local/sqs/types.js';
 import { DEAD_LETTER_QUEUE, FUNCTION_NAME, REGION, SOURCE_QUEUE } from './fixtures.js';
 
 export interface Endpoints {

@@ -4,7 +4,7 @@
  * and a supported asset type, so that the worker needs no GetAsset call: one StartMetadataGenerationRun each.
  */
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Catalog } from '../tools/local/datazone-server.js';
+import type { Catalog } from '../tools/local/datazone/catalog.js';
 
 export const DOMAIN_ID = 'dzd_benchmark00001';
 export const PROJECT_ID = 'benchproject00001';

@@ -2,7 +2,7 @@
  * What the endpoint saw, in time: gaps between consecutive DataZone requests, told apart by batch. Evidence for
  * where the time of a batch goes (the requests are in arrival order; a batch is `batchSize` consecutive ones).
  */
-import type { RecordedRequest } from '../tools/local/datazone-server.js';
+import type { RecordedRequest } from '../tools/local/datazone/types.js';
 import { median } from './stats.js';
 
 export interface BatchTimeline {

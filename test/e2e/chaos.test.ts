@@ -3,7 +3,7 @@
  * containers, seeded: the invariant holds and only the events that deserve it reach the DLQ.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadCatalog } from '../../tools/local/datazone-server.js';
+import { loadCatalog } from '../../tools/local/datazone/catalog.js';
 import { generateCatalogEvents } from '../../tools/local/event-files.js';
 import { runScenario } from '../../tools/local/scenario.js';
 import {

@@ -3,7 +3,7 @@
  * revision. A new revision that arrives while the previous one's run is under way must still get its own run.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadCatalog } from '../../tools/local/datazone-server.js';
+import { loadCatalog } from '../../tools/local/datazone/catalog.js';
 import { runScenario } from '../../tools/local/scenario.js';
 import { assetEvent, expectAccountedOnce, freshWorker, revisionKey, runsPerRevision } from './support.js';
 

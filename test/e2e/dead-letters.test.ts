@@ -4,7 +4,7 @@
  * message in the source queue; transient errors that never clear reach it through the queue's redrive policy.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadCatalog } from '../../tools/local/datazone-server.js';
+import { loadCatalog } from '../../tools/local/datazone/catalog.js';
 import { runScenario, startLocalWorld } from '../../tools/local/scenario.js';
 import { assetEvent, expectAccountedOnce, freshWorker, sample } from './support.js';
 

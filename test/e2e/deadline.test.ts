@@ -2,7 +2,7 @@
  * End to end: a function timeout tighter than what a batch needs at the configured DataZone rate.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadCatalog } from '../../tools/local/datazone-server.js';
+import { loadCatalog } from '../../tools/local/datazone/catalog.js';
 import { runScenario } from '../../tools/local/scenario.js';
 import { assetEvent, expectAccountedOnce, freshWorker } from './support.js';
 

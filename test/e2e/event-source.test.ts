@@ -9,14 +9,14 @@ import { promisify } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startLocalDataZone } from '../../tools/local/datazone-server.js';
+import { startLocalDataZone } from '../../tools/local/datazone/server.js';
 import {
   type EventSourceOptions,
   type LambdaHandler,
   runEventSource,
 } from '../../tools/local/event-source.js';
 import { type LocalWorld, runScenario, startLocalWorld } from '../../tools/local/scenario.js';
-import { startLocalSqs } from '../../tools/local/sqs-server.js';
+import { startLocalSqs } from '../../tools/local/sqs/server.js';
 import { freshWorker, samples } from './support.js';
 
 let world: LocalWorld;

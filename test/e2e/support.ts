@@ -1,7 +1,7 @@
 /** Shared by the end-to-end tests: a fresh worker per scenario, events, and the invariant checked after each. */
 import { expect, vi } from 'vitest';
 import type { EventStatus } from '../../tools/local/accounting.js';
-import type { Catalog } from '../../tools/local/datazone-server.js';
+import type { Catalog } from '../../tools/local/datazone/catalog.js';
 import { type InputEvent, loadEventFiles, loadSampleEvents } from '../../tools/local/event-files.js';
 import type { LambdaHandler } from '../../tools/local/event-source.js';
 import type { HandlerLoader, ScenarioResult } from '../../tools/local/scenario.js';

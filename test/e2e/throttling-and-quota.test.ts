@@ -4,7 +4,7 @@
  * through differently shaped events, some needing GetAsset.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadCatalog } from '../../tools/local/datazone-server.js';
+import { loadCatalog } from '../../tools/local/datazone/catalog.js';
 import { generateCatalogEvents } from '../../tools/local/event-files.js';
 import { runScenario } from '../../tools/local/scenario.js';
 import {

@@ -11,7 +11,8 @@ import { createDataZoneClient, DataZoneCalls } from '../../src/datazone/client.j
 import { RequestBudget } from '../../src/datazone/request-budget.js';
 import { TokenBucket } from '../../src/datazone/token-bucket.js';
 import { InvocationDeadline } from '../../src/runtime/deadline.js';
-import { type LocalDataZone, startLocalDataZone } from '../../tools/local/datazone-server.js';
+import { startLocalDataZone } from '../../tools/local/datazone/server.js';
+import type { LocalDataZone } from '../../tools/local/datazone/types.js';
 
 const DOMAIN = 'dzd_bc8e1ez8r2a6xz';
 let server: LocalDataZone;

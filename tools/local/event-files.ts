@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Catalog } from './datazone-server.js';
+import type { Catalog } from './datazone/catalog.js';
 import { isRecord, seededRandom } from './http-util.js';
 
 /** One message body to send, with where it came from. */

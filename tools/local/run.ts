@@ -4,8 +4,8 @@
 // or an asset revision got two runs. Everything but argument parsing and printing is in scenario.ts.
 import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigurationError } from '../../src/config.js';
-import { loadCatalog } from './datazone-server.js';
+import { ConfigurationError } from '../../src/runtime/config.js';
+import { loadCatalog } from './datazone/catalog.js';
 import {
   EVENTS_DIR,
   generateCatalogEvents,

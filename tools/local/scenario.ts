@@ -8,14 +8,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { type Accounting, accountFor, type DeadLetter, type SentEvent } from './accounting.js';
-import {
-  type Catalog,
-  type DataZoneFaults,
-  type DataZoneSummary,
-  type LocalDataZone,
-  type RunLifecycle,
-  startLocalDataZone,
-} from './datazone-server.js';
+import type { Catalog } from './datazone/catalog.js';
+import { startLocalDataZone } from './datazone/server.js';
+import type { DataZoneFaults, DataZoneSummary, LocalDataZone, RunLifecycle } from './datazone/types.js';
 import type { InputEvent } from './event-files.js';
 import {
   type EventSourceOptions,
@@ -24,7 +19,8 @@ import {
   runEventSource,
 } from './event-source.js';
 import { LOCAL_WORKER_DEFAULTS } from './fault-profiles.js';
-import { type LocalSqs, startLocalSqs } from './sqs-server.js';
+import { startLocalSqs } from './sqs/server.js';
+import type { LocalSqs } from './sqs/types.js';
 import { type VirtualTime, virtualTime } from './virtual-time.js';
 import { captureWorkerOutput, type JsonLine } from './worker-output.js';
 

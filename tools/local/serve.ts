@@ -3,8 +3,8 @@
 //     [--queue name ...] [--dlq name] [--max-receive-count 5] [--complete-after-ms 200] [--rps N --burst N]
 // Prints the environment variables that point the SDKs (and so the worker) at them, and a summary on exit.
 import { parseArgs } from 'node:util';
-import { startLocalDataZone } from './datazone-server.js';
-import { startLocalSqs } from './sqs-server.js';
+import { startLocalDataZone } from './datazone/server.js';
+import { startLocalSqs } from './sqs/server.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,7 +44,9 @@ for (const name of values.queue) {
 }
 
 console.log(`DataZone: ${datazone.url}  (domains: ${datazone.catalog.domains.map((d) => d.id).join(', ')})`);
-console.log(`SQS:      ${sqs.url}  (queues: ${[...values.queue, values.dlq].map(sqs.queueArn).join(', ')})`);
+console.log(
+  `SQS:      ${sqs.url}  (queue URLs: ${[...values.queue, values.dlq].map(sqs.queueUrl).join(', ')})`,
+);
 console.log('\nexport AWS_ENDPOINT_URL_DATAZONE=%s AWS_ENDPOINT_URL_SQS=%s', datazone.url, sqs.url);
 console.log('export AWS_REGION=%s AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n', sqs.region);
 

@@ -1,0 +1,78 @@
+// The catalog the local DataZone serves: domains, their projects and assets, each asset's revisions.
+import { readFileSync } from 'node:fs';
+import { isRecord } from '../http-util.js';
+import { ASSET_ID, DOMAIN_ID } from './protocol.js';
+
+export interface CatalogRevision {
+  revision: string;
+  /** ISO-8601 */
+  createdAt: string;
+}
+
+export interface CatalogAsset {
+  id: string;
+  name: string;
+  typeIdentifier: string;
+  typeRevision?: string;
+  owningProjectId: string;
+  /** Oldest first; the last one is the current revision. */
+  revisions: CatalogRevision[];
+  description?: string;
+  externalIdentifier?: string;
+  /** false: the asset has no structured schema yet, so generation is refused (ValidationException). */
+  structuredSchema?: boolean;
+}
+
+export interface CatalogProject {
+  id: string;
+  name: string;
+}
+
+export interface CatalogDomain {
+  id: string;
+  name: string;
+  projects: CatalogProject[];
+  assets: CatalogAsset[];
+}
+
+export interface Catalog {
+  domains: CatalogDomain[];
+}
+
+export const DEFAULT_CATALOG_PATH = new URL('../catalog.json', import.meta.url);
+
+/** Reads and checks a catalog file, so that a typo fails at start rather than as a puzzling 404 later. */
+export function loadCatalog(source: Catalog | string | URL = DEFAULT_CATALOG_PATH): Catalog {
+  const raw: unknown = typeof source === 'object' && !(source instanceof URL) ? source : readJson(source);
+  const fail = (why: string): never => {
+    throw new Error(`invalid DataZone catalog: ${why}`);
+  };
+  if (!isRecord(raw) || !Array.isArray(raw.domains)) return fail('expected { "domains": [...] }');
+  const catalog = structuredClone(raw) as unknown as Catalog;
+  for (const [i, d] of catalog.domains.entries()) {
+    if (typeof d.id !== 'string' || !DOMAIN_ID.test(d.id)) fail(`domains[${i}].id must match ${DOMAIN_ID}`);
+    if (!Array.isArray(d.projects) || !Array.isArray(d.assets))
+      fail(`domain ${d.id} needs projects and assets`);
+    const projects = new Set(d.projects.map((p) => p.id));
+    for (const a of d.assets) {
+      if (typeof a.id !== 'string' || !ASSET_ID.test(a.id))
+        fail(`asset id ${String(a.id)} must match ${ASSET_ID}`);
+      if (!projects.has(a.owningProjectId))
+        fail(`asset ${a.id}: unknown owningProjectId ${a.owningProjectId}`);
+      if (!Array.isArray(a.revisions) || a.revisions.length === 0)
+        fail(`asset ${a.id} needs at least one revision`);
+      for (const r of a.revisions) {
+        if (typeof r.revision !== 'string' || Number.isNaN(Date.parse(r.createdAt))) {
+          fail(`asset ${a.id}: each revision needs a string "revision" and an ISO "createdAt"`);
+        }
+      }
+    }
+  }
+  return catalog;
+}
+
+function readJson(path: string | URL): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+// ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,24 @@
+// The operations the local SQS answers, by the name the JSON protocol's X-Amz-Target gives them.
+import type { Operation } from './operation.js';
+import { changeMessageVisibilityBatch } from './operations/change-message-visibility-batch.js';
+import { deleteMessageBatch } from './operations/delete-message-batch.js';
+import { getQueueAttributes } from './operations/get-queue-attributes.js';
+import { receiveMessage } from './operations/receive-message.js';
+import { sendMessage } from './operations/send-message.js';
+import { sendMessageBatch } from './operations/send-message-batch.js';
+
+const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
+  [
+    sendMessage,
+    sendMessageBatch,
+    receiveMessage,
+    deleteMessageBatch,
+    changeMessageVisibilityBatch,
+    getQueueAttributes,
+  ].map((operation) => [operation.name, operation]),
+);
+
+/** The operation an X-Amz-Target header names (`AmazonSQS.<Name>`), if this server implements it. */
+export function route(target: string): Operation | undefined {
+  return target.startsWith('AmazonSQS.') ? OPERATIONS.get(target.slice('AmazonSQS.'.length)) : undefined;
+}
