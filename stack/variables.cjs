@@ -12,8 +12,11 @@
 
 /** Types for TypeScript callers: stack/variables.d.cts (keep both in step). */
 
-/** DataZone domain ids, exactly as the worker checks DOMAIN_IDS (src/runtime/config.ts). */
-const DOMAIN_ID_PATTERN = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
+const WORKER_DEFAULTS = require('../src/runtime/defaults.json');
+const DATAZONE_CONSTRAINTS = require('../src/core/datazone-constraints.json');
+
+/** DataZone domain ids, exactly as the worker checks DOMAIN_IDS (the same JSON as src/core/asset-event.ts). */
+const DOMAIN_ID_PATTERN = new RegExp(DATAZONE_CONSTRAINTS.domainIdPattern);
 
 /**
  * The smallest per-container rate the stack deploys: one request every 20 s. A record that needs GetAsset and
@@ -34,13 +37,18 @@ const CALLS_PER_RECORD = 2;
 const MIN_MAX_RECEIVE_COUNT = 3;
 
 /**
- * MaximumMessageSize of both queues, in bytes: 256 KiB, the largest event EventBridge delivers (SQS itself now
- * accepts up to 1 MiB; a larger source queue would gain nothing). A dead letter is the original body plus the
- * worker's reason attributes, and SQS counts both towards this size: the worker (src/) keeps its attributes within
- * what the body leaves of this value, so that every body the source queue accepts fits into the DLQ. The worker
- * can import MAXIMUM_MESSAGE_SIZE_BYTES from this module rather than repeat the number.
+ * MaximumMessageSize of the source queue, in bytes: 256 KiB, the largest event EventBridge delivers (SQS itself
+ * accepts up to 1 MiB; a larger source queue would gain nothing).
  */
-const MAXIMUM_MESSAGE_SIZE_BYTES = 262_144;
+const SOURCE_QUEUE_MAX_MESSAGE_BYTES = WORKER_DEFAULTS.sourceQueueMaxMessageBytes;
+
+/**
+ * MaximumMessageSize of the DLQ: a dead letter is the original body plus the worker's reason attributes, which SQS
+ * counts towards the size too. The worker caps its attributes at deadLetterAttributesMaxBytes (the same JSON), so
+ * every body the source queue accepted fits into the DLQ with its reason.
+ */
+const DEAD_LETTER_QUEUE_MAX_MESSAGE_BYTES =
+  SOURCE_QUEUE_MAX_MESSAGE_BYTES + WORKER_DEFAULTS.deadLetterAttributesMaxBytes;
 
 /** A parameter osls must reject. The stack is the message: osls prints it after the variable that failed. */
 class ParameterError extends Error {
@@ -319,8 +327,29 @@ function deadLetterExpiryThreshold(warningDays, { deadLetterRetentionSeconds, so
 
 /** @typedef {{ resolveVariable: (variable: string) => Promise<unknown> }} VariableContext */
 
+/**
+ * DATAZONE_BURST: the parameter when set, else the worker's own default (burstWindowMs of requests at the
+ * per-container rate, at least one), computed here so that the template shows the value in force.
+ * @param {unknown} datazoneBurst
+ * @param {number} perContainerRps
+ * @returns {number}
+ */
+function burstFor(datazoneBurst, perContainerRps) {
+  if (datazoneBurst === undefined || datazoneBurst === null || String(datazoneBurst).trim() === '') {
+    return Math.max(1, Math.ceil((perContainerRps * WORKER_DEFAULTS.burstWindowMs) / 1000));
+  }
+  return toIntegerWithin(
+    'datazoneBurst',
+    datazoneBurst,
+    1,
+    10_000,
+    'requests a container may send back to back',
+  );
+}
+
 module.exports = {
   splitAccountRps,
+  burstFor,
   parseDomainIds,
   buildEventPattern,
   buildDataZoneResources,
@@ -333,7 +362,8 @@ module.exports = {
   maxServableBatchSize,
   deadLetterExpiryThreshold,
   ParameterError,
-  MAXIMUM_MESSAGE_SIZE_BYTES,
+  SOURCE_QUEUE_MAX_MESSAGE_BYTES,
+  DEAD_LETTER_QUEUE_MAX_MESSAGE_BYTES,
   // --- resolvers: `${file(./stack/variables.cjs):<name>}` -----------------------------------------------------
   /** @param {VariableContext} context */
   perContainerRps: async ({ resolveVariable }) =>
@@ -397,5 +427,23 @@ module.exports = {
           : 0,
     });
   },
-  maximumMessageSize: async () => MAXIMUM_MESSAGE_SIZE_BYTES,
+  sourceQueueMaxMessageSize: async () => SOURCE_QUEUE_MAX_MESSAGE_BYTES,
+  deadLetterQueueMaxMessageSize: async () => DEAD_LETTER_QUEUE_MAX_MESSAGE_BYTES,
+  /** @param {VariableContext} context */
+  datazoneBurst: async ({ resolveVariable }) =>
+    burstFor(
+      await resolveVariable('param:datazoneBurst'),
+      splitAccountRps(
+        await resolveVariable('param:datazoneAccountRps'),
+        await resolveVariable('param:maxConcurrency'),
+      ),
+    ),
+  // --- the worker's defaults (src/runtime/defaults.json), as the parameters' defaults -----------------------
+  defaultDetailTypes: async () => WORKER_DEFAULTS.handledDetailTypes.join(','),
+  defaultSupportedAssetTypes: async () => WORKER_DEFAULTS.supportedAssetTypes.join(','),
+  defaultGenerationTypes: async () => WORKER_DEFAULTS.generationTypes.join(','),
+  defaultRetryBackoffBaseSeconds: async () => WORKER_DEFAULTS.retryBackoff.baseSeconds,
+  defaultRetryBackoffMaxSeconds: async () => WORKER_DEFAULTS.retryBackoff.maxSeconds,
+  defaultQuotaBackoffBaseSeconds: async () => WORKER_DEFAULTS.quotaBackoff.baseSeconds,
+  defaultQuotaBackoffMaxSeconds: async () => WORKER_DEFAULTS.quotaBackoff.maxSeconds,
 };

@@ -7,10 +7,12 @@
  * strictly; fields it does not confirm (where the revision and the asset type live) are read defensively: a value
  * that is absent or malformed is left undefined and resolved with GetAsset instead of failing the event.
  */
+import CONSTRAINTS from './datazone-constraints.json' with { type: 'json' };
+
 export const DATAZONE_SOURCE = 'aws.datazone';
-export const DOMAIN_ID_PATTERN = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
-export const PROJECT_ID_PATTERN = /^[a-zA-Z0-9_-]{1,36}$/;
-export const ASSET_ID_PATTERN = /^[a-zA-Z0-9_-]{1,36}$/;
+export const DOMAIN_ID_PATTERN = new RegExp(CONSTRAINTS.domainIdPattern);
+const PROJECT_ID_PATTERN = new RegExp(CONSTRAINTS.projectIdPattern);
+const ASSET_ID_PATTERN = new RegExp(CONSTRAINTS.assetIdPattern);
 const MAX_REVISION_LENGTH = 64;
 
 /** The parts of an EventBridge event that decide whether it is handled. */

@@ -6,9 +6,10 @@
  */
 import type { DeadLetterReason } from '../core/ports.js';
 import { toPrintableAscii, toXmlText, truncateCodePoints } from '../core/text.js';
+import DEFAULTS from '../runtime/defaults.json' with { type: 'json' };
 
 /** What the worker's attributes may add to a message, names and data types included (UTF-8 bytes). */
-export const DEAD_LETTER_ATTRIBUTES_MAX_BYTES = 8192;
+export const DEAD_LETTER_ATTRIBUTES_MAX_BYTES = DEFAULTS.deadLetterAttributesMaxBytes;
 
 /**
  * Each attribute's cap in code points (at most 4 UTF-8 bytes each). With the names and the "String" data types

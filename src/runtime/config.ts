@@ -6,12 +6,15 @@
  * AWS endpoints, region, credentials and SDK retry settings are deliberately absent: the SDK reads its own standard
  * variables (AWS_REGION, AWS_ENDPOINT_URL_DATAZONE, AWS_ENDPOINT_URL_SQS, AWS_MAX_ATTEMPTS, …; the retry mode is pinned to standard).
  */
+
+import { DOMAIN_ID_PATTERN } from '../core/asset-event.js';
 import {
   type BackoffSchedules,
   type BackoffSettings,
   MAX_VISIBILITY_TIMEOUT_SECONDS,
 } from '../core/backoff.js';
 import { GENERATION_TYPES, type GenerationType } from '../core/generation-types.js';
+import DEFAULTS from './defaults.json' with { type: 'json' };
 
 export interface WorkerConfig {
   /** Powertools service name: the `service` key of every log line and the metrics' service dimension. */
@@ -39,19 +42,6 @@ export interface WorkerConfig {
   /** Records not finished this long before the Lambda timeout are handed back instead of being cut off. */
   readonly deadlineSafetyMarginMs: number;
 }
-
-export const DEFAULT_HANDLED_DETAIL_TYPES = [
-  'Asset Added To Inventory',
-  'Asset Added To Catalog',
-  'New Asset Version Available',
-] as const;
-
-export const DEFAULT_SUPPORTED_ASSET_TYPES = [
-  'amazon.datazone.GlueTableAssetType',
-  'amazon.datazone.RedshiftTableAssetType',
-] as const;
-
-const DOMAIN_ID_PATTERN = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
 
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
@@ -114,7 +104,7 @@ class EnvReader {
 
 function parseGenerationTypes(reader: EnvReader): GenerationType[] {
   const name = 'GENERATION_TYPES';
-  const values = reader.list(name, ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES']);
+  const values = reader.list(name, DEFAULTS.generationTypes);
   const known = new Set<string>(GENERATION_TYPES);
   const unknown = values.filter((value) => !known.has(value));
   const distinct = [...new Set(values)].sort() as GenerationType[];
@@ -127,9 +117,10 @@ function parseGenerationTypes(reader: EnvReader): GenerationType[] {
   return distinct;
 }
 
-function parseBackoff(reader: EnvReader, prefix: string, base: number, max: number): BackoffSettings {
-  const baseSeconds = reader.integer(`${prefix}_BASE_SECONDS`, base, 1, MAX_VISIBILITY_TIMEOUT_SECONDS);
-  const maxSeconds = reader.integer(`${prefix}_MAX_SECONDS`, max, 1, MAX_VISIBILITY_TIMEOUT_SECONDS);
+function parseBackoff(reader: EnvReader, prefix: string, fallback: BackoffSettings): BackoffSettings {
+  const limit = MAX_VISIBILITY_TIMEOUT_SECONDS;
+  const baseSeconds = reader.integer(`${prefix}_BASE_SECONDS`, fallback.baseSeconds, 1, limit);
+  const maxSeconds = reader.integer(`${prefix}_MAX_SECONDS`, fallback.maxSeconds, 1, limit);
   if (maxSeconds < baseSeconds) {
     reader.problems.push(
       `${prefix}_MAX_SECONDS (${maxSeconds}) must be at least ${prefix}_BASE_SECONDS (${baseSeconds})`,
@@ -139,12 +130,12 @@ function parseBackoff(reader: EnvReader, prefix: string, base: number, max: numb
 }
 
 /**
- * 50 ms of requests at the configured rate, at least one: enough to bank the pause between two batches (receive,
+ * DEFAULTS.burstWindowMs (50 ms) of requests at the configured rate, at least one: enough to bank the pause between two batches (receive,
  * delete, invoke), which a bucket of one token would lose at high rates, and small enough that a fleet's
  * combined burst stays a small fraction of a second of its budget.
  */
 function defaultBurst(requestsPerSecond: number): number {
-  return Math.max(1, Math.ceil(requestsPerSecond * 0.05));
+  return Math.max(1, Math.ceil((requestsPerSecond * DEFAULTS.burstWindowMs) / 1000));
 }
 
 export function loadConfig(env: Env = process.env): WorkerConfig {
@@ -155,10 +146,10 @@ export function loadConfig(env: Env = process.env): WorkerConfig {
     (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
   );
   const generationTypes = parseGenerationTypes(reader);
-  const handledDetailTypes = reader.list('HANDLED_DETAIL_TYPES', DEFAULT_HANDLED_DETAIL_TYPES);
+  const handledDetailTypes = reader.list('HANDLED_DETAIL_TYPES', DEFAULTS.handledDetailTypes);
   if (handledDetailTypes.length === 0)
     reader.problems.push('HANDLED_DETAIL_TYPES must name at least one detail-type');
-  const supportedAssetTypes = reader.list('SUPPORTED_ASSET_TYPES', DEFAULT_SUPPORTED_ASSET_TYPES);
+  const supportedAssetTypes = reader.list('SUPPORTED_ASSET_TYPES', DEFAULTS.supportedAssetTypes);
   if (supportedAssetTypes.length === 0)
     reader.problems.push('SUPPORTED_ASSET_TYPES must name at least one asset type');
   const domainIds = reader.list('DOMAIN_IDS', []);
@@ -183,8 +174,8 @@ export function loadConfig(env: Env = process.env): WorkerConfig {
     datazoneBurst: reader.integer('DATAZONE_BURST', defaultBurst(datazoneRequestsPerSecond), 1, 10_000),
     datazoneRequestTimeoutMs: reader.integer('DATAZONE_REQUEST_TIMEOUT_MS', 10_000, 100, 900_000),
     backoff: {
-      short: parseBackoff(reader, 'RETRY_BACKOFF', 10, 900),
-      long: parseBackoff(reader, 'QUOTA_BACKOFF', 60, 3600),
+      short: parseBackoff(reader, 'RETRY_BACKOFF', DEFAULTS.retryBackoff),
+      long: parseBackoff(reader, 'QUOTA_BACKOFF', DEFAULTS.quotaBackoff),
     },
     deadlineSafetyMarginMs: reader.integer('DEADLINE_SAFETY_MARGIN_MS', 3000, 0, 900_000),
   };

@@ -9,7 +9,7 @@ import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import variables from '../../stack/variables.cjs';
+import { DEAD_LETTER_ATTRIBUTES_MAX_BYTES } from '../../src/queues/dead-letter-attributes.js';
 import {
   type CfnResource,
   type Json,
@@ -404,13 +404,13 @@ describe('queues (queue wiring)', () => {
     }
   });
 
-  it('accept messages of the same maximum size, the one the worker fits its dead letters into', () => {
-    for (const id of ['SourceQueue', 'DeadLetterQueue']) {
-      expect(resource(queue.template, id).Properties.MaximumMessageSize, id).toBe(
-        variables.MAXIMUM_MESSAGE_SIZE_BYTES,
+  it('give the DLQ room for any source message plus the worker’s reason attributes', () => {
+    expect(resource(queue.template, 'SourceQueue').Properties.MaximumMessageSize).toBe(262_144);
+    for (const template of [queue.template, direct.template]) {
+      expect(resource(template, 'DeadLetterQueue').Properties.MaximumMessageSize).toBe(
+        262_144 + DEAD_LETTER_ATTRIBUTES_MAX_BYTES,
       );
     }
-    expect(resource(direct.template, 'DeadLetterQueue').Properties.MaximumMessageSize).toBe(262_144);
   });
 
   it('keeps dead letters 14 days, longer than the source queue keeps events', () => {

@@ -3,6 +3,8 @@
  * the rule's event pattern, the DataZone resources of the role, and the alarm e-mail switch.
  */
 import { describe, expect, it } from 'vitest';
+import { DEAD_LETTER_ATTRIBUTES_MAX_BYTES } from '../../src/queues/dead-letter-attributes.js';
+import { loadConfig } from '../../src/runtime/config.js';
 import variables from '../../stack/variables.cjs';
 
 const {
@@ -22,8 +24,8 @@ const {
   deadLetterExpiryThreshold,
   eventPattern,
   logLevel,
-  MAXIMUM_MESSAGE_SIZE_BYTES,
-  maximumMessageSize,
+  sourceQueueMaxMessageSize,
+  deadLetterQueueMaxMessageSize,
   maxReceiveCount,
   maxServableBatchSize,
   ParameterError,
@@ -335,9 +337,41 @@ describe('deadLetterExpiryThreshold', () => {
   });
 });
 
-describe('MAXIMUM_MESSAGE_SIZE_BYTES', () => {
-  it('is 256 KiB, the largest EventBridge event, and what serverless.yml sets on both queues', async () => {
-    expect(MAXIMUM_MESSAGE_SIZE_BYTES).toBe(262_144);
-    await expect(maximumMessageSize()).resolves.toBe(MAXIMUM_MESSAGE_SIZE_BYTES);
+describe('queue message sizes', () => {
+  it('are 256 KiB for the source queue, the largest EventBridge event, and that plus the attribute budget for the DLQ', async () => {
+    await expect(sourceQueueMaxMessageSize()).resolves.toBe(262_144);
+    await expect(deadLetterQueueMaxMessageSize()).resolves.toBe(262_144 + DEAD_LETTER_ATTRIBUTES_MAX_BYTES);
+  });
+});
+
+describe('one source of defaults for the worker and the stack', () => {
+  const workerDefaults = (env: Record<string, string> = {}) =>
+    loadConfig({ DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/dlq', ...env });
+
+  it('gives the parameters the worker’s own defaults', async () => {
+    const config = workerDefaults();
+    await expect(variables.defaultDetailTypes()).resolves.toBe([...config.handledDetailTypes].join(','));
+    await expect(variables.defaultSupportedAssetTypes()).resolves.toBe(
+      [...config.supportedAssetTypes].join(','),
+    );
+    await expect(variables.defaultGenerationTypes()).resolves.toBe(config.generationTypes.join(','));
+    await expect(variables.defaultRetryBackoffBaseSeconds()).resolves.toBe(config.backoff.short.baseSeconds);
+    await expect(variables.defaultRetryBackoffMaxSeconds()).resolves.toBe(config.backoff.short.maxSeconds);
+    await expect(variables.defaultQuotaBackoffBaseSeconds()).resolves.toBe(config.backoff.long.baseSeconds);
+    await expect(variables.defaultQuotaBackoffMaxSeconds()).resolves.toBe(config.backoff.long.maxSeconds);
+  });
+
+  it.each([0.05, 2, 19.99, 20, 100, 1000])(
+    'sets the burst the worker would choose at %s requests/s',
+    (rate) => {
+      const config = workerDefaults({ DATAZONE_REQUESTS_PER_SECOND: String(rate) });
+      expect(variables.burstFor('', rate)).toBe(config.datazoneBurst);
+    },
+  );
+
+  it('takes a burst that is given, and names the parameter when it is not a positive integer', () => {
+    expect(variables.burstFor(3, 2)).toBe(3);
+    expect(variables.burstFor('7', 2)).toBe(7);
+    expect(() => variables.burstFor(0, 2)).toThrow(/Parameter datazoneBurst must be an integer from 1/);
   });
 });

@@ -1,12 +1,14 @@
 // The restJson1 side of the local DataZone: the service model's constraints, validation messages phrased as the
 // service phrases them, errors, and how a response goes on the wire.
 import type { ServerResponse } from 'node:http';
+import CONSTRAINTS from '../../../src/core/datazone-constraints.json' with { type: 'json' };
 import { validationMessage } from '../http-util.js';
 import { DATAZONE_ERROR_STATUS, type DataZoneErrorName, type RecordedRequest } from './types.js';
 
-export const DOMAIN_ID = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
-export const PROJECT_ID = /^[a-zA-Z0-9_-]{1,36}$/;
-export const ASSET_ID = /^[a-zA-Z0-9_-]{1,36}$/;
+// The identifier patterns of the DataZone model, from the one file that records them for the worker and the stack.
+export const DOMAIN_ID = new RegExp(CONSTRAINTS.domainIdPattern);
+export const PROJECT_ID = new RegExp(CONSTRAINTS.projectIdPattern);
+export const ASSET_ID = new RegExp(CONSTRAINTS.assetIdPattern);
 export const RUN_ID = /^[a-zA-Z0-9_-]{1,36}$/;
 export const CLIENT_TOKEN = /^[\x21-\x7E]+$/;
 
