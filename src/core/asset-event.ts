@@ -21,6 +21,8 @@ export interface EventEnvelope {
   readonly source: string;
   readonly detailType: string;
   readonly detail: unknown;
+  /** The event's `time`, when it is a string. */
+  readonly time?: string | undefined;
 }
 
 /** What the worker knows about an asset from its event; undefined fields are resolved with GetAsset. */
@@ -80,7 +82,7 @@ export function parseEnvelope(input: unknown): Parsed<EventEnvelope> {
   if (!isObject(input)) {
     return { ok: false, reason: `expected an EventBridge event (a JSON object), got ${describeType(input)}` };
   }
-  const { id, source, 'detail-type': detailType, detail } = input;
+  const { id, source, 'detail-type': detailType, detail, time } = input;
   const problems: string[] = [];
   if (id !== undefined && typeof id !== 'string') problems.push('id: expected a string');
   if (typeof source !== 'string')
@@ -90,7 +92,16 @@ export function parseEnvelope(input: unknown): Parsed<EventEnvelope> {
   if (problems.length > 0 || typeof source !== 'string' || typeof detailType !== 'string') {
     return { ok: false, reason: problems.join('; ') };
   }
-  return { ok: true, value: { id: typeof id === 'string' ? id : undefined, source, detailType, detail } };
+  return {
+    ok: true,
+    value: {
+      id: typeof id === 'string' ? id : undefined,
+      source,
+      detailType,
+      detail,
+      ...(typeof time === 'string' ? { time } : {}),
+    },
+  };
 }
 
 /**

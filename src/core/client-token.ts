@@ -6,6 +6,8 @@
  * The inputs are encoded as a JSON array (unambiguous: no two different inputs share an encoding, unlike a
  * concatenation) and hashed with SHA-256, whose base64url digest stays within the API's `[\x21-\x7E]{1,128}`.
  * Generation types are a set: their order in the configuration does not change the token.
+ * A run started again after a failure (attempt 2, 3, …) has the attempt in its token, so each attempt starts at
+ * most one run; the first attempt's token is the one every earlier version of the worker sent.
  */
 import { createHash } from 'node:crypto';
 import type { GenerationType } from './generation-types.js';
@@ -15,13 +17,22 @@ export interface TokenInput {
   readonly assetId: string;
   readonly revision: string;
   readonly generationTypes: readonly GenerationType[];
+  /** 1 (the default) for the first run of these types for this revision. */
+  readonly attempt?: number;
 }
 
 /** Versioned so that a future change of scheme is explicit; changing it would re-run every asset revision. */
 const SCHEME = 'dzmg1';
 
-export function clientToken({ domainId, assetId, revision, generationTypes }: TokenInput): string {
+export function clientToken({
+  domainId,
+  assetId,
+  revision,
+  generationTypes,
+  attempt = 1,
+}: TokenInput): string {
   const types = [...new Set(generationTypes)].sort();
-  const canonical = JSON.stringify([SCHEME, domainId, assetId, revision, types]);
+  const parts = [SCHEME, domainId, assetId, revision, types, ...(attempt > 1 ? [attempt] : [])];
+  const canonical = JSON.stringify(parts);
   return `${SCHEME}-${createHash('sha256').update(canonical, 'utf8').digest('base64url')}`;
 }

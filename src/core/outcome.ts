@@ -32,7 +32,8 @@ export interface Target {
  * - deadline: not finished before the invocation's safety margin;
  * - dead-letter-unavailable: permanent, but the dead-letter queue refused it, so the source queue keeps it;
  * - asset-busy: DataZone answered ConflictException, but no run of this revision exists: a run of another
- *   revision of the asset is in progress, and this one must start after it.
+ *   revision of the asset is in progress, and this one must start after it;
+ * - run-retry-wait: a run failed, and its next attempt waits out its backoff in the queue.
  */
 export type RetryCause =
   | 'throttled'
@@ -41,7 +42,8 @@ export type RetryCause =
   | 'deferred'
   | 'deadline'
   | 'dead-letter-unavailable'
-  | 'asset-busy';
+  | 'asset-busy'
+  | 'run-retry-wait';
 
 /** Which backoff a retry follows: short for what passes in seconds, long for quotas and other revisions' runs. */
 export type BackoffSchedule = 'short' | 'long';
@@ -52,6 +54,8 @@ export type RecordOutcome =
       readonly target: Target;
       readonly runId: string;
       readonly runStatus?: string | undefined;
+      /** With more than one generation group: every group's run, started now or earlier. */
+      readonly groups?: readonly GroupRun[] | undefined;
     }
   | {
       readonly kind: 'already-exists';
@@ -66,8 +70,50 @@ export type RecordOutcome =
       readonly schedule: BackoffSchedule;
       readonly error: ErrorSummary;
       readonly target?: Target;
+      /** A wait known in advance (the next attempt of a failed run), instead of the schedule's backoff. */
+      readonly visibleAfterSeconds?: number;
     }
-  | { readonly kind: 'dead-letter'; readonly error: ErrorSummary; readonly target?: Target };
+  | {
+      readonly kind: 'dead-letter';
+      readonly error: ErrorSummary;
+      readonly target?: Target;
+      /** A run whose attempts ran out: its outcome is recorded too. */
+      readonly run?: RunReport;
+    }
+  | {
+      readonly kind: 'run-ended';
+      readonly target: Target;
+      readonly run: RunReport;
+      /** Why nothing more happens, or the next attempt started for the types that failed. */
+      readonly next: { readonly why: string } | { readonly runId: string; readonly attempt: number };
+    }
+  | { readonly kind: 'outcome-unreadable'; readonly reason: string }
+  | {
+      readonly kind: 'name-generation-ended';
+      readonly status: string;
+      readonly domainId?: string | undefined;
+    };
+
+/** One generation group's run, for a record that starts several. */
+export interface GroupRun {
+  readonly types: readonly string[];
+  readonly runId: string | undefined;
+  readonly startedNow: boolean;
+}
+
+/** A finished run as recorded: status, per-type results and how long it took. */
+export interface RunReport {
+  readonly runId: string;
+  readonly status: string;
+  readonly types: readonly string[];
+  readonly typeStats: readonly {
+    readonly type: string;
+    readonly status?: string | undefined;
+    readonly errorMessage?: string | undefined;
+  }[];
+  /** From the run's creation to the outcome event's time. */
+  readonly durationSeconds?: number | undefined;
+}
 
 export interface ErrorSummary {
   readonly name: string;

@@ -29,6 +29,30 @@ export interface StartedRun {
   readonly replayed?: boolean;
 }
 
+/** A run as ListMetadataGenerationRuns lists it. */
+export interface RunSummary {
+  readonly runId: string;
+  readonly status: string | undefined;
+  readonly assetId: string | undefined;
+  readonly revision: string | undefined;
+  readonly types: readonly string[];
+  /** Epoch milliseconds. */
+  readonly createdAt: number | undefined;
+}
+
+/** A run as GetMetadataGenerationRun describes it: with per-type results. */
+export interface RunDetails extends RunSummary {
+  readonly domainId: string;
+  readonly owningProjectId: string | undefined;
+  readonly typeStats: readonly TypeStat[];
+}
+
+export interface TypeStat {
+  readonly type: string;
+  readonly status: string | undefined;
+  readonly errorMessage: string | undefined;
+}
+
 /**
  * DataZone as a record sees it. Failures are the worker's own errors (core/errors.ts); how the calls are paced
  * is the adapter's business.
@@ -36,8 +60,9 @@ export interface StartedRun {
 export interface DataZonePort {
   getAsset(domainId: string, assetId: string, revision: string | undefined): Promise<AssetFacts>;
   startMetadataGenerationRun(request: StartRunRequest): Promise<StartedRun>;
-  /** The run of an asset revision, if DataZone has one (any status): how a ConflictException is confirmed. */
-  findRun(domainId: string, assetId: string, revision: string): Promise<StartedRun | undefined>;
+  /** The asset's runs, any status (how a conflict is confirmed and an attempt counted); newest pages first. */
+  listRuns(domainId: string, assetId: string): Promise<RunSummary[]>;
+  getRun(domainId: string, runId: string): Promise<RunDetails>;
 }
 
 /** One record's DataZone, closed when the record is done: what it held for calls it did not make is given back. */

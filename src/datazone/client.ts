@@ -9,6 +9,7 @@
 import {
   DataZoneClient,
   GetAssetCommand,
+  GetMetadataGenerationRunCommand,
   ListMetadataGenerationRunsCommand,
   StartMetadataGenerationRunCommand,
 } from '@aws-sdk/client-datazone';
@@ -26,6 +27,8 @@ import type {
   DataZoneGateway,
   DataZoneSession,
   Deadline,
+  RunDetails,
+  RunSummary,
   StartedRun,
   StartRunRequest,
 } from '../core/ports.js';
@@ -126,7 +129,8 @@ class RecordCalls implements DataZoneSession {
     return { runId: output.id, status: output.status, replayed };
   }
 
-  async findRun(domainId: string, assetId: string, revision: string): Promise<StartedRun | undefined> {
+  async listRuns(domainId: string, assetId: string): Promise<RunSummary[]> {
+    const runs: RunSummary[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_RUN_PAGES; page++) {
       const command = new ListMetadataGenerationRunsCommand({
@@ -138,14 +142,30 @@ class RecordCalls implements DataZoneSession {
       const output = await this.call('ListMetadataGenerationRuns', command.middlewareStack, (signal) =>
         this.client.send(command, { abortSignal: signal }),
       );
-      const run = output.items?.find(
-        (item) => item.target?.identifier === assetId && item.target.revision === revision,
-      );
-      if (run?.id) return { runId: run.id, status: run.status };
+      for (const item of output.items ?? []) {
+        if (item.id) runs.push(summaryOf({ ...item, id: item.id }));
+      }
       nextToken = output.nextToken;
-      if (!nextToken) return undefined;
+      if (!nextToken) break;
     }
-    return undefined;
+    return runs;
+  }
+
+  async getRun(domainId: string, runId: string): Promise<RunDetails> {
+    const command = new GetMetadataGenerationRunCommand({ domainIdentifier: domainId, identifier: runId });
+    const output = await this.call('GetMetadataGenerationRun', command.middlewareStack, (signal) =>
+      this.client.send(command, { abortSignal: signal }),
+    );
+    return {
+      ...summaryOf({ ...output, id: output.id ?? runId }),
+      domainId: output.domainId ?? domainId,
+      owningProjectId: output.owningProjectId,
+      typeStats: (output.typeStats ?? []).map((stat) => ({
+        type: stat.type ?? 'UNKNOWN',
+        status: stat.status,
+        errorMessage: stat.errorMessage,
+      })),
+    };
   }
 
   /**
@@ -214,6 +234,28 @@ class RecordCalls implements DataZoneSession {
     });
     return attempts;
   }
+}
+
+/** The run's fields the worker reads, from a list item or a GetMetadataGenerationRun response. */
+function summaryOf(run: {
+  readonly id: string;
+  readonly status?: string | undefined;
+  readonly target?:
+    | { readonly identifier?: string | undefined; readonly revision?: string | undefined }
+    | undefined;
+  readonly types?: readonly string[] | undefined;
+  readonly type?: string | undefined;
+  readonly createdAt?: Date | undefined;
+}): RunSummary {
+  return {
+    runId: run.id,
+    status: run.status,
+    assetId: run.target?.identifier,
+    revision: run.target?.revision,
+    // `type` is the deprecated single-value form, still filled by older runs.
+    types: run.types ?? (run.type === undefined ? [] : [run.type]),
+    createdAt: run.createdAt?.getTime(),
+  };
 }
 
 function incompleteResponse(message: string): ServiceError {

@@ -28,7 +28,11 @@ const PERMANENT_NAMES = new Set([
 ]);
 
 /** The DataZone operations the worker calls; only a start can meet an existing run. */
-export type Operation = 'GetAsset' | 'StartMetadataGenerationRun' | 'ListMetadataGenerationRuns';
+export type Operation =
+  | 'GetAsset'
+  | 'StartMetadataGenerationRun'
+  | 'ListMetadataGenerationRuns'
+  | 'GetMetadataGenerationRun';
 
 /** A request that timed out on the service's side is worth another try, whatever its 4xx status says. */
 const TIMEOUT_NAMES = new Set(['RequestTimeout', 'RequestTimeoutException']);

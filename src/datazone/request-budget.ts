@@ -24,6 +24,7 @@ const FOLLOWED_BY: Readonly<Record<Operation, readonly Operation[]>> = {
   GetAsset: ['StartMetadataGenerationRun'],
   StartMetadataGenerationRun: [],
   ListMetadataGenerationRuns: [],
+  GetMetadataGenerationRun: [],
 };
 
 export class RequestBudget {

@@ -35,7 +35,7 @@ export async function processDirectEvent(event: unknown, deps: DirectEventDeps):
   const envelope = parseEnvelope(event);
   const eventId = envelope.ok ? envelope.value.id : undefined;
   const detailType = envelope.ok ? envelope.value.detailType : undefined;
-  const processed = await new EventBatch(deps.config, deps.datazone.batch()).process(envelope);
+  const processed = await new EventBatch(deps.config, deps.datazone.batch(), deps.clock).process(envelope);
   const outcome =
     processed.kind === 'dead-letter'
       ? await deadLetter(event, processed, eventId, detailType, deps)
@@ -47,7 +47,9 @@ export async function processDirectEvent(event: unknown, deps: DirectEventDeps):
   return {
     outcome: outcome.kind,
     ...(outcome.kind === 'started' ? { runId: outcome.runId } : {}),
-    ...(outcome.target?.clientToken === undefined ? {} : { clientToken: outcome.target.clientToken }),
+    ...('target' in outcome && outcome.target?.clientToken !== undefined
+      ? { clientToken: outcome.target.clientToken }
+      : {}),
   };
 }
 

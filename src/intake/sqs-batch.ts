@@ -42,7 +42,7 @@ interface Finished {
 }
 
 export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Promise<SQSBatchResponse> {
-  const batch = new EventBatch(deps.config, deps.datazone.batch());
+  const batch = new EventBatch(deps.config, deps.datazone.batch(), deps.clock);
   const records = readableRecords(event.Records, (index, got) => deps.reporter.unreadableRecord(index, got));
   /** Records whose dead-letter send has begun: the deadline does not cut them off. */
   const deadLettering = new Set<SQSRecord>();
@@ -111,7 +111,8 @@ function finish(
   const receiveCount = receiveCountOf(record);
   const timeoutSeconds =
     outcome.kind === 'retry'
-      ? retryVisibilitySeconds(outcome, receiveCount, deps.config.backoff, deps.random())
+      ? (outcome.visibleAfterSeconds ??
+        retryVisibilitySeconds(outcome, receiveCount, deps.config.backoff, deps.random()))
       : undefined;
   const context: RecordContext = {
     messageId: record.messageId,

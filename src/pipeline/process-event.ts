@@ -1,21 +1,27 @@
 /**
- * One event, from envelope to outcome: select → resolve → decide → start. Shared by the SQS batch path and the
- * direct EventBridge path; it never throws for a record's own failure.
+ * One event, from envelope to outcome. An asset event: select → resolve → decide → start, one run per generation
+ * group. A run's outcome event: select → track. Shared by the SQS batch path and the direct EventBridge path; it
+ * never throws for a record's own failure.
  */
 import type { AssetEvent, EventEnvelope, Parsed } from '../core/asset-event.js';
 import { clientToken } from '../core/client-token.js';
 import { InvalidEventError } from '../core/errors.js';
-import type { GenerationType } from '../core/generation-types.js';
+import { type GenerationType, generationGroups } from '../core/generation-types.js';
 import { outcomeForError, type RecordOutcome, type Target } from '../core/outcome.js';
-import type { DataZoneBatch, DataZonePort } from '../core/ports.js';
+import type { Clock, DataZoneBatch, DataZonePort } from '../core/ports.js';
 import { type ResolvedAsset, resolveAsset } from './resolve-asset.js';
 import { type SelectionSettings, select } from './select.js';
-import { type StartsInBatch, startRun } from './start-run.js';
+import { combineGroups, type StartsInBatch, startRun } from './start-run.js';
+import { trackOutcome } from './track-outcome.js';
 
 export interface PipelineSettings extends SelectionSettings {
   readonly supportedAssetTypes: ReadonlySet<string>;
-  /** Sorted, distinct, 1–2 values: what each run generates. */
+  /** Sorted, distinct, 1–3 values: what is generated for each revision (in runs of at most two types). */
   readonly generationTypes: readonly GenerationType[];
+  /** Runs per (revision, generation group), the first included. */
+  readonly maxRunAttempts: number;
+  /** Seconds before the second attempt of a failed run; doubled for each further one. */
+  readonly runRetryBaseSeconds: number;
 }
 
 /** What the records of one batch (or one direct event) share: DataZone's batch scope and the starts made. */
@@ -25,6 +31,7 @@ export class EventBatch {
   constructor(
     private readonly settings: PipelineSettings,
     private readonly datazone: DataZoneBatch,
+    private readonly clock: Clock,
   ) {}
 
   /** A parse result → outcome: an input that is not an EventBridge event is dead-lettered with the reason. */
@@ -33,11 +40,32 @@ export class EventBatch {
       return outcomeForError(new InvalidEventError(`not an EventBridge event: ${envelope.reason}`));
     }
     const selection = select(envelope.value, this.settings);
-    if (selection.kind === 'skipped') return { kind: 'skipped', reason: selection.reason };
-    if (selection.kind === 'invalid') return outcomeForError(new InvalidEventError(selection.reason));
+    switch (selection.kind) {
+      case 'skipped':
+      case 'outcome-unreadable':
+        return { kind: selection.kind, reason: selection.reason };
+      case 'invalid':
+        return outcomeForError(new InvalidEventError(selection.reason));
+      case 'name-generation':
+        return { kind: 'name-generation-ended', status: selection.status, domainId: selection.domainId };
+      case 'run-outcome':
+        return this.withSession((datazone) => {
+          const policy = { ...this.settings, groups: generationGroups(this.settings.generationTypes) };
+          return trackOutcome(selection.event, policy, datazone, this.starts, this.clock);
+        });
+      case 'asset-event':
+        return this.withSession((datazone) =>
+          resolveAndStart(selection.event, this.settings, datazone, this.starts),
+        );
+    }
+  }
+
+  private async withSession(
+    work: (datazone: DataZonePort) => Promise<RecordOutcome>,
+  ): Promise<RecordOutcome> {
     const session = this.datazone.session();
     try {
-      return await resolveAndStart(selection.event, this.settings, session, this.starts);
+      return await work(session);
     } finally {
       session.close();
     }
@@ -57,7 +85,6 @@ async function resolveAndStart(
     revision: event.revision,
     assetType: event.assetType,
   };
-
   let resolved: ResolvedAsset;
   try {
     resolved = await resolveAsset(event, settings.supportedAssetTypes, datazone);
@@ -72,18 +99,20 @@ async function resolveAndStart(
       target,
     };
   }
-
-  const request = {
-    domainId: event.domainId,
-    assetId: event.assetId,
-    revision: resolved.revision,
-    owningProjectId: resolved.owningProjectId,
-    generationTypes: settings.generationTypes,
-    clientToken: clientToken({
-      ...event,
-      revision: resolved.revision,
-      generationTypes: settings.generationTypes,
+  const groups = generationGroups(settings.generationTypes);
+  const outcomes = await Promise.all(
+    groups.map((types) => {
+      const token = clientToken({ ...event, revision: resolved.revision, generationTypes: types });
+      const request = {
+        domainId: event.domainId,
+        assetId: event.assetId,
+        revision: resolved.revision,
+        owningProjectId: resolved.owningProjectId,
+        generationTypes: types,
+        clientToken: token,
+      };
+      return startRun(request, { ...target, clientToken: token }, datazone, starts);
     }),
-  };
-  return startRun(request, { ...target, clientToken: request.clientToken }, datazone, starts);
+  );
+  return combineGroups(groups, outcomes);
 }

@@ -4,8 +4,10 @@
  * confirmed conflict), or a retry.
  */
 import { ServiceError } from '../core/errors.js';
+import type { GenerationGroup } from '../core/generation-types.js';
 import { outcomeForError, type RecordOutcome, type Target } from '../core/outcome.js';
-import type { DataZonePort, StartedRun, StartRunRequest } from '../core/ports.js';
+import type { DataZonePort, RunSummary, StartedRun, StartRunRequest } from '../core/ports.js';
+import { runOfRevision } from '../core/runs.js';
 
 /**
  * Start calls already made in one batch, by client token: a duplicate record shares the call instead of sending
@@ -27,7 +29,7 @@ export async function startRun(
     run = await start;
   } catch (error) {
     if (error instanceof ServiceError && error.kind === 'conflict') {
-      return confirmConflict(datazone, target, request.revision, error);
+      return confirmConflict(datazone, target, request.revision, request.generationTypes, error);
     }
     const outcome = outcomeForError(error, target);
     // A duplicate never called: a throttle or quota its twin met makes it a deferred record, like any other
@@ -58,7 +60,8 @@ export async function startRun(
 }
 
 /**
- * ConflictException means a run of the asset exists or is under way, not necessarily one of this revision: when
+ * ConflictException means a run of the asset exists or is under way, not necessarily one of this revision and
+ * group of types: when
  * a new revision arrives while the previous one's run is in progress, taking the conflict as done would lose the
  * new revision. The runs of the asset tell which: this revision's run → already existing; none → retry later.
  * If the check itself fails, the record is retried too: the client token keeps that from starting a second run.
@@ -67,12 +70,13 @@ async function confirmConflict(
   datazone: DataZonePort,
   target: Target,
   revision: string,
+  group: GenerationGroup,
   conflict: ServiceError,
 ): Promise<RecordOutcome> {
   const error = { name: conflict.name, message: conflict.message };
-  let run: StartedRun | undefined;
+  let run: RunSummary | undefined;
   try {
-    run = await datazone.findRun(target.domainId, target.assetId, revision);
+    run = runOfRevision(await datazone.listRuns(target.domainId, target.assetId), revision, group);
   } catch (lookupError) {
     return outcomeForError(lookupError, target);
   }
@@ -86,4 +90,30 @@ async function confirmConflict(
     error: { name: error.name, message: `no run of revision ${revision} yet: ${error.message}` },
     target,
   };
+}
+
+/**
+ * One record's outcome from its groups' (in group order): done when every group has its run, else the first
+ * retry (so that the record comes back; the started groups' tokens make their runs replays then), else the first
+ * dead letter. A single group's outcome is the record's as it is.
+ */
+export function combineGroups(
+  groups: readonly GenerationGroup[],
+  outcomes: readonly RecordOutcome[],
+): RecordOutcome {
+  const [first] = outcomes;
+  if (first === undefined) throw new RangeError('a record has at least one generation group');
+  if (outcomes.length === 1) return first;
+  const unfinished =
+    outcomes.find((outcome) => outcome.kind === 'retry') ??
+    outcomes.find((outcome) => outcome.kind === 'dead-letter');
+  if (unfinished !== undefined) return unfinished;
+  const runs = outcomes.map((outcome, index) => ({
+    types: groups[index] ?? [],
+    runId: outcome.kind === 'started' || outcome.kind === 'already-exists' ? outcome.runId : undefined,
+    startedNow: outcome.kind === 'started',
+  }));
+  const started = outcomes.find((outcome) => outcome.kind === 'started');
+  if (started === undefined || started.kind !== 'started') return first;
+  return { ...started, groups: runs };
 }

@@ -23,8 +23,12 @@ export interface WorkerConfig {
   readonly metricsNamespace: string;
   /** Queue that receives permanently failing messages, unchanged, with the reason as attributes. */
   readonly deadLetterQueueUrl: string;
-  /** Sorted, distinct, 1–2 values: what each run generates. */
+  /** Sorted, distinct, 1–3 values: what is generated for each revision (in runs of at most two types). */
   readonly generationTypes: readonly GenerationType[];
+  /** Runs per (revision, generation group), the first included: a failed run is started again up to this. */
+  readonly maxRunAttempts: number;
+  /** Seconds before the second attempt of a failed run; doubled for each further one. */
+  readonly runRetryBaseSeconds: number;
   readonly handledDetailTypes: ReadonlySet<string>;
   readonly supportedAssetTypes: ReadonlySet<string>;
   /** Empty: events of every domain are handled. */
@@ -108,10 +112,10 @@ function parseGenerationTypes(reader: EnvReader): GenerationType[] {
   const known = new Set<string>(GENERATION_TYPES);
   const unknown = values.filter((value) => !known.has(value));
   const distinct = [...new Set(values)].sort() as GenerationType[];
-  const expected = `1 or 2 distinct values of ${GENERATION_TYPES.join(', ')}, comma-separated`;
+  const expected = `1 to 3 distinct values of ${GENERATION_TYPES.join(', ')}, comma-separated`;
   if (unknown.length > 0) {
     reader.problems.push(`${name} must be ${expected}; unknown: ${unknown.join(', ')}`);
-  } else if (distinct.length !== values.length || distinct.length < 1 || distinct.length > 2) {
+  } else if (distinct.length !== values.length || distinct.length < 1) {
     reader.problems.push(`${name} must be ${expected}, got "${values.join(',')}"`);
   }
   return distinct;
@@ -166,6 +170,8 @@ export function loadConfig(env: Env = process.env): WorkerConfig {
     metricsNamespace: reader.string('POWERTOOLS_METRICS_NAMESPACE', 'DataZoneMetagenWorker'),
     deadLetterQueueUrl,
     generationTypes,
+    maxRunAttempts: reader.integer('MAX_RUN_ATTEMPTS', DEFAULTS.maxRunAttempts, 1, 10),
+    runRetryBaseSeconds: reader.integer('RUN_RETRY_BASE_SECONDS', DEFAULTS.runRetryBaseSeconds, 1, 21_600),
     handledDetailTypes: new Set(handledDetailTypes),
     supportedAssetTypes: new Set(supportedAssetTypes),
     domainIds: new Set(domainIds),

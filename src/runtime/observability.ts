@@ -1,11 +1,11 @@
 /**
- * One log line and one metric per record outcome, plus the metrics of the reporting side effects.
+ * One log line and its metrics per record outcome, plus the metrics of the reporting side effects.
  * Keys are passed per line rather than appended to the logger, because records of a batch run concurrently.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { RecordOutcome, RetryCause } from '../core/outcome.js';
-import { truncateCodePoints } from '../core/text.js';
+import type { RecordOutcome, RetryCause, RunReport } from '../core/outcome.js';
+import { capped, describe } from './log-line.js';
 
 export const METRIC = {
   runsStarted: 'RunsStarted',
@@ -19,6 +19,11 @@ export const METRIC = {
   deadLetterSendFailures: 'DeadLetterSendFailures',
   visibilityChangeFailures: 'VisibilityChangeFailures',
   unreadableRecords: 'UnreadableRecords',
+  runsRetried: 'RunsRetried',
+  runRetriesWaiting: 'RunRetriesWaiting',
+  runsGivenUp: 'RunsGivenUp',
+  runDuration: 'RunDuration',
+  outcomeEventsUnreadable: 'OutcomeEventsUnreadable',
 } as const;
 
 const RETRY_METRIC: Record<RetryCause, string> = {
@@ -29,7 +34,14 @@ const RETRY_METRIC: Record<RetryCause, string> = {
   deadline: METRIC.deferred,
   'dead-letter-unavailable': METRIC.deadLetterSendFailures,
   'asset-busy': METRIC.transientFailures,
+  'run-retry-wait': METRIC.runRetriesWaiting,
 };
+
+/** A run's final status as a metric name: RunsSucceeded, RunsFailed, RunsPartiallySucceeded, RunsCanceled. */
+export function runStatusMetric(status: string): string {
+  const words = status.toLowerCase().split('_');
+  return `Runs${words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('')}`;
+}
 
 /** Where a record came from, for its log line. */
 export interface RecordContext {
@@ -47,7 +59,7 @@ export class OutcomeReporter {
   ) {}
 
   report(outcome: RecordOutcome, context: RecordContext): void {
-    const target = outcome.target;
+    const target = 'target' in outcome ? outcome.target : undefined;
     const line = capped({
       outcome: outcome.kind,
       ...context,
@@ -60,7 +72,7 @@ export class OutcomeReporter {
     });
     switch (outcome.kind) {
       case 'started':
-        this.count(METRIC.runsStarted);
+        this.count(METRIC.runsStarted, outcome.groups?.filter((group) => group.startedNow).length ?? 1);
         this.logger.info('metadata generation run started', line);
         return;
       case 'already-exists':
@@ -77,7 +89,24 @@ export class OutcomeReporter {
         return;
       case 'dead-letter':
         this.count(METRIC.deadLettered);
+        if (outcome.run !== undefined) {
+          this.recordRun(outcome.run);
+          this.count(METRIC.runsGivenUp);
+        }
         this.logger.error('record sent to the dead-letter queue', line);
+        return;
+      case 'run-ended':
+        this.recordRun(outcome.run);
+        if ('runId' in outcome.next) this.count(METRIC.runsRetried);
+        this.logger.info('metadata generation run ended', line);
+        return;
+      case 'outcome-unreadable':
+        this.count(METRIC.outcomeEventsUnreadable);
+        this.logger.warn('run outcome event could not be read', line);
+        return;
+      case 'name-generation-ended':
+        this.count(`NameGeneration${outcome.status === 'SUCCEEDED' ? 'Succeeded' : 'Failed'}`);
+        this.logger.info('business name generation ended', line);
         return;
     }
   }
@@ -94,46 +123,20 @@ export class OutcomeReporter {
     this.logger.error('visibility change failed', capped({ ...context, errorName, errorMessage }));
   }
 
-  private count(name: string): void {
-    this.metrics.addMetric(name, MetricUnit.Count, 1);
+  /** A finished run: by status, by generation type and status (a dimension of its own), and its duration. */
+  private recordRun(run: RunReport): void {
+    this.count(runStatusMetric(run.status));
+    if (run.durationSeconds !== undefined) {
+      this.metrics.addMetric(METRIC.runDuration, MetricUnit.Seconds, run.durationSeconds);
+    }
+    for (const stat of run.typeStats) {
+      const single = this.metrics.singleMetric();
+      single.addDimension('GenerationType', stat.type);
+      single.addMetric(stat.status === 'SUCCEEDED' ? 'TypeSucceeded' : 'TypeFailed', MetricUnit.Count, 1);
+    }
   }
-}
 
-/** Free text may say more than identifiers; neither may make a log line grow with its input. */
-const MAX_TEXT_CODE_POINTS = 1024;
-const MAX_VALUE_CODE_POINTS = 256;
-const FREE_TEXT_KEYS = new Set(['reason', 'errorMessage']);
-
-/**
- * Event fields and error messages are user-controlled: a 200 KB detail-type would otherwise make a 400 KB line.
- * Logs keep the start of each value; the DLQ keeps the original body.
- */
-function capped<T extends Record<string, unknown>>(line: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(line)) {
-    out[key] =
-      typeof value === 'string'
-        ? truncateCodePoints(value, FREE_TEXT_KEYS.has(key) ? MAX_TEXT_CODE_POINTS : MAX_VALUE_CODE_POINTS)
-        : value;
-  }
-  return out as T;
-}
-
-function describe(outcome: RecordOutcome): Record<string, string | undefined> {
-  switch (outcome.kind) {
-    case 'started':
-      return { runId: outcome.runId, runStatus: outcome.runStatus };
-    case 'skipped':
-      return { reason: outcome.reason };
-    case 'retry':
-      return {
-        retryCause: outcome.cause,
-        errorName: outcome.error.name,
-        errorMessage: outcome.error.message,
-      };
-    case 'already-exists':
-      return { runId: outcome.runId, errorName: outcome.error.name, errorMessage: outcome.error.message };
-    case 'dead-letter':
-      return { errorName: outcome.error.name, errorMessage: outcome.error.message };
+  private count(name: string, value = 1): void {
+    if (value > 0) this.metrics.addMetric(name, MetricUnit.Count, value);
   }
 }

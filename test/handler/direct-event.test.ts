@@ -122,7 +122,7 @@ describe('direct EventBridge invocation', () => {
         .filter((line) => line.outcome === 'skipped')
         .map((line) => line.reason),
     ).toEqual([
-      'detail-type "Metadata Generation Succeeded" is not handled',
+      'detail-type "Metadata Generation Accepted" is not handled',
       'source "aws.glue" is not aws.datazone',
     ]);
   });

@@ -49,8 +49,9 @@ function adapterWith(rateLimit: TokenBucket, remainingMs = 30_000, marginMs = 0)
       once(batch.session(), (s) => s.getAsset(...args)),
     startMetadataGenerationRun: (request: StartRunRequest) =>
       once(batch.session(), (s) => s.startMetadataGenerationRun(request)),
-    findRun: (...args: Parameters<DataZonePort['findRun']>) =>
-      once(batch.session(), (s) => s.findRun(...args)),
+    listRuns: (...args: Parameters<DataZonePort['listRuns']>) =>
+      once(batch.session(), (s) => s.listRuns(...args)),
+    getRun: (...args: Parameters<DataZonePort['getRun']>) => once(batch.session(), (s) => s.getRun(...args)),
   };
   return { datazone, batch, deadline };
 }
@@ -67,7 +68,7 @@ const lastArrival = () => server.requests.at(-1)?.receivedAt ?? 0;
 const adapterSession = (batch: { session(): DataZoneSession }) => {
   const session = batch.session();
   return {
-    findRun: (...args: Parameters<DataZonePort['findRun']>) => once(session, (s) => s.findRun(...args)),
+    listRuns: (...args: Parameters<DataZonePort['listRuns']>) => once(session, (s) => s.listRuns(...args)),
   };
 };
 const requestsSince = (seq: number) => server.requests.filter((request) => request.seq > seq);
@@ -147,7 +148,7 @@ describe('DataZoneAdapter over the wire', () => {
     expect(start).toBeGreaterThanOrEqual(before + 100 - 2);
     // Two slots taken in all: a third call goes out about 100 ms after the start, not 200.
     const third = Date.now();
-    await adapterSession(batch).findRun(DOMAIN, 'ayzstznnx4dxyf', '3');
+    await adapterSession(batch).listRuns(DOMAIN, 'ayzstznnx4dxyf');
     expect(lastArrival() - third).toBeLessThan(150);
     deadline.finish();
   });
@@ -159,7 +160,7 @@ describe('DataZoneAdapter over the wire', () => {
     session.close();
     // The held slot went back: the next call waits one interval (100 ms) at most, not two.
     const started = Date.now();
-    await adapterSession(batch).findRun(DOMAIN, 'ayzstznnx4dxyf', '3');
+    await adapterSession(batch).listRuns(DOMAIN, 'ayzstznnx4dxyf');
     expect(lastArrival() - started).toBeLessThan(150);
     deadline.finish();
   });
@@ -178,7 +179,7 @@ describe('DataZoneAdapter over the wire', () => {
     deadline.finish();
   });
 
-  it("finds the run of an asset revision among the asset's runs", async () => {
+  it("lists an asset's runs and reads one run", async () => {
     const { datazone, deadline } = adapter(100, 10);
     const started = await datazone.startMetadataGenerationRun({
       domainId: DOMAIN,
@@ -188,11 +189,24 @@ describe('DataZoneAdapter over the wire', () => {
       generationTypes: ['BUSINESS_NAMES'],
       clientToken: 'token-find-run-2',
     });
-    expect(await datazone.findRun(DOMAIN, 'd4r7t1w9k3p5zn', '2')).toEqual({
+    const runs = await datazone.listRuns(DOMAIN, 'd4r7t1w9k3p5zn');
+    expect(runs).toContainEqual({
       runId: started.runId,
       status: expect.any(String),
+      assetId: 'd4r7t1w9k3p5zn',
+      revision: '2',
+      types: ['BUSINESS_NAMES'],
+      createdAt: expect.any(Number),
     });
-    expect(await datazone.findRun(DOMAIN, 'd4r7t1w9k3p5zn', '1')).toBeUndefined();
+    expect(runs.filter((run) => run.revision === '1')).toEqual([]);
+    expect(await datazone.getRun(DOMAIN, started.runId)).toMatchObject({
+      runId: started.runId,
+      domainId: DOMAIN,
+      assetId: 'd4r7t1w9k3p5zn',
+      revision: '2',
+      owningProjectId: '6oy92hwk937pgn',
+      types: ['BUSINESS_NAMES'],
+    });
     deadline.finish();
   });
 
@@ -220,9 +234,9 @@ describe('DataZoneAdapter over the wire', () => {
 
   it('declines a request slot that would come after the deadline, without sending anything', async () => {
     const { datazone, deadline } = adapter(1, 1, 300);
-    await datazone.findRun(DOMAIN, 'ayzstznnx4dxyf', '3');
+    await datazone.listRuns(DOMAIN, 'ayzstznnx4dxyf');
     const since = lastSeq();
-    const error = await datazone.findRun(DOMAIN, 'ayzstznnx4dxyf', '3').catch((caught: unknown) => caught);
+    const error = await datazone.listRuns(DOMAIN, 'ayzstznnx4dxyf').catch((caught: unknown) => caught);
     // Handed back with backoff: the next invocation of this container has the same budget.
     expect(error).toBeInstanceOf(RequestSlotUnavailableError);
     expect(requestsSince(since)).toHaveLength(0);

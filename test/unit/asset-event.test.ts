@@ -54,6 +54,7 @@ describe('parseEnvelopeJson', () => {
       value: {
         id: '6f1c2a7e-3b0d-4f3e-9c61-0a8a3d5b2e11',
         source: 'aws.datazone',
+        time: '2026-11-20T16:45:12Z',
         detailType: 'Asset Added To Inventory',
         detail: event.detail,
       },

@@ -40,6 +40,8 @@ describe('loadConfig', () => {
         long: { baseSeconds: 60, maxSeconds: 3600 },
       },
       deadlineSafetyMarginMs: 3000,
+      maxRunAttempts: 3,
+      runRetryBaseSeconds: 300,
     });
   });
 
@@ -54,7 +56,7 @@ describe('loadConfig', () => {
     );
   });
 
-  it('parses GENERATION_TYPES as a sorted set of 1–2 known values', () => {
+  it('parses GENERATION_TYPES as a sorted set of 1–3 known values', () => {
     const types = (value: string) =>
       loadConfig({ DEAD_LETTER_QUEUE_URL: DLQ, GENERATION_TYPES: value }).generationTypes;
     expect(types('BUSINESS_NAMES')).toEqual(['BUSINESS_NAMES']);
@@ -62,19 +64,35 @@ describe('loadConfig', () => {
       'BUSINESS_GLOSSARY_ASSOCIATIONS',
       'BUSINESS_NAMES',
     ]);
+    expect(types('BUSINESS_NAMES,BUSINESS_GLOSSARY_ASSOCIATIONS,BUSINESS_DESCRIPTIONS')).toEqual([
+      'BUSINESS_DESCRIPTIONS',
+      'BUSINESS_GLOSSARY_ASSOCIATIONS',
+      'BUSINESS_NAMES',
+    ]);
+  });
+
+  it('reads MAX_RUN_ATTEMPTS and RUN_RETRY_BASE_SECONDS within their bounds', () => {
+    const config = loadConfig({
+      DEAD_LETTER_QUEUE_URL: DLQ,
+      MAX_RUN_ATTEMPTS: '5',
+      RUN_RETRY_BASE_SECONDS: '60',
+    });
+    expect([config.maxRunAttempts, config.runRetryBaseSeconds]).toEqual([5, 60]);
+    expect(
+      problemsOf({ DEAD_LETTER_QUEUE_URL: DLQ, MAX_RUN_ATTEMPTS: '0', RUN_RETRY_BASE_SECONDS: '0' }),
+    ).toEqual([
+      'MAX_RUN_ATTEMPTS must be an integer from 1 to 10, got "0"',
+      'RUN_RETRY_BASE_SECONDS must be an integer from 1 to 21600, got "0"',
+    ]);
   });
 
   it.each([
     [
       'BUSINESS_NAMES,BUSINESS_NAMES',
-      /^GENERATION_TYPES must be 1 or 2 distinct values .*got "BUSINESS_NAMES,BUSINESS_NAMES"$/,
-    ],
-    [
-      'BUSINESS_NAMES,BUSINESS_DESCRIPTIONS,BUSINESS_GLOSSARY_ASSOCIATIONS',
-      /^GENERATION_TYPES must be 1 or 2 distinct values/,
+      /^GENERATION_TYPES must be 1 to 3 distinct values .*got "BUSINESS_NAMES,BUSINESS_NAMES"$/,
     ],
     ['SUMMARIES', /^GENERATION_TYPES must be .*; unknown: SUMMARIES$/],
-    [',', /^GENERATION_TYPES must be 1 or 2 distinct values .*got ""$/],
+    [',', /^GENERATION_TYPES must be 1 to 3 distinct values .*got ""$/],
   ])('rejects GENERATION_TYPES=%s', (value, message) => {
     expect(problemsOf({ DEAD_LETTER_QUEUE_URL: DLQ, GENERATION_TYPES: value })).toEqual([
       expect.stringMatching(message),

@@ -33,7 +33,8 @@ function fakeGateway(overrides: Partial<DataZonePort>): DataZoneGateway {
   const port: DataZonePort = {
     getAsset: unreachable,
     startMetadataGenerationRun: unreachable,
-    findRun: unreachable,
+    listRuns: unreachable,
+    getRun: unreachable,
     ...overrides,
   };
   return { batch: () => ({ session: () => ({ ...port, close: () => undefined }) }) };
@@ -72,7 +73,7 @@ describe('processSqsBatch', () => {
         owningProjectId: 'b3x7mz1q9w2k4e',
         typeIdentifier: 'amazon.datazone.GlueTableAssetType',
       }),
-      findRun: async () => undefined,
+      listRuns: async () => [],
       startMetadataGenerationRun: async (request) => {
         // A bug, not a service error: thrown by code that should never throw.
         if (request.assetId === 'e8n2v6c4x1q7jm')
@@ -105,7 +106,7 @@ describe('processSqsBatch', () => {
     const broken = async (): Promise<never> => {
       throw new RangeError('broken limiter');
     };
-    const datazone = fakeGateway({ getAsset: broken, startMetadataGenerationRun: broken, findRun: broken });
+    const datazone = fakeGateway({ getAsset: broken, startMetadataGenerationRun: broken, listRuns: broken });
     const { deps, deadLetters } = fakes(datazone);
     const result = await processSqsBatch(SAMPLE, deps);
     // Records needing DataZone are retried; the skipped ones and the malformed body are completed.
