@@ -85,4 +85,18 @@ describe('clientToken', () => {
       }),
     ).toMatchInlineSnapshot(`"dzmg1-HYSCy1UUSafLZqP8ivBiYqAC-Sd3lIBJSP6J0DA7iyY"`);
   });
+
+  it('keeps the first attempt’s token as it always was, and gives every later attempt its own', () => {
+    const input = {
+      domainId: 'dzd_bc8e1ez8r2a6xz',
+      assetId: 'ayzstznnx4dxyf',
+      revision: '3',
+      generationTypes: ['BUSINESS_NAMES', 'BUSINESS_DESCRIPTIONS'] as const,
+    };
+    expect(clientToken({ ...input, attempt: 1 })).toBe(clientToken(input));
+    const tokens = [1, 2, 3].map((attempt) => clientToken({ ...input, attempt }));
+    expect(new Set(tokens).size).toBe(3);
+    expect(clientToken({ ...input, attempt: 2 })).toBe(tokens[1]);
+    for (const token of tokens) expect(token).toMatch(API_TOKEN_PATTERN);
+  });
 });
