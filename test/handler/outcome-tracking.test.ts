@@ -31,7 +31,7 @@ function outcomeRecord(
   endedMsAgo = 0,
   messageId = `m-${status}`,
 ) {
-  const event = readEvent<Record<string, unknown>>(`eventbridge/metadata-generation-${status}.json`);
+  const event = readEvent<Record<string, unknown>>(`outcomes/metadata-generation-${status}.json`);
   const time = new Date(Date.now() - endedMsAgo).toISOString();
   return { ...A_RECORD, messageId, body: JSON.stringify({ ...event, time }) };
 }

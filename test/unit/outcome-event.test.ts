@@ -10,7 +10,7 @@ function envelopeOf(event: unknown): EventEnvelope {
   return parsed.value;
 }
 
-const FAILED = readEvent<Record<string, unknown>>('eventbridge/metadata-generation-failed.json');
+const FAILED = readEvent<Record<string, unknown>>('outcomes/metadata-generation-failed.json');
 
 function withDetail(detail: unknown): EventEnvelope {
   return envelopeOf({ ...FAILED, detail });
