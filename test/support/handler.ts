@@ -31,7 +31,7 @@ const SQS_REQUEST_TIMEOUT_MS = 5000;
 /** Equal jitter at its lowest: every backoff is half its ceiling. */
 export const lowestJitter = () => 0;
 
-export interface HandlerOptions {
+interface HandlerOptions {
   /** Worker variables (RECORD_CONCURRENCY, GENERATION_TYPES, …), as the deployment would set them. */
   readonly env?: Readonly<Record<string, string>>;
   /** The backoff's jitter, in [0, 1): a fixed value makes every visibility timeout exact. */
