@@ -6,12 +6,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCatalog } from '../../tools/local/datazone/catalog.js';
 import { generateCatalogEvents } from '../../tools/local/event-files.js';
 import { runScenario } from '../../tools/local/scenario.js';
+import { MALFORMED_BODY } from '../support/fixtures.js';
 import {
   callsPerEvent,
   expectAccountedOnce,
   freshWorker,
   revisionKey,
   runsPerRevision,
+  sampleLabel,
   samples,
 } from './support.js';
 
@@ -23,7 +25,7 @@ afterEach(() => {
 const DESERVE_DLQ = [
   'eventbridge/invalid-asset-event.json',
   'eventbridge/unknown-asset.json',
-  'sqs/batch.json#7',
+  sampleLabel(MALFORMED_BODY),
   'sqs/invalid-asset-event.json#1',
   'sqs/malformed-body.json#1',
 ];

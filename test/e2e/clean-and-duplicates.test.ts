@@ -4,12 +4,14 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runScenario, startLocalWorld } from '../../tools/local/scenario.js';
+import { MALFORMED_BODY, SKIPPED_DETAIL_TYPE, UNSUPPORTED_ASSET_TYPE } from '../support/fixtures.js';
 import {
   assetEvent,
   expectAccountedOnce,
   freshWorker,
   revisionKey,
   runsPerRevision,
+  sampleLabel,
   samples,
   statusesByLabel,
 } from './support.js';
@@ -40,8 +42,8 @@ describe('e2e: a clean run of the sample events', () => {
       'eventbridge/other-source.json',
       'eventbridge/unsupported-asset-type.json',
       'eventbridge/unsupported-detail-type.json',
-      'sqs/batch.json#5',
-      'sqs/batch.json#6',
+      sampleLabel(SKIPPED_DETAIL_TYPE),
+      sampleLabel(UNSUPPORTED_ASSET_TYPE),
       'sqs/unsupported-detail-type.json#1',
     ]) {
       expect(statuses[label], label).toBe('skipped');
@@ -51,7 +53,7 @@ describe('e2e: a clean run of the sample events', () => {
     for (const label of [
       'eventbridge/invalid-asset-event.json',
       'eventbridge/unknown-asset.json',
-      'sqs/batch.json#7',
+      sampleLabel(MALFORMED_BODY),
       'sqs/invalid-asset-event.json#1',
       'sqs/malformed-body.json#1',
     ]) {

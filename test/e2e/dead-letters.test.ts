@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCatalog } from '../../tools/local/datazone/catalog.js';
 import { runScenario, startLocalWorld } from '../../tools/local/scenario.js';
-import { assetEvent, expectAccountedOnce, freshWorker, sample } from './support.js';
+import { MALFORMED_BODY } from '../support/fixtures.js';
+import { assetEvent, expectAccountedOnce, freshWorker, sample, sampleLabel } from './support.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -14,7 +15,8 @@ afterEach(() => {
 
 const catalog = loadCatalog();
 const MALFORMED = sample('sqs/malformed-body.json');
-const TRUNCATED = sample('sqs/batch.json').filter((e) => e.label === 'sqs/batch.json#7');
+/** The sample batch's body that is cut off in the middle of its JSON. */
+const TRUNCATED = sample('sqs/batch.json').filter((e) => e.body === MALFORMED_BODY.body);
 
 describe('e2e: permanent errors and malformed bodies', () => {
   it('go to the DLQ unchanged, with their reasons as attributes; the other events are unaffected', async () => {
@@ -49,7 +51,7 @@ describe('e2e: permanent errors and malformed bodies', () => {
       'd4r7t1w9k3p5zn@2': 'ValidationException',
       'eventbridge/unknown-asset.json': 'ResourceNotFoundException',
       'sqs/malformed-body.json#1': 'InvalidEventError',
-      'sqs/batch.json#7': 'InvalidEventError',
+      [sampleLabel(MALFORMED_BODY)]: 'InvalidEventError',
       'k9t4x8m2h6b1pr@1': 'ValidationException',
     };
     expect(dlq).toHaveLength(Object.keys(expected).length);

@@ -1,4 +1,5 @@
 /** Shared by the end-to-end tests: a fresh worker per scenario, events, and the invariant checked after each. */
+import type { SQSRecord } from 'aws-lambda';
 import { expect, vi } from 'vitest';
 import type { EventStatus } from '../../tools/local/accounting.js';
 import type { Catalog } from '../../tools/local/datazone/catalog.js';
@@ -18,6 +19,23 @@ export const freshWorker: HandlerLoader = async (env) => {
 };
 
 export const samples = (): InputEvent[] => loadSampleEvents();
+
+/**
+ * The label the runner gives a record of the sample batch (`sqs/batch.json#n`, by position), found by the record's
+ * body, so that tests name the record (test/support/fixtures.ts) instead of its position.
+ */
+export function sampleLabel(record: SQSRecord): string {
+  const matches = samples().filter(
+    (event) => event.label.startsWith('sqs/batch.json#') && event.body === record.body,
+  );
+  const [match] = matches;
+  if (match === undefined || matches.length > 1) {
+    throw new Error(
+      `expected one sample batch record with the body of ${record.messageId}, found ${matches.length}`,
+    );
+  }
+  return match.label;
+}
 
 /** One sample file's events, by its path under events/. */
 export const sample = (path: string): InputEvent[] =>

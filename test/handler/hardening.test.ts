@@ -1,6 +1,6 @@
 /**
- * Inputs and faults that once lost reasons, hung or took a batch down (issue #9), through the real handler with
- * the SDK clients mocked. The SQS mock refuses what SQS refuses, so a dead-letter send that SQS would reject fails
+ * Inputs and faults that once lost reasons, hung or took a batch down (issue #9), through the handler with its
+ * real adapters and the SDK clients mocked. The SQS mock refuses what SQS refuses, so a dead-letter send that SQS would reject fails
  * here too.
  */
 import {
@@ -15,18 +15,13 @@ import {
   type SendMessageCommandInput,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEAD_LETTER_ATTRIBUTES_MAX_BYTES } from '../../src/queues/dead-letter-attributes.js';
-import {
-  captureStdout,
-  type Handler,
-  lambdaContext,
-  loadHandler,
-  readEvent,
-  serviceError,
-} from '../support/lambda.js';
+import { GLUE_TABLE_EVENT, SKIPPED_DETAIL_TYPE, withReceiveCount } from '../support/fixtures.js';
+import { buildHandler, lowestJitter } from '../support/handler.js';
+import { captureStdout, type Handler, lambdaContext, readEvent, serviceError } from '../support/lambda.js';
 
 const datazone = mockClient(DataZoneClient);
 const sqs = mockClient(SQSClient);
@@ -55,19 +50,8 @@ const dlqSends = () => sqs.commandCalls(SendMessageCommand).map((call) => call.a
 const visibilityChanges = () =>
   sqs.commandCalls(ChangeMessageVisibilityBatchCommand).flatMap((call) => call.args[0].input.Entries ?? []);
 
-const SAMPLE = readEvent<SQSEvent>('sqs/batch.json');
-/** A complete Glue table event: revision, project and type in the event, so only Start is called. */
-const COMPLETE_RECORD = recordAt(0);
-const SKIPPED_RECORD = recordAt(4);
-
-function recordAt(index: number): SQSRecord {
-  const record = SAMPLE.Records[index];
-  if (record === undefined) throw new Error(`no record ${index}`);
-  return record;
-}
-
 function recordWithBody(body: string, messageId = 'bad-body'): SQSRecord {
-  return { ...COMPLETE_RECORD, messageId, body };
+  return { ...GLUE_TABLE_EVENT, messageId, body };
 }
 
 function withDetail(record: SQSRecord, change: (event: Record<string, unknown>) => void): SQSRecord {
@@ -84,19 +68,17 @@ beforeEach(() => {
   datazone.on(StartMetadataGenerationRunCommand).resolves({ id: 'run-1', status: 'SUBMITTED' });
   sqs.on(SendMessageCommand).callsFake(sqsSendMessage);
   sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
-  vi.spyOn(Math, 'random').mockReturnValue(0);
   stdout = captureStdout();
 });
 
 afterEach(() => {
   stdout.restore();
-  vi.restoreAllMocks();
 });
 
 describe('dead-letter sends never fail because of what the worker adds', () => {
   let handler: Handler;
-  beforeEach(async () => {
-    handler = await loadHandler();
+  beforeEach(() => {
+    handler = buildHandler({ random: lowestJitter });
   });
 
   it('dead-letters a body that starts with an emoji and is not JSON (the parse error quotes half a pair)', async () => {
@@ -113,7 +95,9 @@ describe('dead-letter sends never fail because of what the worker adds', () => {
       .rejects(
         Object.assign(serviceError('ValidationException', 400), { message: 'bad \u0000 value \uD800 here' }),
       );
-    expect(await handler({ Records: [COMPLETE_RECORD] }, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(await handler({ Records: [GLUE_TABLE_EVENT] }, lambdaContext())).toEqual({
+      batchItemFailures: [],
+    });
     expect(dlqSends()).toHaveLength(1);
     expect(dlqSends()[0]?.MessageAttributes?.ErrorMessage?.StringValue).toBe('bad \uFFFD value \uFFFD here');
   });
@@ -123,7 +107,7 @@ describe('dead-letter sends never fail because of what the worker adds', () => {
     datazone
       .on(StartMetadataGenerationRunCommand)
       .rejects(Object.assign(serviceError('ValidationException', 400), { message }));
-    await handler({ Records: [COMPLETE_RECORD] }, lambdaContext());
+    await handler({ Records: [GLUE_TABLE_EVENT] }, lambdaContext());
     const sent = dlqSends()[0]?.MessageAttributes?.ErrorMessage?.StringValue ?? '';
     expect(XML_CHARS.test(sent)).toBe(true);
     expect(sent.endsWith('…')).toBe(true);
@@ -160,17 +144,13 @@ describe('dead-letter sends never fail because of what the worker adds', () => {
 
 describe('time limits that are real', () => {
   it('backs off a record cut off by the deadline again, instead of handing it back at once every time', async () => {
-    const handler = await loadHandler({
-      DEADLINE_SAFETY_MARGIN_MS: '1000',
-      DATAZONE_REQUESTS_PER_SECOND: '100',
+    const handler = buildHandler({
+      env: { DEADLINE_SAFETY_MARGIN_MS: '1000', DATAZONE_REQUESTS_PER_SECOND: '100' },
+      random: lowestJitter,
     });
     datazone.on(StartMetadataGenerationRunCommand).callsFake(() => new Promise(() => undefined));
-    const first = { ...COMPLETE_RECORD, messageId: 'first', attributes: { ...COMPLETE_RECORD.attributes } };
-    const again = {
-      ...COMPLETE_RECORD,
-      messageId: 'again',
-      attributes: { ...COMPLETE_RECORD.attributes, ApproximateReceiveCount: '3' },
-    };
+    const first = withReceiveCount(GLUE_TABLE_EVENT, 1, 'first');
+    const again = withReceiveCount(GLUE_TABLE_EVENT, 3, 'again');
     await handler({ Records: [first, again] }, lambdaContext(1300));
     // Receive 1: at once. Receive 3: the retry schedule one step behind (receive 2: 20 s, half with random 0).
     expect(visibilityChanges().map((entry) => entry.VisibilityTimeout)).toEqual([0, 10]);
@@ -178,13 +158,13 @@ describe('time limits that are real', () => {
 });
 
 describe('only the call that can conflict may conflict', () => {
-  const withoutRevision = withDetail(COMPLETE_RECORD, (event) => {
+  const withoutRevision = withDetail(GLUE_TABLE_EVENT, (event) => {
     const detail = event.detail as { metadata: Record<string, unknown> };
     delete detail.metadata.version;
   });
 
   it('retries a 409 from GetAsset instead of taking it as an existing run', async () => {
-    const handler = await loadHandler();
+    const handler = buildHandler({ random: lowestJitter });
     datazone.on(GetAssetCommand).rejects(serviceError('ConflictException', 409));
     const result = await handler({ Records: [withoutRevision] }, lambdaContext());
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: withoutRevision.messageId }] });
@@ -193,19 +173,19 @@ describe('only the call that can conflict may conflict', () => {
   });
 
   it('retries a 409 from the ListMetadataGenerationRuns check', async () => {
-    const handler = await loadHandler();
+    const handler = buildHandler({ random: lowestJitter });
     datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ConflictException', 409));
     datazone.on(ListMetadataGenerationRunsCommand).rejects(serviceError('ConflictException', 409));
-    const result = await handler({ Records: [COMPLETE_RECORD] }, lambdaContext());
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: COMPLETE_RECORD.messageId }] });
+    const result = await handler({ Records: [GLUE_TABLE_EVENT] }, lambdaContext());
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: GLUE_TABLE_EVENT.messageId }] });
     expect(stdout.metrics().RunsAlreadyExisting).toBeUndefined();
   });
 });
 
 describe('one record’s bad shape is that record’s outcome', () => {
   it('skips an event whose domain is an object when DOMAIN_IDS is set', async () => {
-    const handler = await loadHandler({ DOMAIN_IDS: 'dzd_bc8e1ez8r2a6xz' });
-    const record = withDetail(COMPLETE_RECORD, (event) => {
+    const handler = buildHandler({ env: { DOMAIN_IDS: 'dzd_bc8e1ez8r2a6xz' }, random: lowestJitter });
+    const record = withDetail(GLUE_TABLE_EVENT, (event) => {
       (event.detail as { metadata: Record<string, unknown> }).metadata.domain = { toString: 'x' };
     });
     expect(await handler({ Records: [record] }, lambdaContext())).toEqual({ batchItemFailures: [] });
@@ -214,26 +194,26 @@ describe('one record’s bad shape is that record’s outcome', () => {
   });
 
   it('processes a record without attributes on its own while its neighbours complete', async () => {
-    const handler = await loadHandler();
-    const { attributes: _attributes, ...bare } = { ...COMPLETE_RECORD, messageId: 'no-attributes' };
-    const result = await handler({ Records: [bare, SKIPPED_RECORD] }, lambdaContext());
+    const handler = buildHandler({ random: lowestJitter });
+    const { attributes: _attributes, ...bare } = { ...GLUE_TABLE_EVENT, messageId: 'no-attributes' };
+    const result = await handler({ Records: [bare, SKIPPED_DETAIL_TYPE] }, lambdaContext());
     expect(result).toEqual({ batchItemFailures: [] });
     expect(stdout.metrics()).toMatchObject({ RunsStarted: 1, EventsSkipped: 1 });
   });
 
   it('dead-letters a record without a body as the record itself, and completes its neighbours', async () => {
-    const handler = await loadHandler();
-    const { body: _body, ...bodiless } = { ...COMPLETE_RECORD, messageId: 'no-body' };
-    const result = await handler({ Records: [bodiless, SKIPPED_RECORD] }, lambdaContext());
+    const handler = buildHandler({ random: lowestJitter });
+    const { body: _body, ...bodiless } = { ...GLUE_TABLE_EVENT, messageId: 'no-body' };
+    const result = await handler({ Records: [bodiless, SKIPPED_DETAIL_TYPE] }, lambdaContext());
     expect(result).toEqual({ batchItemFailures: [] });
     const [sent] = dlqSends();
     expect(JSON.parse(sent?.MessageBody ?? '{}')).toMatchObject({ messageId: 'no-body' });
-    expect(sent?.MessageBody).not.toContain(COMPLETE_RECORD.receiptHandle);
+    expect(sent?.MessageBody).not.toContain(GLUE_TABLE_EVENT.receiptHandle);
     expect(sent?.MessageAttributes?.ErrorMessage?.StringValue).toContain('no string body');
   });
 
   it('does not throw after a run started on the direct path, however deep the event', async () => {
-    const handler = await loadHandler();
+    const handler = buildHandler({ random: lowestJitter });
     const event = readEvent<{ detail: { data: Record<string, unknown> } }>(
       'eventbridge/asset-added-to-inventory.json',
     );
@@ -246,8 +226,8 @@ describe('one record’s bad shape is that record’s outcome', () => {
 
 describe('logs that stay small and clean', () => {
   it('caps user-controlled strings in log lines', async () => {
-    const handler = await loadHandler();
-    const record = withDetail(COMPLETE_RECORD, (event) => {
+    const handler = buildHandler({ random: lowestJitter });
+    const record = withDetail(GLUE_TABLE_EVENT, (event) => {
       event['detail-type'] = 'x'.repeat(200_000);
     });
     await handler({ Records: [record] }, lambdaContext());
@@ -257,7 +237,7 @@ describe('logs that stay small and clean', () => {
   });
 
   it('never logs receipt handles or whole events, even at DEBUG', async () => {
-    const handler = await loadHandler({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
+    const handler = buildHandler({ logLevel: 'DEBUG', random: lowestJitter });
     datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('InternalServerException', 500));
     sqs.on(ChangeMessageVisibilityBatchCommand).resolves({
       Failed: [
@@ -265,28 +245,25 @@ describe('logs that stay small and clean', () => {
           Id: '0',
           Code: 'ReceiptHandleIsInvalid',
           SenderFault: true,
-          Message: `The input receipt handle "${COMPLETE_RECORD.receiptHandle}" is not a valid receipt handle.`,
+          Message: `The input receipt handle "${GLUE_TABLE_EVENT.receiptHandle}" is not a valid receipt handle.`,
         },
       ],
     });
-    await handler({ Records: [COMPLETE_RECORD] }, lambdaContext());
+    await handler({ Records: [GLUE_TABLE_EVENT] }, lambdaContext());
     const written = stdout.logs().map((line) => JSON.stringify(line));
     expect(written.some((line) => line.includes('visibility change failed'))).toBe(true);
-    expect(written.filter((line) => line.includes(COMPLETE_RECORD.receiptHandle))).toEqual([]);
+    expect(written.filter((line) => line.includes(GLUE_TABLE_EVENT.receiptHandle))).toEqual([]);
     expect(written.filter((line) => line.includes('"Records"'))).toEqual([]);
   });
 
   it('counts a replayed token’s run as already existing, not as started again', async () => {
-    const handler = await loadHandler();
+    const handler = buildHandler({ random: lowestJitter });
     datazone.on(StartMetadataGenerationRunCommand).resolves({
       id: 'run-1',
       status: 'IN_PROGRESS',
       createdAt: new Date(Date.now() - 60_000),
     });
-    const redelivered = {
-      ...COMPLETE_RECORD,
-      attributes: { ...COMPLETE_RECORD.attributes, ApproximateReceiveCount: '4' },
-    };
+    const redelivered = withReceiveCount(GLUE_TABLE_EVENT, 4);
     expect(await handler({ Records: [redelivered] }, lambdaContext())).toEqual({ batchItemFailures: [] });
     expect(stdout.metrics()).toMatchObject({ RunsAlreadyExisting: 1 });
     expect(stdout.metrics().RunsStarted).toBeUndefined();

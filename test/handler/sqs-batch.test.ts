@@ -1,3 +1,7 @@
+/**
+ * SQS batches through the handler built with createHandler: the real adapters over mocked SDK clients, and the
+ * backoff's jitter chosen by each test.
+ */
 import {
   DataZoneClient,
   GetAssetCommand,
@@ -6,16 +10,30 @@ import {
   type StartMetadataGenerationRunCommandInput,
 } from '@aws-sdk/client-datazone';
 import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientToken } from '../../src/core/client-token.js';
+import {
+  batchOf,
+  DUPLICATE_OF_GLUE_TABLE_EVENT,
+  GLUE_TABLE_EVENT,
+  inBatchOrder,
+  MALFORMED_BODY,
+  NEW_VERSION_WITHOUT_TYPE,
+  OTHER_DOMAIN_WITHOUT_REVISION,
+  onlyRecord,
+  REDSHIFT_TABLE_EVENT,
+  SAMPLE_BATCH,
+  SKIPPED_DETAIL_TYPE,
+  UNSUPPORTED_ASSET_TYPE,
+  withReceiveCount,
+} from '../support/fixtures.js';
+import { buildHandler, clockFrom, lowestJitter } from '../support/handler.js';
 import {
   captureStdout,
   DLQ_URL,
   type Handler,
   lambdaContext,
-  loadHandler,
   SOURCE_QUEUE_URL,
   serviceError,
   sqsEvent,
@@ -70,24 +88,6 @@ const dlqSends = () => sqs.commandCalls(SendMessageCommand).map((call) => call.a
 const visibilityChanges = () =>
   sqs.commandCalls(ChangeMessageVisibilityBatchCommand).map((call) => call.args[0].input);
 
-function recordAt(event: SQSEvent, index: number): SQSRecord {
-  const record = event.Records[index];
-  if (record === undefined) throw new Error(`no record ${index}`);
-  return record;
-}
-
-function batchOf(...records: SQSRecord[]): SQSEvent {
-  return { Records: records };
-}
-
-function withReceiveCount(record: SQSRecord, count: number, messageId = record.messageId): SQSRecord {
-  return {
-    ...record,
-    messageId,
-    attributes: { ...record.attributes, ApproximateReceiveCount: String(count) },
-  };
-}
-
 function expectedStart(domainId: string, assetId: string, revision: string, owningProjectId: string) {
   return {
     domainIdentifier: domainId,
@@ -104,24 +104,21 @@ beforeEach(() => {
   datazone.reset();
   sqs.reset();
   seedCatalog();
-  vi.spyOn(Math, 'random').mockReturnValue(0);
   stdout = captureStdout();
 });
 
 afterEach(() => {
   stdout.restore();
-  vi.restoreAllMocks();
 });
 
 describe('SQS batch: the sample batch', () => {
   let handler: Handler;
-  beforeEach(async () => {
-    handler = await loadHandler();
+  beforeEach(() => {
+    handler = buildHandler({ random: lowestJitter });
   });
 
   it('starts one run per supported asset revision, skips, dead-letters the malformed body, fails nothing', async () => {
-    const event = sqsEvent('sqs/batch.json');
-    const result = await handler(event, lambdaContext());
+    const result = await handler(SAMPLE_BATCH, lambdaContext());
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(startInputs()).toEqual(
@@ -142,18 +139,17 @@ describe('SQS batch: the sample batch', () => {
         .sort(),
     ).toEqual(['f5h9l3s7g1d2wb', 'g2k6p0m4r8t3yc', 'm6v0r4e8y2j5qd']);
 
-    const malformed = recordAt(event, 6);
     expect(dlqSends()).toEqual([
       {
         QueueUrl: DLQ_URL,
-        MessageBody: malformed.body,
+        MessageBody: MALFORMED_BODY.body,
         MessageAttributes: {
           ErrorName: { DataType: 'String', StringValue: 'InvalidEventError' },
           ErrorMessage: {
             DataType: 'String',
             StringValue: expect.stringMatching(/^not an EventBridge event: body is not valid JSON: /),
           },
-          SourceMessageId: { DataType: 'String', StringValue: malformed.messageId },
+          SourceMessageId: { DataType: 'String', StringValue: MALFORMED_BODY.messageId },
           ApproximateReceiveCount: { DataType: 'String', StringValue: '1' },
           SourceQueueArn: { DataType: 'String', StringValue: SOURCE_ARN },
           FailedAt: { DataType: 'String', StringValue: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
@@ -170,12 +166,13 @@ describe('SQS batch: the sample batch', () => {
   });
 
   it('logs one line per record with its keys, and the run id', async () => {
-    const event = sqsEvent('sqs/batch.json');
-    await handler(event, lambdaContext());
+    await handler(SAMPLE_BATCH, lambdaContext());
     const outcomes = stdout.logs().filter((line) => typeof line.outcome === 'string');
-    expect(outcomes).toHaveLength(event.Records.length);
+    expect(outcomes).toHaveLength(SAMPLE_BATCH.Records.length);
+    // Of the Glue table event and its duplicate, the one first in the batch starts the run.
+    const [firstCopy] = inBatchOrder(SAMPLE_BATCH, [GLUE_TABLE_EVENT, DUPLICATE_OF_GLUE_TABLE_EVENT]);
     const first = outcomes.find(
-      (line) => line.messageId === recordAt(event, 0).messageId && line.outcome === 'started',
+      (line) => line.messageId === firstCopy?.messageId && line.outcome === 'started',
     );
     expect(first).toMatchObject({
       level: 'INFO',
@@ -195,23 +192,42 @@ describe('SQS batch: the sample batch', () => {
 
 describe('SQS batch: failures', () => {
   it('hands back a throttled record with backoff and defers the records that have not reached the API', async () => {
-    const handler = await loadHandler({ RECORD_CONCURRENCY: '1' });
+    const handler = buildHandler({ env: { RECORD_CONCURRENCY: '1' }, random: lowestJitter });
     datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ThrottlingException', 429));
-    const event = sqsEvent('sqs/batch.json');
+    // Every sample record, the complete Glue table event first: it is the one that reaches the API.
+    const event = batchOf(
+      GLUE_TABLE_EVENT,
+      REDSHIFT_TABLE_EVENT,
+      NEW_VERSION_WITHOUT_TYPE,
+      OTHER_DOMAIN_WITHOUT_REVISION,
+      SKIPPED_DETAIL_TYPE,
+      UNSUPPORTED_ASSET_TYPE,
+      MALFORMED_BODY,
+      DUPLICATE_OF_GLUE_TABLE_EVENT,
+    );
     const result = await handler(event, lambdaContext());
 
-    // Record 0 is throttled; 1–3, 5 and the duplicate 7 need the API and are deferred before reserving a slot;
-    // 4 (skipped detail-type) and 6 (malformed) need no call and are completed.
-    const failed = [0, 1, 2, 3, 5, 7].map((index) => recordAt(event, index).messageId);
-    expect(result).toEqual({ batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) });
+    // The Glue table event is throttled; the other records that need the API, its duplicate included, are
+    // deferred before reserving a slot; the skipped detail-type and the malformed body need no call and complete.
+    const failed = [
+      GLUE_TABLE_EVENT,
+      REDSHIFT_TABLE_EVENT,
+      NEW_VERSION_WITHOUT_TYPE,
+      OTHER_DOMAIN_WITHOUT_REVISION,
+      UNSUPPORTED_ASSET_TYPE,
+      DUPLICATE_OF_GLUE_TABLE_EVENT,
+    ];
+    expect(result).toEqual({
+      batchItemFailures: failed.map(({ messageId }) => ({ itemIdentifier: messageId })),
+    });
     expect(startInputs()).toHaveLength(1);
     expect(datazone.commandCalls(GetAssetCommand)).toHaveLength(0);
     expect(visibilityChanges()).toEqual([
       {
         QueueUrl: SOURCE_QUEUE_URL,
-        Entries: failed.map((_, index) => ({
+        Entries: failed.map(({ receiptHandle }, index) => ({
           Id: String(index),
-          ReceiptHandle: recordAt(event, [0, 1, 2, 3, 5, 7][index] ?? -1).receiptHandle,
+          ReceiptHandle: receiptHandle,
           // Receive count 1, base 10 s, random 0: half of 10 s.
           VisibilityTimeout: 5,
         })),
@@ -227,12 +243,11 @@ describe('SQS batch: failures', () => {
   });
 
   it('backs off longer after ServiceQuotaExceededException, growing with the receive count', async () => {
-    const handler = await loadHandler({ RECORD_CONCURRENCY: '1' });
+    const handler = buildHandler({ env: { RECORD_CONCURRENCY: '1' }, random: lowestJitter });
     datazone
       .on(StartMetadataGenerationRunCommand)
       .rejects(serviceError('ServiceQuotaExceededException', 402));
-    const source = sqsEvent('sqs/batch.json');
-    const event = batchOf(withReceiveCount(recordAt(source, 0), 3), withReceiveCount(recordAt(source, 1), 1));
+    const event = batchOf(withReceiveCount(GLUE_TABLE_EVENT, 3), withReceiveCount(REDSHIFT_TABLE_EVENT, 1));
     const result = await handler(event, lambdaContext());
 
     expect(result).toEqual({
@@ -245,11 +260,13 @@ describe('SQS batch: failures', () => {
   });
 
   it('retries a transient failure with the retry schedule, exponential in the receive count', async () => {
-    const handler = await loadHandler({ RETRY_BACKOFF_BASE_SECONDS: '20', RETRY_BACKOFF_MAX_SECONDS: '100' });
+    const handler = buildHandler({
+      env: { RETRY_BACKOFF_BASE_SECONDS: '20', RETRY_BACKOFF_MAX_SECONDS: '100' },
+      random: () => 0.5,
+    });
     datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('InternalServerException', 500));
-    const source = recordAt(sqsEvent('sqs/batch.json'), 0);
+    const source = GLUE_TABLE_EVENT;
     const event = batchOf(withReceiveCount(source, 2), withReceiveCount(source, 9, 'second-copy'));
-    vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const result = await handler(event, lambdaContext());
 
     expect(result).toEqual({
@@ -262,7 +279,7 @@ describe('SQS batch: failures', () => {
   });
 
   it('treats ConflictException as an existing run once the run of the revision is confirmed: not retried, not dead-lettered', async () => {
-    const handler = await loadHandler();
+    const handler = buildHandler({ random: lowestJitter });
     datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ConflictException', 409));
     datazone.on(ListMetadataGenerationRunsCommand).resolves({
       items: [
@@ -280,7 +297,7 @@ describe('SQS batch: failures', () => {
         },
       ],
     });
-    const event = batchOf(recordAt(sqsEvent('sqs/batch.json'), 0));
+    const event = batchOf(GLUE_TABLE_EVENT);
     expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
     expect(
       datazone.commandCalls(ListMetadataGenerationRunsCommand).map((call) => call.args[0].input),
@@ -296,7 +313,7 @@ describe('SQS batch: failures', () => {
   });
 
   it('retries with backoff when the conflict is a run of another revision in progress, so the new revision is not lost', async () => {
-    const handler = await loadHandler();
+    const handler = buildHandler({ random: lowestJitter });
     datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ConflictException', 409));
     datazone
       .on(ListMetadataGenerationRunsCommand)
@@ -312,7 +329,7 @@ describe('SQS batch: failures', () => {
         nextToken: 'page-2',
       })
       .resolvesOnce({ items: [] });
-    const record = recordAt(sqsEvent('sqs/batch.json'), 0);
+    const record = GLUE_TABLE_EVENT;
     expect(await handler(batchOf(record), lambdaContext())).toEqual({
       batchItemFailures: [{ itemIdentifier: record.messageId }],
     });
@@ -332,10 +349,10 @@ describe('SQS batch: failures', () => {
   });
 
   it('retries when the conflict cannot be confirmed', async () => {
-    const handler = await loadHandler();
+    const handler = buildHandler({ random: lowestJitter });
     datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ConflictException', 409));
     datazone.on(ListMetadataGenerationRunsCommand).rejects(serviceError('ThrottlingException', 429));
-    const record = recordAt(sqsEvent('sqs/batch.json'), 0);
+    const record = GLUE_TABLE_EVENT;
     expect(await handler(batchOf(record), lambdaContext())).toEqual({
       batchItemFailures: [{ itemIdentifier: record.messageId }],
     });
@@ -348,9 +365,10 @@ describe('SQS batch: failures', () => {
     ['UnauthorizedException', 401],
     ['ResourceNotFoundException', 404],
   ])('dead-letters the unchanged body on %s and reports the record as done', async (name, status) => {
-    const handler = await loadHandler();
+    // FailedAt is the worker's clock at the failure: a clock started at a known instant shows it.
+    const handler = buildHandler({ random: lowestJitter, clock: clockFrom(Date.UTC(2030, 0, 1)) });
     datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError(name, status));
-    const record = withReceiveCount(recordAt(sqsEvent('sqs/batch.json'), 1), 4);
+    const record = withReceiveCount(REDSHIFT_TABLE_EVENT, 4);
     const result = await handler(batchOf(record), lambdaContext());
 
     expect(result).toEqual({ batchItemFailures: [] });
@@ -367,7 +385,7 @@ describe('SQS batch: failures', () => {
           SourceQueueArn: { DataType: 'String', StringValue: SOURCE_ARN },
           DetailType: { DataType: 'String', StringValue: 'Asset Added To Catalog' },
           ClientToken: { DataType: 'String', StringValue: token },
-          FailedAt: { DataType: 'String', StringValue: expect.any(String) },
+          FailedAt: { DataType: 'String', StringValue: expect.stringMatching(/^2030-01-01T00:00:/) },
         },
       },
     ]);
@@ -375,25 +393,25 @@ describe('SQS batch: failures', () => {
   });
 
   it('dead-letters a handled event whose detail is invalid, with the field in the reason', async () => {
-    const handler = await loadHandler();
+    const handler = buildHandler({ random: lowestJitter });
     const event = sqsEvent('sqs/invalid-asset-event.json');
     expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
     expect(dlqSends()[0]?.MessageAttributes?.ErrorMessage?.StringValue).toBe(
       'not a valid DataZone asset event: detail.metadata.domain: expected a DataZone domain id matching ^dzd[-_][a-zA-Z0-9_-]{1,36}$',
     );
-    expect(dlqSends()[0]?.MessageBody).toBe(recordAt(event, 0).body);
+    expect(dlqSends()[0]?.MessageBody).toBe(onlyRecord(event).body);
     expect(startInputs()).toEqual([]);
   });
 
   it('dead-letters a body that is not JSON, unchanged', async () => {
-    const handler = await loadHandler();
+    const handler = buildHandler({ random: lowestJitter });
     const event = sqsEvent('sqs/malformed-body.json');
     expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
     expect(dlqSends().map((send) => send.MessageBody)).toEqual(['this is not JSON at all']);
   });
 
   it('skips an unsupported detail-type without any call', async () => {
-    const handler = await loadHandler();
+    const handler = buildHandler({ random: lowestJitter });
     expect(await handler(sqsEvent('sqs/unsupported-detail-type.json'), lambdaContext())).toEqual({
       batchItemFailures: [],
     });
@@ -403,10 +421,10 @@ describe('SQS batch: failures', () => {
   });
 
   it('keeps a permanent failure in the source queue when the dead-letter queue refuses it', async () => {
-    const handler = await loadHandler();
+    const handler = buildHandler({ random: lowestJitter });
     sqs.on(SendMessageCommand).rejects(serviceError('KmsAccessDenied', 400));
     const event = sqsEvent('sqs/malformed-body.json');
-    const record = recordAt(event, 0);
+    const record = onlyRecord(event);
     expect(await handler(event, lambdaContext())).toEqual({
       batchItemFailures: [{ itemIdentifier: record.messageId }],
     });
@@ -421,10 +439,10 @@ describe('SQS batch: failures', () => {
   });
 
   it('still reports the failure when the visibility change fails, and counts it', async () => {
-    const handler = await loadHandler();
+    const handler = buildHandler({ random: lowestJitter });
     datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('InternalServerException', 500));
     sqs.on(ChangeMessageVisibilityBatchCommand).rejects(serviceError('AccessDenied', 403));
-    const record = recordAt(sqsEvent('sqs/batch.json'), 0);
+    const record = GLUE_TABLE_EVENT;
     expect(await handler(batchOf(record), lambdaContext())).toEqual({
       batchItemFailures: [{ itemIdentifier: record.messageId }],
     });
@@ -436,13 +454,13 @@ describe('SQS batch: failures', () => {
   });
 
   it('reports a partial visibility-change failure for the right record', async () => {
-    const handler = await loadHandler();
+    const handler = buildHandler({ random: lowestJitter });
     datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('InternalServerException', 500));
     sqs.on(ChangeMessageVisibilityBatchCommand).resolves({
       Successful: [{ Id: '0' }],
       Failed: [{ Id: '1', Code: 'ReceiptHandleIsInvalid', SenderFault: true, Message: 'stale' }],
     });
-    const source = recordAt(sqsEvent('sqs/batch.json'), 0);
+    const source = GLUE_TABLE_EVENT;
     const event = batchOf(source, withReceiveCount(source, 1, 'copy'));
     await handler(event, lambdaContext());
     expect(stdout.logs().filter((line) => line.message === 'visibility change failed')).toEqual([
@@ -453,8 +471,8 @@ describe('SQS batch: failures', () => {
 
 describe('SQS batch: time and concurrency', () => {
   it('hands every record back, untouched, when the invocation starts inside the safety margin', async () => {
-    const handler = await loadHandler({ DEADLINE_SAFETY_MARGIN_MS: '5000' });
-    const event = sqsEvent('sqs/batch.json');
+    const handler = buildHandler({ env: { DEADLINE_SAFETY_MARGIN_MS: '5000' }, random: lowestJitter });
+    const event = SAMPLE_BATCH;
     const result = await handler(event, lambdaContext(4000));
     expect(result).toEqual({
       batchItemFailures: event.Records.map(({ messageId }) => ({ itemIdentifier: messageId })),
@@ -467,18 +485,17 @@ describe('SQS batch: time and concurrency', () => {
   });
 
   it('hands back records whose calls are still running at the deadline instead of being cut off', async () => {
-    const handler = await loadHandler({ DEADLINE_SAFETY_MARGIN_MS: '1000' });
+    const handler = buildHandler({ env: { DEADLINE_SAFETY_MARGIN_MS: '1000' }, random: lowestJitter });
     datazone.on(StartMetadataGenerationRunCommand).callsFake(() => new Promise(() => undefined));
-    const source = sqsEvent('sqs/batch.json');
-    const event = batchOf(recordAt(source, 0), recordAt(source, 4));
+    const event = batchOf(GLUE_TABLE_EVENT, SKIPPED_DETAIL_TYPE);
     const started = Date.now();
     const result = await handler(event, lambdaContext(1300));
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: recordAt(source, 0).messageId }] });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: GLUE_TABLE_EVENT.messageId }] });
   });
 
   it('processes records concurrently, never more than RECORD_CONCURRENCY at once', async () => {
-    const handler = await loadHandler({ RECORD_CONCURRENCY: '3' });
+    const handler = buildHandler({ env: { RECORD_CONCURRENCY: '3' }, random: lowestJitter });
     let inFlight = 0;
     let peak = 0;
     datazone
@@ -490,7 +507,7 @@ describe('SQS batch: time and concurrency', () => {
         inFlight -= 1;
         return { id: `run-${input.clientToken}`, domainId: input.domainIdentifier };
       });
-    const source = recordAt(sqsEvent('sqs/batch.json'), 0);
+    const source = GLUE_TABLE_EVENT;
     const records = Array.from({ length: 10 }, (_, index) => {
       const body = source.body.replace('"version":"3"', `"version":"${index + 1}"`);
       return { ...source, body, messageId: `m-${index}` };

@@ -1,4 +1,7 @@
-/** Helpers for invoking the real handler module under a chosen environment. */
+/**
+ * Helpers for invoking the handler: the real module under a chosen environment (loadHandler), Lambda contexts,
+ * SDK-shaped errors, the sample events and what Powertools writes.
+ */
 import { readFileSync } from 'node:fs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { vi } from 'vitest';

@@ -1,7 +1,6 @@
 /** The batch loop with plain fakes for its ports: no SDK, no mocks of modules. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/core/errors.js';
 import type { DataZoneGateway, DataZonePort, QueuePort, VisibilityChange } from '../../src/core/ports.js';
@@ -9,20 +8,17 @@ import { processSqsBatch } from '../../src/intake/sqs-batch.js';
 import { loadConfig } from '../../src/runtime/config.js';
 import { InvocationDeadline } from '../../src/runtime/deadline.js';
 import { OutcomeReporter } from '../../src/runtime/observability.js';
-import { sqsEvent } from '../support/lambda.js';
+import {
+  assetIdOf,
+  GLUE_TABLE_EVENT,
+  inBatchOrder,
+  MALFORMED_BODY,
+  NEEDS_DATAZONE,
+  REDSHIFT_TABLE_EVENT,
+  SAMPLE_BATCH,
+} from '../support/fixtures.js';
 
 const config = loadConfig({ DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/dlq' });
-const SAMPLE = sqsEvent('sqs/batch.json');
-
-/** The sample batch's records, by what they hold. */
-function sampleRecord(index: number): SQSRecord {
-  const record = SAMPLE.Records[index];
-  if (record === undefined) throw new Error(`the sample batch has no record ${index}`);
-  return record;
-}
-const GLUE_TABLE_EVENT = sampleRecord(0);
-const SECOND_ASSET_EVENT = sampleRecord(1);
-const MALFORMED_BODY = sampleRecord(6);
 
 const unreachable = async (): Promise<never> => {
   throw new Error('unreachable');
@@ -76,14 +72,14 @@ describe('processSqsBatch', () => {
       listRuns: async () => [],
       startMetadataGenerationRun: async (request) => {
         // A bug, not a service error: thrown by code that should never throw.
-        if (request.assetId === 'e8n2v6c4x1q7jm')
+        if (request.assetId === assetIdOf(REDSHIFT_TABLE_EVENT))
           throw new TypeError("Cannot read properties of undefined (reading 'id')");
         return { runId: `run-${request.assetId}`, status: 'SUBMITTED' };
       },
     });
     const { deps, visibility } = fakes(datazone);
-    const result = await processSqsBatch(SAMPLE, deps);
-    const failed = SECOND_ASSET_EVENT.messageId;
+    const result = await processSqsBatch(SAMPLE_BATCH, deps);
+    const failed = REDSHIFT_TABLE_EVENT.messageId;
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: failed }] });
     expect(visibility.map((change) => [change.key, change.timeoutSeconds])).toEqual([[failed, 5]]);
   });
@@ -108,10 +104,10 @@ describe('processSqsBatch', () => {
     };
     const datazone = fakeGateway({ getAsset: broken, startMetadataGenerationRun: broken, listRuns: broken });
     const { deps, deadLetters } = fakes(datazone);
-    const result = await processSqsBatch(SAMPLE, deps);
+    const result = await processSqsBatch(SAMPLE_BATCH, deps);
     // Records needing DataZone are retried; the skipped ones and the malformed body are completed.
     expect(result.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
-      [0, 1, 2, 3, 5, 7].map((index) => sampleRecord(index).messageId),
+      inBatchOrder(SAMPLE_BATCH, NEEDS_DATAZONE).map((record) => record.messageId),
     );
     expect(deadLetters).toEqual([MALFORMED_BODY.body]);
   });
