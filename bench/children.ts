@@ -1,6 +1,6 @@
 /** Child processes of the benchmark: always the parent's own Node (npm's pinned Node 24), with a clean env. */
 import { spawn } from 'node:child_process';
-import { REPO_ROOT } from './bundles.js';
+import { REPO_ROOT } from '../tools/bundles.js';
 
 export interface ChildOptions {
   /** Variables beyond the minimal base (PATH, HOME, TMPDIR, dummy AWS credentials and region). */

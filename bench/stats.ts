@@ -23,10 +23,6 @@ export function spread(values: readonly number[], decimals = 2, unit = ''): stri
   return `${fixed(median(values), decimals)}${unit} (${fixed(low, decimals)}–${fixed(high, decimals)})`;
 }
 
-export function kib(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} KiB`;
-}
-
 export function mib(kilobytes: number): string {
   return `${(kilobytes / 1024).toFixed(1)} MiB`;
 }

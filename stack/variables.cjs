@@ -10,7 +10,7 @@
  */
 'use strict';
 
-/** Types for TypeScript callers: stack/variables.d.cts (keep both in step). */
+/** TypeScript callers get their types from the JSDoc here (checkJs: stack/tsconfig.json). */
 
 /** DataZone domain ids, exactly as the worker checks DOMAIN_IDS (src/runtime/config.ts). */
 const DOMAIN_ID_PATTERN = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
