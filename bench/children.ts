@@ -23,7 +23,7 @@ export interface ChildRun<T> {
  * No credentials or profile of the caller reach a child, nor NODE_OPTIONS: the SDK clients get dummy keys and
  * talk to the local endpoints only.
  */
-export function baseEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+function baseEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
   const env: Record<string, string> = {
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'bench',

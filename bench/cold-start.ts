@@ -32,7 +32,7 @@ async function importMs(bundle: BuiltBundle): Promise<number> {
 }
 
 /** What the worker bundle holds beyond the bare one, by package, largest first. */
-export function extraBytesByPackage(bundles: Bundles): [string, number][] {
+function extraBytesByPackage(bundles: Bundles): [string, number][] {
   const bare = bytesByPackage(bundles.bare.metafile);
   return [...bytesByPackage(bundles.worker.metafile)]
     .map(([name, bytes]): [string, number] => [name, bytes - (bare.get(name) ?? 0)])

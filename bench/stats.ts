@@ -8,7 +8,7 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? upper) + upper) / 2;
 }
 
-export function minMax(values: readonly number[]): [number, number] {
+function minMax(values: readonly number[]): [number, number] {
   return [Math.min(...values), Math.max(...values)];
 }
 

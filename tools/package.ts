@@ -7,12 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { judgeBundleSize, type SizeReport } from './bundle-size.js';
-import { buildBareBundle, REPO_ROOT } from './bundles.js';
+import { buildBareBundle } from './bundles.js';
 import { readZip } from './zip.js';
 
-const SERVERLESS = join(REPO_ROOT, 'node_modules/osls/bin/serverless.js');
+const SERVERLESS = fileURLToPath(import.meta.resolve('osls/bin/serverless.js'));
 const TEMPLATE = 'cloudformation-template-update-stack.json';
 
 /** Where `serverless package` writes, relative to the service: its --package (-p) option, else .serverless. */

@@ -6,9 +6,10 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
-const SERVERLESS_BIN = join(REPO_ROOT, 'node_modules/osls/bin/serverless.js');
+const SERVERLESS_BIN = fileURLToPath(import.meta.resolve('osls/bin/serverless.js'));
 /** What `npm run package` runs after its Node check. */
 const PACKAGE_SCRIPT = join(REPO_ROOT, 'tools/package.ts');
 
