@@ -1,6 +1,6 @@
 /** Child processes of the benchmark: always the parent's own Node (npm's pinned Node 24), with a clean env. */
 import { spawn } from 'node:child_process';
-import { REPO_ROOT } from './bundles.js';
+import { REPO_ROOT } from '../tools/bundles.js';
 
 export interface ChildOptions {
   /** Variables beyond the minimal base (PATH, HOME, TMPDIR, dummy AWS credentials and region). */
@@ -23,7 +23,7 @@ export interface ChildRun<T> {
  * No credentials or profile of the caller reach a child, nor NODE_OPTIONS: the SDK clients get dummy keys and
  * talk to the local endpoints only.
  */
-export function baseEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+function baseEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
   const env: Record<string, string> = {
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'bench',

@@ -7,14 +7,14 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Catalog } from '../tools/local/datazone/catalog.js';
 
 export const DOMAIN_ID = 'dzd_benchmark00001';
-export const PROJECT_ID = 'benchproject00001';
-export const ASSET_TYPE = 'amazon.datazone.GlueTableAssetType';
+const PROJECT_ID = 'benchproject00001';
+const ASSET_TYPE = 'amazon.datazone.GlueTableAssetType';
 export const REGION = 'eu-west-1';
 export const FUNCTION_NAME = 'datazone-metagen-worker-bench-worker';
-export const ACCOUNT_ID = '000000000000';
+const ACCOUNT_ID = '000000000000';
 export const SOURCE_QUEUE = 'bench-source';
 export const DEAD_LETTER_QUEUE = 'bench-dlq';
-export const SOURCE_QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${SOURCE_QUEUE}`;
+const SOURCE_QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${SOURCE_QUEUE}`;
 
 export interface AssetRevision {
   readonly assetId: string;

@@ -13,7 +13,7 @@ export interface ReportInput {
 
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
-export function machine(): string {
+function machine(): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const memory = (totalmem() / 1024 ** 3).toFixed(1);
   return `${model}, ${availableParallelism()} cores, ${memory} GiB memory, ${process.platform}/${process.arch}`;

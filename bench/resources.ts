@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Bundles } from './bundles.js';
+import type { Bundles } from '../tools/bundles.js';
 import { runChild } from './children.js';
 import { startEndpoints, workerEnv } from './endpoints.js';
 import { assetRevisions, benchCatalog, sqsBatches } from './fixtures.js';

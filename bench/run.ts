@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Bundles, buildBundles, REPO_ROOT } from './bundles.js';
+import { type Bundles, buildBundles, REPO_ROOT } from '../tools/bundles.js';
 import { coldStart } from './cold-start.js';
 import { quota } from './quota.js';
 import { renderReport } from './report.js';

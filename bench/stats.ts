@@ -8,7 +8,7 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? upper) + upper) / 2;
 }
 
-export function minMax(values: readonly number[]): [number, number] {
+function minMax(values: readonly number[]): [number, number] {
   return [Math.min(...values), Math.max(...values)];
 }
 
@@ -21,10 +21,6 @@ export function fixed(value: number, decimals = 2): string {
 export function spread(values: readonly number[], decimals = 2, unit = ''): string {
   const [low, high] = minMax(values);
   return `${fixed(median(values), decimals)}${unit} (${fixed(low, decimals)}–${fixed(high, decimals)})`;
-}
-
-export function kib(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 export function mib(kilobytes: number): string {

@@ -1,5 +1,5 @@
 /** What every benchmark hands the report. */
-export interface ResultRow {
+interface ResultRow {
   readonly measure: string;
   readonly worker: string;
   readonly baseline: string;

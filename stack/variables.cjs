@@ -10,7 +10,7 @@
  */
 'use strict';
 
-/** Types for TypeScript callers: stack/variables.d.cts (keep both in step). */
+/** TypeScript callers get their types from the JSDoc here (checkJs: stack/tsconfig.json). */
 
 const WORKER_DEFAULTS = require('../src/runtime/defaults.json');
 const DATAZONE_CONSTRAINTS = require('../src/core/datazone-constraints.json');

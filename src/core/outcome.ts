@@ -95,7 +95,7 @@ export type RecordOutcome =
     };
 
 /** One generation group's run, for a record that starts several. */
-export interface GroupRun {
+interface GroupRun {
   readonly types: readonly string[];
   readonly runId: string | undefined;
   readonly startedNow: boolean;

@@ -47,7 +47,7 @@ export interface RunDetails extends RunSummary {
   readonly typeStats: readonly TypeStat[];
 }
 
-export interface TypeStat {
+interface TypeStat {
   readonly type: string;
   readonly status: string | undefined;
   readonly errorMessage: string | undefined;

@@ -48,13 +48,3 @@ export function toPrintableAscii(text: string): string {
   }
   return out;
 }
-
-/** Bytes of the UTF-8 encoding (a lone surrogate encodes as U+FFFD, three bytes). */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (const char of text) {
-    const codePoint = char.codePointAt(0) ?? 0;
-    bytes += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
-  }
-  return bytes;
-}

@@ -27,7 +27,7 @@ export interface DirectEventResult {
 }
 
 /** Thrown to make Lambda retry the invocation; the message says why. */
-export class RetryLaterError extends Error {
+class RetryLaterError extends Error {
   override readonly name = 'RetryLaterError';
 }
 

@@ -13,7 +13,7 @@ import { type DirectEventDeps, type DirectEventResult, processDirectEvent } from
 import { processSqsBatch, type SqsBatchDeps } from './sqs-batch.js';
 
 /** The invocation's deadline, restarted for each invocation (Lambda runs one at a time per container). */
-export interface InvocationClock extends Deadline {
+interface InvocationClock extends Deadline {
   start(remainingMs: number, marginMs: number): void;
   finish(): void;
 }
@@ -30,7 +30,7 @@ export type HandlerDeps = SqsBatchDeps &
  * An SQS batch is recognised by any of its records: a record missing its fields is still that batch's record,
  * handled on its own, rather than turning the whole batch into one direct event.
  */
-export function isSqsEvent(event: unknown): event is SQSEvent {
+function isSqsEvent(event: unknown): event is SQSEvent {
   const records = (event as { Records?: unknown } | null)?.Records;
   return (
     Array.isArray(records) &&

@@ -7,7 +7,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { RecordOutcome, RetryCause, RunReport } from '../core/outcome.js';
 import { capped, describe } from './log-line.js';
 
-export const METRIC = {
+const METRIC = {
   runsStarted: 'RunsStarted',
   runsAlreadyExisting: 'RunsAlreadyExisting',
   eventsSkipped: 'EventsSkipped',
@@ -38,7 +38,7 @@ const RETRY_METRIC: Record<RetryCause, string> = {
 };
 
 /** A run's final status as a metric name: RunsSucceeded, RunsFailed, RunsPartiallySucceeded, RunsCanceled. */
-export function runStatusMetric(status: string): string {
+function runStatusMetric(status: string): string {
   const words = status.toLowerCase().split('_');
   return `Runs${words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('')}`;
 }

@@ -1,15 +1,17 @@
 /**
  * Packages serverless.yml with the project's own osls (offline, no credentials) and reads what it wrote: the
- * CloudFormation template, osls's resolved service state and the deployment zip.
+ * CloudFormation template, osls's resolved service state and the deployment zip (read it with tools/zip.ts).
  * Used by stack.test.ts only; packaging runs one at a time because serverless-esbuild builds in `.esbuild/`.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = resolve(import.meta.dirname, '../..');
-const SERVERLESS_BIN = join(REPO_ROOT, 'node_modules/osls/bin/serverless.js');
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const SERVERLESS_BIN = fileURLToPath(import.meta.resolve('osls/bin/serverless.js'));
+/** What `npm run package` runs after its Node check. */
+const PACKAGE_SCRIPT = join(REPO_ROOT, 'tools/package.ts');
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -34,6 +36,8 @@ export interface PackagedStack {
   readonly state: { readonly service: { readonly custom: JsonObject } };
   readonly zipPath: string;
   readonly seconds: number;
+  /** What packaging printed, stdout then stderr. */
+  readonly output: string;
 }
 
 export interface RunResult {
@@ -51,10 +55,14 @@ function childEnv(): NodeJS.ProcessEnv {
 }
 
 export function runServerless(args: readonly string[]): Promise<RunResult> {
+  return runNode([SERVERLESS_BIN, ...args]);
+}
+
+function runNode(args: readonly string[]): Promise<RunResult> {
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [SERVERLESS_BIN, ...args],
+      args,
       { cwd: REPO_ROOT, env: childEnv(), maxBuffer: 16 * 1024 * 1024, timeout: 120_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
@@ -69,7 +77,6 @@ export function packageArgs(options: {
   readonly stage?: string;
   readonly params?: Readonly<Record<string, string>>;
 }): string[] {
-  const params = Object.entries(options.params ?? {}).map(([name, value]) => `--param=${name}=${value}`);
   return [
     'package',
     '--stage',
@@ -78,17 +85,37 @@ export function packageArgs(options: {
     'eu-west-1',
     '--package',
     options.outDir,
-    ...params,
+    ...paramArgs(options.params),
   ];
 }
 
+function paramArgs(params: Readonly<Record<string, string>> = {}): string[] {
+  return Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
+}
+
+/**
+ * Packages with osls, or with `npm run package`'s script (`ci` stage only, the one it packages) to check what that
+ * prints as well.
+ */
 export async function packageStack(options: {
   readonly outDir: string;
   readonly stage?: string;
   readonly params?: Readonly<Record<string, string>>;
+  readonly through?: 'serverless' | 'npm run package';
 }): Promise<PackagedStack> {
+  const viaScript = options.through === 'npm run package';
+  if (viaScript && options.stage !== undefined) throw new Error('npm run package packages the ci stage only');
   const started = performance.now();
-  const result = await runServerless(packageArgs(options));
+  const result = viaScript
+    ? await runNode([
+        '--import',
+        'tsx',
+        PACKAGE_SCRIPT,
+        '--package',
+        options.outDir,
+        ...paramArgs(options.params),
+      ])
+    : await runServerless(packageArgs(options));
   const seconds = (performance.now() - started) / 1000;
   if (result.code !== 0) {
     throw new Error(`serverless package failed (exit ${result.code}):\n${result.output}`);
@@ -100,54 +127,6 @@ export async function packageStack(options: {
     state: readJson('serverless-state.json') as PackagedStack['state'],
     zipPath: join(options.outDir, 'datazone-metagen-worker.zip'),
     seconds,
+    output: result.output,
   };
-}
-
-// --- zip -----------------------------------------------------------------------------------------------------------
-
-export interface ZipEntry {
-  readonly name: string;
-  readonly size: number;
-  read(): Buffer;
-}
-
-/** Lists a zip's entries from its central directory (no zip64, which a Lambda bundle never needs). */
-export function readZip(path: string): ZipEntry[] {
-  const zip = readFileSync(path);
-  let end = -1;
-  for (let offset = zip.length - 22; offset >= Math.max(0, zip.length - 65_557); offset--) {
-    if (zip.readUInt32LE(offset) === 0x06054b50) {
-      end = offset;
-      break;
-    }
-  }
-  if (end < 0) throw new Error(`${path}: no end of central directory record`);
-  const count = zip.readUInt16LE(end + 10);
-  let offset = zip.readUInt32LE(end + 16);
-  const entries: ZipEntry[] = [];
-  for (let index = 0; index < count; index++) {
-    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error(`${path}: bad central directory entry`);
-    const method = zip.readUInt16LE(offset + 10);
-    const compressedSize = zip.readUInt32LE(offset + 20);
-    const size = zip.readUInt32LE(offset + 24);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const extraLength = zip.readUInt16LE(offset + 30);
-    const commentLength = zip.readUInt16LE(offset + 32);
-    const localHeader = zip.readUInt32LE(offset + 42);
-    const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
-    entries.push({
-      name,
-      size,
-      read: () => {
-        const dataStart =
-          localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28);
-        const data = zip.subarray(dataStart, dataStart + compressedSize);
-        if (method === 0) return Buffer.from(data);
-        if (method === 8) return inflateRawSync(data);
-        throw new Error(`${path}: ${name} uses compression method ${method}`);
-      },
-    });
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
 }

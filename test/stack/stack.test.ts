@@ -4,12 +4,16 @@
  * non-default configuration, plus the Lambda bundle inside the deployment zip.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEAD_LETTER_ATTRIBUTES_MAX_BYTES } from '../../src/queues/dead-letter-attributes.js';
+import { kib } from '../../tools/bundle-size.js';
+import { buildBundles } from '../../tools/bundles.js';
+import { packageReport } from '../../tools/package.js';
+import { readZip } from '../../tools/zip.js';
 import {
   type CfnResource,
   type Json,
@@ -17,7 +21,6 @@ import {
   type PackagedStack,
   packageArgs,
   packageStack,
-  readZip,
   runServerless,
   type Template,
 } from './stack-package.js';
@@ -63,7 +66,7 @@ let configured: PackagedStack;
 beforeAll(async () => {
   outRoot = mkdtempSync(join(tmpdir(), 'metagen-stack-'));
   // One after the other: serverless-esbuild bundles in the service's `.esbuild/` directory.
-  queue = await packageStack({ outDir: join(outRoot, 'queue') });
+  queue = await packageStack({ outDir: join(outRoot, 'queue'), through: 'npm run package' });
   direct = await packageStack({ outDir: join(outRoot, 'direct'), params: { wiring: 'direct' } });
   configured = await packageStack({
     outDir: join(outRoot, 'configured'),
@@ -926,5 +929,36 @@ describe('the deployment zip', () => {
     expect(map.mappings.length).toBeGreaterThan(0);
     expect(map.sourcesContent).toBeUndefined();
     expect(map.sources.some((source) => source.endsWith('src/functions/worker.ts'))).toBe(true);
+  });
+});
+
+describe('npm run package and npm run build', () => {
+  const bundleEntry = () => {
+    const entry = readZip(queue.zipPath).find((candidate) => candidate.name === 'src/functions/worker.mjs');
+    if (entry === undefined) throw new Error('src/functions/worker.mjs is not in the zip');
+    return entry;
+  };
+
+  it('npm run package says where the template and the bundle went, and the size against the budget', () => {
+    const output = queue.output.split('\n');
+    const lines = output.slice(output.findIndex((line) => line.startsWith('template: ')));
+    expect(lines[0]).toBe(`template: ${join(queue.dir, 'cloudformation-template-update-stack.json')}`);
+    expect(lines[1]).toBe(`bundle: src/functions/worker.mjs in ${queue.zipPath}`);
+    expect(lines[2]).toMatch(
+      new RegExp(`^bundle size: ${kib(bundleEntry().size)}, 1\\.\\d{3}x the bare bundle's .* within budget`),
+    );
+  });
+
+  it('judges every bundle in the package against the bare bundle, over budget when it is too large', () => {
+    const size = bundleEntry().size;
+    expect(packageReport(queue.dir, Math.ceil(size / 1.15)).within).toBe(true);
+    const over = packageReport(queue.dir, Math.floor(size / 1.2));
+    expect(over.within).toBe(false);
+    expect(over.lines.at(-1)).toMatch(/^bundle size: .* OVER BUDGET by \d+\.\d KiB$/);
+  });
+
+  it('npm run build builds the very bundle the stack deploys, byte for byte', async () => {
+    const { worker } = await buildBundles(join(outRoot, 'build'));
+    expect(readFileSync(worker.path).equals(bundleEntry().read())).toBe(true);
   });
 });

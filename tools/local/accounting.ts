@@ -5,7 +5,7 @@
 import type { JsonLine } from './worker-output.js';
 
 export type EventStatus = 'started' | 'already-exists' | 'skipped' | 'dead-lettered' | 'unaccounted';
-export const EVENT_STATUSES: readonly EventStatus[] = [
+const EVENT_STATUSES: readonly EventStatus[] = [
   'started',
   'already-exists',
   'skipped',
@@ -33,7 +33,7 @@ export interface DeadLetter {
   readonly receiveCount?: number;
 }
 
-export interface Run {
+interface Run {
   readonly id: string;
   readonly domainId: string;
   readonly target: { readonly identifier: string; readonly revision: string };

@@ -45,7 +45,7 @@ function jsonFilesIn(dir: string): string[] {
  * A file holds an EventBridge event, an SQS event (`{"Records": [...]}`: each record's body is sent unchanged),
  * or an array of EventBridge events.
  */
-export function eventsFromFile(file: string, label: string): InputEvent[] {
+function eventsFromFile(file: string, label: string): InputEvent[] {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));

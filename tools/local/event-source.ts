@@ -25,14 +25,14 @@ import type { VirtualTime } from './virtual-time.js';
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 /** What the runner may see of the source queue to move virtual time (local SQS's `peek`). */
-export interface QueueInsight {
+interface QueueInsight {
   readonly messageId: string;
   readonly receiveCount: number;
   /** Epoch ms on the virtual clock. */
   readonly visibleAt: number;
 }
 
-export interface VirtualTimeControl {
+interface VirtualTimeControl {
   readonly time: VirtualTime;
   /** Every message still in the source queue. */
   readonly peek: () => readonly QueueInsight[];
@@ -40,7 +40,7 @@ export interface VirtualTimeControl {
   readonly tickMs?: number;
 }
 
-export interface EventSourceLimits {
+interface EventSourceLimits {
   /** Default 1000. */
   readonly maxInvocations?: number;
   /** Real time. Default 120 000 ms. */
@@ -83,7 +83,7 @@ export interface EventSourceOptions {
   readonly log?: (line: string) => void;
 }
 
-export type InvocationVerdict = 'success' | 'partial' | 'error' | 'timeout' | 'invalid-response';
+type InvocationVerdict = 'success' | 'partial' | 'error' | 'timeout' | 'invalid-response';
 
 export interface InvocationReport {
   readonly invocation: number;
@@ -120,7 +120,7 @@ const MAX_BATCH = 10;
 const MAX_FAILING_RECEIVES = 10;
 
 /** A received SQS message → the record Lambda puts in the SQSEvent. */
-export function toLambdaRecord(message: Message, queueArn: string, region: string): SQSRecord {
+function toLambdaRecord(message: Message, queueArn: string, region: string): SQSRecord {
   const system = message.Attributes ?? {};
   const attributes: SQSRecordAttributes = {
     ApproximateReceiveCount: system.ApproximateReceiveCount ?? '1',
@@ -160,7 +160,7 @@ export function toLambdaRecord(message: Message, queueArn: string, region: strin
   };
 }
 
-export function lambdaContext(options: {
+function lambdaContext(options: {
   functionName: string;
   region: string;
   timeoutMs: number;
@@ -191,7 +191,7 @@ export function lambdaContext(options: {
  * Which records to delete after an invocation, with ReportBatchItemFailures: all but the reported failures; none
  * when the function failed or named an itemIdentifier that is empty or not in the batch.
  */
-export function recordsToDelete(
+function recordsToDelete(
   records: readonly SQSRecord[],
   outcome: { thrown: true } | { thrown: false; response: unknown },
 ): { verdict: InvocationVerdict; deleteIds: string[] } {

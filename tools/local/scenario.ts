@@ -128,7 +128,7 @@ export const importHandler: HandlerLoader = async (env, container) => {
   return module.handler;
 };
 
-export type EventSourceSettings = Pick<
+type EventSourceSettings = Pick<
   EventSourceOptions,
   | 'batchSize'
   | 'batchingWindowMs'
@@ -157,12 +157,12 @@ export interface ScenarioOptions {
   readonly seed?: number;
 }
 
-export interface DeadLetterEntry extends DeadLetter {
+interface DeadLetterEntry extends DeadLetter {
   /** Whether it belongs to an event of this run. */
   readonly ofThisRun: boolean;
 }
 
-export interface ScenarioSummary {
+interface ScenarioSummary {
   /** The invariant holds and the event source finished by draining the queue. */
   readonly ok: boolean;
   readonly events: number;

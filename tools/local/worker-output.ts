@@ -78,7 +78,7 @@ export function captureWorkerOutput({ echo }: CaptureOptions): WorkerOutput {
   };
 }
 
-export function sumMetrics(lines: readonly JsonLine[]): Record<string, number> {
+function sumMetrics(lines: readonly JsonLine[]): Record<string, number> {
   const totals: Record<string, number> = {};
   for (const doc of lines) {
     const aws = doc._aws as { CloudWatchMetrics?: { Metrics?: { Name: string }[] }[] } | undefined;

@@ -39,7 +39,7 @@ export const first = (messages: Message[] | undefined): Message => {
 };
 
 /** ReceiveMessage as the event source asks for it: up to 10, every attribute. */
-export const receiver =
+const receiver =
   (sqs: SQSClient) =>
   (name: string, input: Partial<ReceiveMessageCommandInput> = {}) =>
     sqs.send(

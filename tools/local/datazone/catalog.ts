@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isRecord } from '../http-util.js';
 import { ASSET_ID, DOMAIN_ID } from './protocol.js';
 
-export interface CatalogRevision {
+interface CatalogRevision {
   revision: string;
   /** ISO-8601 */
   createdAt: string;
@@ -23,7 +23,7 @@ export interface CatalogAsset {
   structuredSchema?: boolean;
 }
 
-export interface CatalogProject {
+interface CatalogProject {
   id: string;
   name: string;
 }
@@ -39,7 +39,7 @@ export interface Catalog {
   domains: CatalogDomain[];
 }
 
-export const DEFAULT_CATALOG_PATH = new URL('../catalog.json', import.meta.url);
+const DEFAULT_CATALOG_PATH = new URL('../catalog.json', import.meta.url);
 
 /** Reads and checks a catalog file, so that a typo fails at start rather than as a puzzling 404 later. */
 export function loadCatalog(source: Catalog | string | URL = DEFAULT_CATALOG_PATH): Catalog {

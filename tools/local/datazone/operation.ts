@@ -2,7 +2,7 @@
 import type { DataZoneState } from './state.js';
 import type { DataZoneOperation, RecordedRequest } from './types.js';
 
-export interface OperationRequest {
+interface OperationRequest {
   readonly pathParams: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
   readonly body: unknown;

@@ -41,7 +41,7 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 /** An error to force: its name, or the name with a message and how many times to apply it (default: always). */
 export type ErrorSpec = DataZoneErrorName | { name: DataZoneErrorName; message?: string; times?: number };
 
-export interface FaultHookRequest {
+interface FaultHookRequest {
   operation: DataZoneOperation;
   pathParams: Readonly<Record<string, string>>;
   query: Readonly<Record<string, string>>;

@@ -20,7 +20,7 @@ const err = (status: number, shape: string, queryCode: string, message: string):
 });
 
 /** The errors this server produces, with the statuses and query codes of the SQS model. */
-export const SQS_ERRORS = {
+const SQS_ERRORS = {
   QueueDoesNotExist: err(
     400,
     'QueueDoesNotExist',

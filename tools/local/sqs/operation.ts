@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { QueueState, SqsState } from './state.js';
 import type { SqsOperation, SqsRecordedRequest } from './types.js';
 
-export interface OperationRequest {
+interface OperationRequest {
   readonly state: SqsState;
   readonly body: Record<string, unknown>;
   readonly record: SqsRecordedRequest;

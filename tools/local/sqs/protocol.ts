@@ -7,7 +7,7 @@ import type { SqsRecordedRequest } from './types.js';
 /** ChangeMessageVisibility's ceiling, and a message's total visibility from its receipt: 12 hours. */
 export const MAX_VISIBILITY = 43_200;
 
-export const integer = (v: unknown): number | undefined => {
+const integer = (v: unknown): number | undefined => {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
   return undefined;

@@ -63,7 +63,7 @@ export const arnOf = (state: SqsState, name: string): string =>
 
 export const urlOf = (state: SqsState, name: string): string => `${state.baseUrl}/${state.accountId}/${name}`;
 
-export function getQueue(state: SqsState, name: string): QueueState {
+function getQueue(state: SqsState, name: string): QueueState {
   const q = state.queues.get(name);
   if (!q) throw new SqsError('QueueDoesNotExist');
   return q;

@@ -10,7 +10,7 @@ export type SqsOperation =
   | 'ChangeMessageVisibilityBatch'
   | 'GetQueueAttributes';
 
-export interface RedriveOptions {
+interface RedriveOptions {
   /** Name or ARN of the dead-letter queue (must exist first). */
   deadLetterQueue: string;
   maxReceiveCount: number;
@@ -54,7 +54,7 @@ export interface StoredAttribute {
   BinaryValue?: Uint8Array;
 }
 
-export interface PeekedMessage {
+interface PeekedMessage {
   messageId: string;
   body: string;
   messageAttributes: Record<string, StoredAttribute>;
