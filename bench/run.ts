@@ -22,7 +22,7 @@ const { values } = parseArgs({
     repetitions: { type: 'string', default: '5' },
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
-    out: { type: 'string', default: 'docs/benchmarks.md' },
+    out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -34,8 +34,9 @@ if (values.help) {
       'npm run bench -- [options]: runs the benchmarks and writes docs/benchmarks.md',
       '  --repetitions N   repetitions of each measurement (default 5); every figure is the median',
       '  --only a,b        some of: throughput, quota, cold-start, memory, cpu',
-      '  --quick           a fast smoke run with small workloads',
-      '  --out PATH        where to write the report (default docs/benchmarks.md)',
+      '  --quick           a fast smoke run with small workloads (not representative: printed, not written,',
+      '                    unless --out says where)',
+      '  --out PATH        where to write the report (default docs/benchmarks.md for a full run)',
       '',
     ].join('\n'),
   );
@@ -98,8 +99,14 @@ const report = renderReport({
   seconds: (performance.now() - started) / 1000,
   startedAt,
 });
-const out = resolve(REPO_ROOT, values.out);
-await mkdir(dirname(out), { recursive: true });
-await writeFile(out, report);
 log(report);
-log(`written to ${out}`);
+// A quick run calls itself not representative: it never replaces the committed report unless asked to.
+const outPath = values.out ?? (values.quick ? undefined : 'docs/benchmarks.md');
+if (outPath === undefined) {
+  log('quick run: not written (give --out PATH to keep it)');
+} else {
+  const out = resolve(REPO_ROOT, outPath);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, report);
+  log(`written to ${out}`);
+}

@@ -2,9 +2,11 @@
  * The worker bundle's size budget. Its baseline is the bare bundle (bench/bare-handler.ts: the two SDK clients
  * and the minimal happy path) built with the same options: the worker may cost at most SIZE_TARGET times that,
  * the benchmarks' target, plus ALLOWANCE_BYTES so that a few bytes of SDK or esbuild drift do not fail a build.
+ * 1.15x held the worker that only started runs; tracking their outcomes and retrying failed ones is a capability
+ * the project's rules let grow the bundle to 1.2x, as long as the benchmark's import time stays within 1.2x.
  */
 
-export const SIZE_TARGET = 1.15;
+export const SIZE_TARGET = 1.2;
 const ALLOWANCE_BYTES = 4 * 1024;
 
 export function kib(bytes: number): string {

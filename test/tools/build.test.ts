@@ -10,23 +10,23 @@ import { type BuiltBundle, REPO_ROOT } from '../../tools/bundles.js';
 import { packageDir } from '../../tools/package.js';
 
 const BARE_BYTES = 400_000;
-/** 1.15 x 400,000 + 4 KiB. */
-const LIMIT_BYTES = 464_096;
+/** 1.2 x 400,000 + 4 KiB. */
+const LIMIT_BYTES = 484_096;
 
 function bundle(name: string, bytes: number): BuiltBundle {
   const metafile: Metafile = { inputs: {}, outputs: {} };
   return { name, path: join(REPO_ROOT, 'dist', name, `${name}.mjs`), bytes, mapBytes: 2 * bytes, metafile };
 }
 
-describe('the bundle budget: 1.15 times the bare bundle, plus 4 KiB', () => {
+describe('the bundle budget: 1.2 times the bare bundle, plus 4 KiB', () => {
   it('accepts a worker bundle up to the limit, and says how much is left', () => {
     expect(judgeBundleSize(LIMIT_BYTES, BARE_BYTES)).toEqual({
       within: true,
       summary:
-        "453.2 KiB, 1.160x the bare bundle's 390.6 KiB; budget 1.15x + 4.0 KiB = 453.2 KiB: within budget, " +
+        "472.8 KiB, 1.210x the bare bundle's 390.6 KiB; budget 1.2x + 4.0 KiB = 472.8 KiB: within budget, " +
         '0.0 KiB to spare',
     });
-    expect(judgeBundleSize(440_000, BARE_BYTES).summary).toMatch(/within budget, 23\.5 KiB to spare$/);
+    expect(judgeBundleSize(440_000, BARE_BYTES).summary).toMatch(/within budget, 43\.1 KiB to spare$/);
   });
 
   it('refuses one byte more, and says by how much it is over', () => {
