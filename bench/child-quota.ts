@@ -6,8 +6,8 @@
  * Usage: child-quota.ts '<json settings>'
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type InvocationReport, runEventSource } from '../tools/local/event-source.js';
-import { importHandler, lambdaRuntimeEnv } from '../tools/local/scenario.js';
+import { type InvocationReport, runEventSource } from '../tools/local/runner/event-source.js';
+import { importHandler, lambdaRuntimeEnv } from '../tools/local/runner/scenario.js';
 import { FUNCTION_NAME } from './fixtures.js';
 
 export interface QuotaChildSettings {

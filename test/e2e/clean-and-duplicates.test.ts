@@ -3,7 +3,7 @@
  * events with no faults, and the same events delivered twice or duplicated within a batch.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runScenario, startLocalWorld } from '../../tools/local/scenario.js';
+import { runScenario, startLocalWorld } from '../../tools/local/runner/scenario.js';
 import {
   assetEvent,
   expectAccountedOnce,

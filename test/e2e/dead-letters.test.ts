@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCatalog } from '../../tools/local/datazone/catalog.js';
-import { runScenario, startLocalWorld } from '../../tools/local/scenario.js';
+import { runScenario, startLocalWorld } from '../../tools/local/runner/scenario.js';
 import { assetEvent, expectAccountedOnce, freshWorker, sample } from './support.js';
 
 afterEach(() => {

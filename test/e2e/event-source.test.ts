@@ -14,8 +14,8 @@ import {
   type EventSourceOptions,
   type LambdaHandler,
   runEventSource,
-} from '../../tools/local/event-source.js';
-import { type LocalWorld, runScenario, startLocalWorld } from '../../tools/local/scenario.js';
+} from '../../tools/local/runner/event-source.js';
+import { type LocalWorld, runScenario, startLocalWorld } from '../../tools/local/runner/scenario.js';
 import { startLocalSqs } from '../../tools/local/sqs/server.js';
 import { freshWorker, samples } from './support.js';
 

@@ -1,10 +1,10 @@
 /** Shared by the end-to-end tests: a fresh worker per scenario, events, and the invariant checked after each. */
 import { expect, vi } from 'vitest';
-import type { EventStatus } from '../../tools/local/accounting.js';
 import type { Catalog } from '../../tools/local/datazone/catalog.js';
-import { type InputEvent, loadEventFiles, loadSampleEvents } from '../../tools/local/event-files.js';
-import type { LambdaHandler } from '../../tools/local/event-source.js';
-import type { HandlerLoader, ScenarioResult } from '../../tools/local/scenario.js';
+import type { EventStatus } from '../../tools/local/runner/accounting.js';
+import { type InputEvent, loadEventFiles, loadSampleEvents } from '../../tools/local/runner/event-files.js';
+import type { LambdaHandler } from '../../tools/local/runner/event-source.js';
+import type { HandlerLoader, ScenarioResult } from '../../tools/local/runner/scenario.js';
 
 /**
  * A fresh copy of src/functions/worker.ts per container (a cold start), imported after the scenario's environment is set,

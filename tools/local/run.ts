@@ -1,7 +1,7 @@
 // `npm start`: the worker's whole job on this machine. Starts local DataZone and SQS endpoints (or uses real
 // ones), sends the sample events to the source queue, plays Lambda's SQS event source over the wire against the
 // real handler, and prints what became of every event. Exits 1 if an event was not accounted for exactly once
-// or an asset revision got two runs. Everything but argument parsing and printing is in scenario.ts.
+// or an asset revision got two runs. Everything but argument parsing and printing is in runner/scenario.ts.
 import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../../src/runtime/config.js';
@@ -12,10 +12,10 @@ import {
   type InputEvent,
   loadEventFiles,
   loadSampleEvents,
-} from './event-files.js';
-import { FAULT_PROFILES, faultProfile, LOCAL_WORKER_DEFAULTS } from './fault-profiles.js';
-import { type ExternalEndpoints, runScenario, startLocalWorld } from './scenario.js';
-import { formatSummary } from './summary.js';
+} from './runner/event-files.js';
+import { FAULT_PROFILES, faultProfile, LOCAL_WORKER_DEFAULTS } from './runner/fault-profiles.js';
+import { type ExternalEndpoints, runScenario, startLocalWorld } from './runner/scenario.js';
+import { formatSummary } from './runner/summary.js';
 
 const HELP = `Runs the worker locally: the real handler, the real AWS SDK clients, local DataZone and SQS endpoints.
 

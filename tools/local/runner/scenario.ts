@@ -7,10 +7,12 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { Catalog } from '../datazone/catalog.js';
+import { startLocalDataZone } from '../datazone/server.js';
+import type { DataZoneFaults, DataZoneSummary, LocalDataZone, RunLifecycle } from '../datazone/types.js';
+import { startLocalSqs } from '../sqs/server.js';
+import type { LocalSqs } from '../sqs/types.js';
 import { type Accounting, accountFor, type DeadLetter, type SentEvent } from './accounting.js';
-import type { Catalog } from './datazone/catalog.js';
-import { startLocalDataZone } from './datazone/server.js';
-import type { DataZoneFaults, DataZoneSummary, LocalDataZone, RunLifecycle } from './datazone/types.js';
 import type { InputEvent } from './event-files.js';
 import {
   type EventSourceOptions,
@@ -19,8 +21,6 @@ import {
   runEventSource,
 } from './event-source.js';
 import { LOCAL_WORKER_DEFAULTS } from './fault-profiles.js';
-import { startLocalSqs } from './sqs/server.js';
-import type { LocalSqs } from './sqs/types.js';
 import { type VirtualTime, virtualTime } from './virtual-time.js';
 import { captureWorkerOutput, type JsonLine } from './worker-output.js';
 
@@ -122,7 +122,7 @@ export type HandlerLoader = (
  */
 export const importHandler: HandlerLoader = async (env, container) => {
   Object.assign(process.env, env);
-  const module = (await import(`../../src/functions/worker.js?container=${container}`)) as {
+  const module = (await import(`../../../src/functions/worker.js?container=${container}`)) as {
     handler: LambdaHandler;
   };
   return module.handler;
