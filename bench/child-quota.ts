@@ -6,7 +6,8 @@
  * Usage: child-quota.ts '<json settings>'
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type InvocationReport, runEventSource } from '../tools/local/runner/event-source.js';
+import { runEventSource } from '../tools/local/runner/event-source.js';
+import type { InvocationReport } from '../tools/local/runner/invoke.js';
 import { importHandler, lambdaRuntimeEnv } from '../tools/local/runner/scenario.js';
 import { FUNCTION_NAME } from './fixtures.js';
 

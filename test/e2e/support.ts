@@ -3,7 +3,7 @@ import { expect, vi } from 'vitest';
 import type { Catalog } from '../../tools/local/datazone/catalog.js';
 import type { EventStatus } from '../../tools/local/runner/accounting.js';
 import { type InputEvent, loadEventFiles, loadSampleEvents } from '../../tools/local/runner/event-files.js';
-import type { LambdaHandler } from '../../tools/local/runner/event-source.js';
+import type { LambdaHandler } from '../../tools/local/runner/lambda-invocation.js';
 import type { HandlerLoader, ScenarioResult } from '../../tools/local/runner/scenario.js';
 
 /**

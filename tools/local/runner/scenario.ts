@@ -14,13 +14,9 @@ import { startLocalSqs } from '../sqs/server.js';
 import type { LocalSqs } from '../sqs/types.js';
 import { type Accounting, accountFor, type DeadLetter, type SentEvent } from './accounting.js';
 import type { InputEvent } from './event-files.js';
-import {
-  type EventSourceOptions,
-  type EventSourceResult,
-  type LambdaHandler,
-  runEventSource,
-} from './event-source.js';
+import { type EventSourceOptions, type EventSourceResult, runEventSource } from './event-source.js';
 import { LOCAL_WORKER_DEFAULTS } from './fault-profiles.js';
+import type { LambdaHandler } from './lambda-invocation.js';
 import { type VirtualTime, virtualTime } from './virtual-time.js';
 import { captureWorkerOutput, type JsonLine } from './worker-output.js';
 
