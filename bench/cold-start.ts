@@ -4,7 +4,7 @@
  * the same esbuild options (serverless.yml's custom.esbuild).
  */
 
-import { lambdaRuntimeEnv } from '../tools/local/runner/scenario.js';
+import { lambdaRuntimeEnv } from '../tools/local/runner/worker-environment.js';
 import { type BuiltBundle, type Bundles, bytesByPackage } from './bundles.js';
 import { runChild } from './children.js';
 import { FUNCTION_NAME, REGION } from './fixtures.js';

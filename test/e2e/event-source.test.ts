@@ -12,7 +12,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startLocalDataZone } from '../../tools/local/datazone/server.js';
 import { type EventSourceOptions, runEventSource } from '../../tools/local/runner/event-source.js';
 import type { LambdaHandler } from '../../tools/local/runner/lambda-invocation.js';
-import { type LocalWorld, runScenario, startLocalWorld } from '../../tools/local/runner/scenario.js';
+import { runScenario } from '../../tools/local/runner/scenario.js';
+import { type LocalWorld, startLocalWorld } from '../../tools/local/runner/world.js';
 import { startLocalSqs } from '../../tools/local/sqs/server.js';
 import { freshWorker, samples } from './support.js';
 

@@ -4,7 +4,8 @@ import type { Catalog } from '../../tools/local/datazone/catalog.js';
 import type { EventStatus } from '../../tools/local/runner/accounting.js';
 import { type InputEvent, loadEventFiles, loadSampleEvents } from '../../tools/local/runner/event-files.js';
 import type { LambdaHandler } from '../../tools/local/runner/lambda-invocation.js';
-import type { HandlerLoader, ScenarioResult } from '../../tools/local/runner/scenario.js';
+import type { ScenarioResult } from '../../tools/local/runner/scenario.js';
+import type { HandlerLoader } from '../../tools/local/runner/worker-environment.js';
 
 /**
  * A fresh copy of src/functions/worker.ts per container (a cold start), imported after the scenario's environment is set,

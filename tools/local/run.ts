@@ -6,6 +6,7 @@ import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../../src/runtime/config.js';
 import { loadCatalog } from './datazone/catalog.js';
+import type { ExternalEndpoints } from './runner/endpoints.js';
 import {
   EVENTS_DIR,
   generateCatalogEvents,
@@ -14,8 +15,9 @@ import {
   loadSampleEvents,
 } from './runner/event-files.js';
 import { FAULT_PROFILES, faultProfile, LOCAL_WORKER_DEFAULTS } from './runner/fault-profiles.js';
-import { type ExternalEndpoints, runScenario, startLocalWorld } from './runner/scenario.js';
+import { runScenario } from './runner/scenario.js';
 import { formatSummary } from './runner/summary.js';
+import { startLocalWorld } from './runner/world.js';
 
 const HELP = `Runs the worker locally: the real handler, the real AWS SDK clients, local DataZone and SQS endpoints.
 

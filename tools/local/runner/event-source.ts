@@ -53,6 +53,18 @@ export interface EventSourceOptions {
   readonly log?: (line: string) => void;
 }
 
+/** What a caller chooses of the mapping; the queue, the client and the containers come from the run. */
+export type EventSourceSettings = Pick<
+  EventSourceOptions,
+  | 'batchSize'
+  | 'batchingWindowMs'
+  | 'waitTimeSeconds'
+  | 'concurrency'
+  | 'functionTimeoutMs'
+  | 'limits'
+  | 'onInvocation'
+>;
+
 export interface EventSourceResult {
   readonly invocations: number;
   readonly records: number;
