@@ -1,13 +1,14 @@
 /**
  * Quota efficiency child (run with tsx): drains the source queue through the local runner's event-source loop
- * (tools/local/event-source.ts: ReceiveMessage over the wire, Lambda's SQSEvent, ReportBatchItemFailures
- * deletes), invoking the real handler imported as Lambda would (tools/local/scenario.ts `importHandler`), with
- * one poller and one container. The endpoints run in the parent. Reports over IPC when the queue is drained.
+ * (tools/local/runner/event-source.ts: ReceiveMessage over the wire, Lambda's SQSEvent, ReportBatchItemFailures
+ * deletes), invoking the real handler imported as Lambda would (tools/local/runner/worker-environment.ts
+ * `importHandler`), with one poller and one container. The endpoints run in the parent. Reports over IPC when the queue is drained.
  * Usage: child-quota.ts '<json settings>'
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type InvocationReport, runEventSource } from '../tools/local/event-source.js';
-import { importHandler, lambdaRuntimeEnv } from '../tools/local/scenario.js';
+import { runEventSource } from '../tools/local/runner/event-source.js';
+import type { InvocationReport } from '../tools/local/runner/invoke.js';
+import { importHandler, lambdaRuntimeEnv } from '../tools/local/runner/worker-environment.js';
 import { FUNCTION_NAME } from './fixtures.js';
 
 export interface QuotaChildSettings {

@@ -6,7 +6,7 @@
 
 import { kib, SIZE_TARGET } from '../tools/bundle-size.js';
 import { type BuiltBundle, type Bundles, bytesByPackage } from '../tools/bundles.js';
-import { lambdaRuntimeEnv } from '../tools/local/scenario.js';
+import { lambdaRuntimeEnv } from '../tools/local/runner/worker-environment.js';
 import { runChild } from './children.js';
 import { FUNCTION_NAME, REGION } from './fixtures.js';
 import { LAMBDA_NODE_FLAGS } from './resources.js';

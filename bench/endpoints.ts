@@ -2,7 +2,7 @@
 import type { Catalog } from '../tools/local/datazone/catalog.js';
 import { startLocalDataZone } from '../tools/local/datazone/server.js';
 import type { DataZoneFaults, LocalDataZone } from '../tools/local/datazone/types.js';
-import { lambdaRuntimeEnv } from '../tools/local/scenario.js';
+import { lambdaRuntimeEnv } from '../tools/local/runner/worker-environment.js';
 import { startLocalSqs } from '../tools/local/sqs/server.js';
 import type { LocalSqs } from '../tools/local/sqs/types.js';
 import { DEAD_LETTER_QUEUE, FUNCTION_NAME, REGION, SOURCE_QUEUE } from './fixtures.js';

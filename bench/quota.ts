@@ -184,10 +184,11 @@ export async function quota(ctx: BenchContext): Promise<BenchmarkResult> {
       `Endpoint: the local DataZone in the parent process, token bucket of R=${rps} requests/s and a burst of ` +
         `${serverBurst}; requests beyond it get 429 ThrottlingException. No added latency. Reset before each ` +
         'repetition (bucket full, no runs).',
-      'Drained by the local runner’s event-source loop (tools/local/event-source.ts `runEventSource`) in a child ' +
-        'process with the real handler loaded by tools/local/scenario.ts `importHandler`: one poller and one ' +
-        `container, batch size ${settings.batchSize}, batching window ${settings.batchingWindowMs} ms, function ` +
-        `timeout ${settings.functionTimeoutMs / 1000} s, ReceiveMessage and DeleteMessageBatch over the wire.`,
+      'Drained by the local runner’s event-source loop (tools/local/runner/event-source.ts `runEventSource`) in a ' +
+        'child process with the real handler loaded by tools/local/runner/worker-environment.ts `importHandler`: ' +
+        `one poller and one container, batch size ${settings.batchSize}, batching window ` +
+        `${settings.batchingWindowMs} ms, function timeout ${settings.functionTimeoutMs / 1000} s, ReceiveMessage ` +
+        'and DeleteMessageBatch over the wire.',
       `Worker: DATAZONE_REQUESTS_PER_SECOND=${rps} (all of R: one container), RECORD_CONCURRENCY=10, every other ` +
         `setting at its default (DATAZONE_BURST=${burst}, the SDK’s standard retries, deployed back-off).`,
       `Wall time: from the loaded container’s first receive to the last delete; ideal ${events}/R = ` +

@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCatalog } from '../../tools/local/datazone/catalog.js';
-import { generateCatalogEvents } from '../../tools/local/event-files.js';
-import { runScenario } from '../../tools/local/scenario.js';
+import { generateCatalogEvents } from '../../tools/local/runner/event-files.js';
+import { runScenario } from '../../tools/local/runner/scenario.js';
 import { MALFORMED_BODY } from '../support/fixtures.js';
 import {
   callsPerEvent,

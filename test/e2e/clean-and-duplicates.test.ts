@@ -3,7 +3,8 @@
  * events with no faults, and the same events delivered twice or duplicated within a batch.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runScenario, startLocalWorld } from '../../tools/local/scenario.js';
+import { runScenario } from '../../tools/local/runner/scenario.js';
+import { startLocalWorld } from '../../tools/local/runner/world.js';
 import { MALFORMED_BODY, SKIPPED_DETAIL_TYPE, UNSUPPORTED_ASSET_TYPE } from '../support/fixtures.js';
 import {
   assetEvent,

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCatalog } from '../../tools/local/datazone/catalog.js';
-import { runScenario } from '../../tools/local/scenario.js';
+import { runScenario } from '../../tools/local/runner/scenario.js';
 import { assetEvent, expectAccountedOnce, freshWorker, revisionKey, runsPerRevision } from './support.js';
 
 afterEach(() => {

@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCatalog } from '../../tools/local/datazone/catalog.js';
-import { runScenario, startLocalWorld } from '../../tools/local/scenario.js';
+import { runScenario } from '../../tools/local/runner/scenario.js';
+import { startLocalWorld } from '../../tools/local/runner/world.js';
 import { MALFORMED_BODY } from '../support/fixtures.js';
 import { assetEvent, expectAccountedOnce, freshWorker, sample, sampleLabel } from './support.js';
 

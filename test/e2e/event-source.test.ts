@@ -10,12 +10,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startLocalDataZone } from '../../tools/local/datazone/server.js';
-import {
-  type EventSourceOptions,
-  type LambdaHandler,
-  runEventSource,
-} from '../../tools/local/event-source.js';
-import { type LocalWorld, runScenario, startLocalWorld } from '../../tools/local/scenario.js';
+import { type EventSourceOptions, runEventSource } from '../../tools/local/runner/event-source.js';
+import type { LambdaHandler } from '../../tools/local/runner/lambda-invocation.js';
+import { runScenario } from '../../tools/local/runner/scenario.js';
+import { type LocalWorld, startLocalWorld } from '../../tools/local/runner/world.js';
 import { startLocalSqs } from '../../tools/local/sqs/server.js';
 import { freshWorker, samples } from './support.js';
 
@@ -189,6 +187,21 @@ describe('event source: ReportBatchItemFailures, as Lambda', () => {
     expect(result).toMatchObject({ drained: true, invocations: 6, deleted: 12 });
     expect(overlap).toBe(false);
     expect(peak).toBeGreaterThan(1);
+  });
+
+  it('numbers invocations as they start, each number once, while containers run at the same time', async () => {
+    send(...Array.from({ length: 12 }, (_, i) => `m${i}`));
+    const slowSuccess: LambdaHandler = async () => {
+      await sleep(30);
+      return { batchItemFailures: [] };
+    };
+    const result = await source(slowSuccess, {
+      concurrency: 3,
+      batchSize: 2,
+      loadContainer: async () => slowSuccess,
+    });
+    expect(result.invocations).toBe(6);
+    expect(result.reports.map((r) => r.invocation).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('builds records as the local SQS builds them for Lambda, message attributes included', async () => {

@@ -1,11 +1,12 @@
 /** Shared by the end-to-end tests: a fresh worker per scenario, events, and the invariant checked after each. */
 import type { SQSRecord } from 'aws-lambda';
 import { expect, vi } from 'vitest';
-import type { EventStatus } from '../../tools/local/accounting.js';
 import type { Catalog } from '../../tools/local/datazone/catalog.js';
-import { type InputEvent, loadEventFiles, loadSampleEvents } from '../../tools/local/event-files.js';
-import type { LambdaHandler } from '../../tools/local/event-source.js';
-import type { HandlerLoader, ScenarioResult } from '../../tools/local/scenario.js';
+import type { EventStatus } from '../../tools/local/runner/accounting.js';
+import { type InputEvent, loadEventFiles, loadSampleEvents } from '../../tools/local/runner/event-files.js';
+import type { LambdaHandler } from '../../tools/local/runner/lambda-invocation.js';
+import type { ScenarioResult } from '../../tools/local/runner/scenario.js';
+import type { HandlerLoader } from '../../tools/local/runner/worker-environment.js';
 
 /**
  * A fresh copy of src/functions/worker.ts per container (a cold start), imported after the scenario's environment is set,

@@ -1,21 +1,23 @@
 // `npm start`: the worker's whole job on this machine. Starts local DataZone and SQS endpoints (or uses real
 // ones), sends the sample events to the source queue, plays Lambda's SQS event source over the wire against the
 // real handler, and prints what became of every event. Exits 1 if an event was not accounted for exactly once
-// or an asset revision got two runs. Everything but argument parsing and printing is in scenario.ts.
+// or an asset revision got two runs. Everything but argument parsing and printing is in runner/scenario.ts.
 import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../../src/runtime/config.js';
 import { loadCatalog } from './datazone/catalog.js';
+import type { ExternalEndpoints } from './runner/endpoints.js';
 import {
   EVENTS_DIR,
   generateCatalogEvents,
   type InputEvent,
   loadEventFiles,
   loadSampleEvents,
-} from './event-files.js';
-import { FAULT_PROFILES, faultProfile, LOCAL_WORKER_DEFAULTS } from './fault-profiles.js';
-import { type ExternalEndpoints, runScenario, startLocalWorld } from './scenario.js';
-import { formatSummary } from './summary.js';
+} from './runner/event-files.js';
+import { FAULT_PROFILES, faultProfile, LOCAL_WORKER_DEFAULTS } from './runner/fault-profiles.js';
+import { runScenario } from './runner/scenario.js';
+import { formatSummary } from './runner/summary.js';
+import { startLocalWorld } from './runner/world.js';
 
 const HELP = `Runs the worker locally: the real handler, the real AWS SDK clients, local DataZone and SQS endpoints.
 

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Catalog } from './datazone/catalog.js';
-import { isRecord, seededRandom } from './http-util.js';
+import type { Catalog } from '../datazone/catalog.js';
+import { isRecord, seededRandom } from '../http-util.js';
 
 /** One message body to send, with where it came from. */
 export interface InputEvent {
@@ -16,7 +16,7 @@ export interface InputEvent {
   readonly asset?: { readonly domainId: string; readonly assetId: string; readonly revision: string };
 }
 
-export const EVENTS_DIR = fileURLToPath(new URL('../../events/', import.meta.url));
+export const EVENTS_DIR = fileURLToPath(new URL('../../../events/', import.meta.url));
 
 /** Every `events/eventbridge/*.json`, then the bodies of every `events/sqs/*.json` record, in name order. */
 export function loadSampleEvents(eventsDir: string = EVENTS_DIR): InputEvent[] {

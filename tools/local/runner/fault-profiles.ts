@@ -1,5 +1,5 @@
 // Named fault profiles for local runs: what the local DataZone does wrong, and the worker settings that go with it.
-import type { DataZoneFaults, RunLifecycle } from './datazone/types.js';
+import type { DataZoneFaults, RunLifecycle } from '../datazone/types.js';
 
 export interface FaultProfile {
   readonly name: string;

@@ -1,0 +1,115 @@
+// A local run of the worker, start to finish: events sent, the source queue drained, each event's fate.
+
+import type { LocalDataZone } from '../datazone/types.js';
+import type { LocalSqs } from '../sqs/types.js';
+import type { Accounting, SentEvent } from './accounting.js';
+import { type Connection, connect, type ExternalEndpoints } from './endpoints.js';
+import type { InputEvent } from './event-files.js';
+import { type EventSourceResult, type EventSourceSettings, runEventSource } from './event-source.js';
+import { collectResults, type ScenarioSummary } from './results.js';
+import { sendEvents } from './send-events.js';
+import { FUNCTION_NAME, type HandlerLoader, importHandler, workerEnvironment } from './worker-environment.js';
+import { captureWorkerOutput, type JsonLine } from './worker-output.js';
+import { type LocalWorld, type LocalWorldOptions, startLocalWorld } from './world.js';
+
+export interface ScenarioOptions {
+  readonly events: readonly InputEvent[];
+  /** Where to run. Default: a local world started for this run (with `world`) and closed after it. */
+  readonly endpoints?: LocalWorld | ExternalEndpoints;
+  readonly world?: LocalWorldOptions;
+  /** Worker environment on top of LOCAL_WORKER_DEFAULTS (endpoints, region and the DLQ URL are set here). */
+  readonly workerEnv?: Readonly<Record<string, string>>;
+  readonly loadHandler?: HandlerLoader;
+  readonly eventSource?: EventSourceSettings;
+  /** Echo the worker's output: on its own streams, all on stderr, or not at all (default). */
+  readonly echo?: 'same' | 'stderr' | 'none';
+  /** The runner's progress lines. */
+  readonly log?: (line: string) => void;
+  /** Shown in the summary. */
+  readonly faults?: string;
+  readonly seed?: number;
+}
+
+export interface ScenarioResult {
+  readonly outcomes: Accounting['outcomes'];
+  readonly summary: ScenarioSummary;
+  readonly accounting: Accounting;
+  readonly sent: readonly SentEvent[];
+  readonly eventSource: EventSourceResult;
+  /** The worker's parsed output: log lines and EMF documents. */
+  readonly output: readonly JsonLine[];
+  /** The local endpoints (still inspectable after the run, even if closed). */
+  readonly world?: LocalWorld;
+  readonly dataZone?: LocalDataZone;
+  readonly sqs?: LocalSqs;
+}
+
+/**
+ * Sends the events to the source queue, drains it with the event source loop invoking the real handler, and
+ * accounts for every event. `npm start` (run.ts) and the end-to-end tests both go through here.
+ */
+export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
+  const owned = options.endpoints === undefined ? await startLocalWorld(options.world) : undefined;
+  const endpoints = options.endpoints ?? owned;
+  if (endpoints === undefined) throw new Error('no endpoints');
+  try {
+    const connection = await connect(endpoints);
+    try {
+      return await runOn(connection, options);
+    } finally {
+      connection.sqs.destroy();
+    }
+  } finally {
+    await owned?.close();
+  }
+}
+
+async function runOn(connection: Connection, options: ScenarioOptions): Promise<ScenarioResult> {
+  const log = options.log ?? (() => undefined);
+  const { local } = connection;
+  const workerEnv = workerEnvironment(connection, options.workerEnv);
+  const sent = await sendEvents(connection.sqs, connection.sourceQueueUrl, options.events, log);
+  const settings = options.eventSource ?? {};
+  const loadHandler = options.loadHandler ?? importHandler;
+  const capture = captureWorkerOutput({ echo: options.echo ?? 'none' });
+  let eventSource: EventSourceResult;
+  try {
+    eventSource = await runEventSource({
+      ...settings,
+      sqs: connection.sqs,
+      functionName: FUNCTION_NAME,
+      queueUrl: connection.sourceQueueUrl,
+      queueArn: connection.queueArn,
+      region: connection.queueRegion,
+      loadContainer: (container) => loadHandler(workerEnv, container),
+      log,
+      ...(local
+        ? {
+            settled: local.settled,
+            virtualTime: { time: local.time, peek: () => local.sqs.peek(local.sourceQueue) },
+          }
+        : {}),
+    });
+  } finally {
+    capture.restore();
+  }
+  const { accounting, summary } = await collectResults({
+    connection,
+    sent,
+    eventSource,
+    output: capture,
+    workerEnv,
+    settings,
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  });
+  return {
+    outcomes: accounting.outcomes,
+    summary,
+    accounting,
+    sent,
+    eventSource,
+    output: capture.lines,
+    ...(local ? { world: local, dataZone: local.dataZone, sqs: local.sqs } : {}),
+  };
+}
