@@ -8,6 +8,8 @@
  * that is absent or malformed is left undefined and resolved with GetAsset instead of failing the event.
  */
 import CONSTRAINTS from './datazone-constraints.json' with { type: 'json' };
+import { GENERATION_TYPES, type GenerationGroup } from './generation-types.js';
+import type { ReconcileOrigin, ReconciliationMark } from './reconciliation.js';
 
 export const DATAZONE_SOURCE = 'aws.datazone';
 export const DOMAIN_ID_PATTERN = new RegExp(CONSTRAINTS.domainIdPattern);
@@ -34,6 +36,8 @@ export interface AssetEvent {
   readonly owningProjectId: string | undefined;
   readonly revision: string | undefined;
   readonly assetType: string | undefined;
+  /** Put on the queue by a sweep (the reconciler, a backfill) for the groups the revision had no run of. */
+  readonly reconciliation?: ReconciliationMark;
 }
 
 export type Parsed<T> =
@@ -166,6 +170,7 @@ export function parseAssetEvent(envelope: EventEnvelope): Parsed<AssetEvent> {
     data?.assetTypeIdentifier,
     metadata.typeName,
   );
+  const reconciliation = reconciliationMark(detail.reconciliation);
 
   return {
     ok: true,
@@ -177,8 +182,29 @@ export function parseAssetEvent(envelope: EventEnvelope): Parsed<AssetEvent> {
       owningProjectId,
       revision,
       assetType,
+      ...(reconciliation === undefined ? {} : { reconciliation }),
     },
   };
+}
+
+const ORIGINS: readonly string[] = ['reconciler', 'backfill'];
+
+/**
+ * The sweep's mark, only when every part of it reads: a mark that does not is ignored, and the event is handled
+ * as DataZone's own (every configured group, each still checked against the revision's runs on redelivery).
+ */
+function reconciliationMark(value: unknown): ReconciliationMark | undefined {
+  if (!isObject(value)) return undefined;
+  const { origin, sweepId, groups } = value;
+  if (typeof origin !== 'string' || !ORIGINS.includes(origin) || typeof sweepId !== 'string')
+    return undefined;
+  if (!Array.isArray(groups) || groups.length === 0) return undefined;
+  const known: readonly unknown[] = GENERATION_TYPES;
+  const readable = groups.every(
+    (group) => Array.isArray(group) && group.length > 0 && group.every((type) => known.includes(type)),
+  );
+  if (!readable) return undefined;
+  return { origin: origin as ReconcileOrigin, sweepId, groups: groups as GenerationGroup[] };
 }
 
 function firstString(...candidates: unknown[]): string | undefined {

@@ -81,7 +81,7 @@ async function processRecord(
   const body = bodyOf(record);
   const envelope = body.ok ? parseEnvelopeJson(body.value) : body;
   const detailType = envelope.ok ? envelope.value.detailType : undefined;
-  const outcome = await batch.process(envelope);
+  const outcome = await batch.process(envelope, (receiveCountOf(record) ?? 1) > 1);
   if (outcome.kind === 'dead-letter') deadLettering.add(record);
   // The send gets the safety margin too: one cut at the deadline may have reached SQS, and its retry would
   // leave a second copy in the DLQ.

@@ -6,9 +6,10 @@
 import type { AssetEvent, EventEnvelope, Parsed } from '../core/asset-event.js';
 import { clientToken } from '../core/client-token.js';
 import { InvalidEventError } from '../core/errors.js';
-import { type GenerationType, generationGroups } from '../core/generation-types.js';
+import { type GenerationGroup, type GenerationType, generationGroups } from '../core/generation-types.js';
 import { outcomeForError, type RecordOutcome, type Target } from '../core/outcome.js';
-import type { Clock, DataZoneBatch, DataZonePort } from '../core/ports.js';
+import type { Clock, DataZoneBatch, DataZonePort, RunSummary } from '../core/ports.js';
+import { runOfRevision } from '../core/runs.js';
 import { type ResolvedAsset, resolveAsset } from './resolve-asset.js';
 import { type SelectionSettings, select } from './select.js';
 import { combineGroups, type StartsInBatch, startRun } from './start-run.js';
@@ -34,8 +35,11 @@ export class EventBatch {
     private readonly clock: Clock,
   ) {}
 
-  /** A parse result → outcome: an input that is not an EventBridge event is dead-lettered with the reason. */
-  async process(envelope: Parsed<EventEnvelope>): Promise<RecordOutcome> {
+  /**
+   * A parse result → outcome: an input that is not an EventBridge event is dead-lettered with the reason.
+   * `redelivered`: the queue has delivered this message before (a client token may not protect it any more).
+   */
+  async process(envelope: Parsed<EventEnvelope>, redelivered = false): Promise<RecordOutcome> {
     if (!envelope.ok) {
       return outcomeForError(new InvalidEventError(`not an EventBridge event: ${envelope.reason}`));
     }
@@ -55,7 +59,7 @@ export class EventBatch {
         });
       case 'asset-event':
         return this.withSession((datazone) =>
-          resolveAndStart(selection.event, this.settings, datazone, this.starts),
+          resolveAndStart(selection.event, this.settings, datazone, this.starts, redelivered),
         );
     }
   }
@@ -77,6 +81,7 @@ async function resolveAndStart(
   settings: PipelineSettings,
   datazone: DataZonePort,
   starts: StartsInBatch,
+  redelivered: boolean,
 ): Promise<RecordOutcome> {
   const known: Target = {
     domainId: event.domainId,
@@ -99,10 +104,30 @@ async function resolveAndStart(
       target,
     };
   }
-  const groups = generationGroups(settings.generationTypes);
+  const groups = groupsFor(event, settings.generationTypes);
+  // A reconciled or redelivered event is checked against the revision's runs first: exactly one run per group
+  // holds even when a client token no longer protects it (DataZone does not say for how long it does).
+  let runs: readonly RunSummary[] = [];
+  try {
+    if (event.reconciliation !== undefined || redelivered)
+      runs = await datazone.listRuns(event.domainId, event.assetId);
+  } catch (error) {
+    return outcomeForError(error, target);
+  }
   const outcomes = await Promise.all(
-    groups.map((types) => {
+    groups.map((types): Promise<RecordOutcome> => {
       const token = clientToken({ ...event, revision: resolved.revision, generationTypes: types });
+      const withToken = { ...target, clientToken: token };
+      const existing = runOfRevision(runs, resolved.revision, types);
+      if (existing !== undefined) {
+        const message = `revision ${resolved.revision} already has run ${existing.runId} of ${types.join(',')}`;
+        return Promise.resolve({
+          kind: 'already-exists',
+          target: withToken,
+          runId: existing.runId,
+          error: { name: 'RunAlreadyExists', message },
+        });
+      }
       const request = {
         domainId: event.domainId,
         assetId: event.assetId,
@@ -111,8 +136,17 @@ async function resolveAndStart(
         generationTypes: types,
         clientToken: token,
       };
-      return startRun(request, { ...target, clientToken: token }, datazone, starts);
+      return startRun(request, withToken, datazone, starts);
     }),
   );
   return combineGroups(groups, outcomes);
+}
+
+/** The configured groups, or those of them a sweep found missing (it names them in its mark). */
+function groupsFor(event: AssetEvent, types: readonly GenerationType[]): GenerationGroup[] {
+  const configured = generationGroups(types);
+  const marked = event.reconciliation?.groups;
+  if (marked === undefined) return configured;
+  const named = new Set(marked.map((group) => [...group].sort().join(',')));
+  return configured.filter((group) => named.has(group.join(',')));
 }

@@ -66,6 +66,7 @@ beforeEach(() => {
   datazone.reset();
   sqs.reset();
   datazone.on(StartMetadataGenerationRunCommand).resolves({ id: 'run-1', status: 'SUBMITTED' });
+  datazone.on(ListMetadataGenerationRunsCommand).resolves({ items: [] });
   sqs.on(SendMessageCommand).callsFake(sqsSendMessage);
   sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
   stdout = captureStdout();

@@ -63,6 +63,8 @@ const ASSETS: Record<string, { revision: string; owningProjectId: string; typeId
 };
 
 function seedCatalog() {
+  // No runs yet: what a redelivered record's check before its start finds.
+  datazone.on(ListMetadataGenerationRunsCommand).resolves({ items: [] });
   datazone.on(GetAssetCommand).callsFake((input: { domainIdentifier: string; identifier: string }) => {
     const asset = ASSETS[input.identifier];
     if (asset === undefined) throw serviceError('ResourceNotFoundException', 404);
