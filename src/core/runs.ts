@@ -19,6 +19,18 @@ function isOfGroup(run: RunSummary, group: GenerationGroup): boolean {
   return run.types.length === 0 || groupOf(run.types, [group]) === group;
 }
 
+/** The run that was the given attempt for a revision and group (the attempt-th, oldest first), if any. */
+export function runOfAttempt(
+  runs: readonly RunSummary[],
+  revision: string,
+  group: GenerationGroup,
+  attempt: number,
+): RunSummary | undefined {
+  const ofGroup = runs.filter((run) => run.revision === revision && isOfGroup(run, group));
+  if (attempt <= 1) return ofGroup[0];
+  return ofGroup.find((run) => attemptOf(run, runs, group) === attempt);
+}
+
 /**
  * Which attempt a run was for its revision and group: 1 + the runs of the same revision and group created before
  * it. DataZone's own list is the record, so every delivery of the run's outcome counts the same.
@@ -88,6 +100,16 @@ export function decideAfterRun(
     return { kind: 'give-up', why: `failed in a way no new attempt can mend: ${errors}` };
   }
   const attempt = attemptOf(run, runs, group);
+  const later = runs.find(
+    (other) =>
+      other.runId !== run.runId &&
+      other.revision === run.revision &&
+      isOfGroup(other, group) &&
+      isBefore(run, other),
+  );
+  // A late copy of this outcome: the next attempt has been started already, whatever its token says by now.
+  if (later !== undefined)
+    return { kind: 'done', why: `attempt ${attempt + 1} already started: run ${later.runId}` };
   if (attempt >= policy.maxRunAttempts) {
     return { kind: 'give-up', why: `attempt ${attempt} of ${policy.maxRunAttempts} failed: ${errors}` };
   }

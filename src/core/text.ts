@@ -48,3 +48,11 @@ export function toPrintableAscii(text: string): string {
   }
   return out;
 }
+
+/**
+ * JSON text that SQS accepts as a message body and that parses to the same value: JSON.stringify already escapes
+ * control characters and lone surrogates, but leaves U+FFFE and U+FFFF as they are, which SQS refuses.
+ */
+export function toXmlSafeJson(json: string): string {
+  return json.replace(/[\uFFFE\uFFFF]/g, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}

@@ -7,6 +7,7 @@
 import { parseEnvelope } from '../core/asset-event.js';
 import type { RecordOutcome } from '../core/outcome.js';
 import type { Clock, DataZoneGateway, Deadline, QueuePort } from '../core/ports.js';
+import { toXmlSafeJson } from '../core/text.js';
 import { EventBatch, type PipelineSettings } from '../pipeline/process-event.js';
 import type { OutcomeReporter } from '../runtime/observability.js';
 import { deadLetterIfPermanent } from './dead-letter.js';
@@ -35,7 +36,9 @@ export async function processDirectEvent(event: unknown, deps: DirectEventDeps):
   const envelope = parseEnvelope(event);
   const eventId = envelope.ok ? envelope.value.id : undefined;
   const detailType = envelope.ok ? envelope.value.detailType : undefined;
-  const processed = await new EventBatch(deps.config, deps.datazone.batch(), deps.clock).process(envelope);
+  const processed = await new EventBatch(deps.config, deps.datazone.batch(), deps.clock, false).process(
+    envelope,
+  );
   const outcome =
     processed.kind === 'dead-letter'
       ? await deadLetter(event, processed, eventId, detailType, deps)
@@ -68,7 +71,7 @@ async function deadLetter(
   let body: string;
   try {
     // JSON.stringify(undefined) is undefined, not a string: keep the DLQ body a string whatever arrives.
-    body = JSON.stringify(event) ?? 'null';
+    body = toXmlSafeJson(JSON.stringify(event) ?? 'null');
   } catch (error) {
     return {
       kind: 'retry',

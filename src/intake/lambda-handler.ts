@@ -48,7 +48,10 @@ export function createHandler(deps: HandlerDeps) {
       deps.deadline.finish();
     }
   };
-  return middy(handle)
-    .use(injectLambdaContext(deps.logger))
-    .use(logMetrics(deps.metrics, { captureColdStartMetric: true }));
+  return (
+    middy(handle)
+      // Explicitly off: POWERTOOLS_LOGGER_LOG_EVENT would otherwise log whole events, receipt handles included.
+      .use(injectLambdaContext(deps.logger, { logEvent: false }))
+      .use(logMetrics(deps.metrics, { captureColdStartMetric: true }))
+  );
 }

@@ -64,9 +64,15 @@ export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Prom
     finish(record, outcomeForError(new DeadlineCutOff()), deps),
   );
   await changeVisibility(finished, deps);
+  const retried = finished.filter(({ outcome }) => outcome.kind === 'retry');
+  // An entry without an id would make Lambda fail the whole batch: it is told, and the others are handed back.
+  retried.forEach(({ record }, index) => {
+    if (!hasMessageId(record))
+      deps.reporter.unreadableRecord(index, 'a record without a messageId to hand back');
+  });
   return {
-    batchItemFailures: finished
-      .filter(({ outcome }) => outcome.kind === 'retry')
+    batchItemFailures: retried
+      .filter(({ record }) => hasMessageId(record))
       .map(({ record }) => ({ itemIdentifier: record.messageId })),
   };
 }
@@ -147,6 +153,11 @@ async function changeVisibility(finished: readonly Finished[], deps: SqsBatchDep
       failure.errorMessage,
     );
   }
+}
+
+function hasMessageId(record: SQSRecord): boolean {
+  const id: unknown = record.messageId;
+  return typeof id === 'string' && id !== '';
 }
 
 /** A record still running, or not yet begun, when the invocation's deadline passed. */

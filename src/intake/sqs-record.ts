@@ -3,6 +3,7 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import type { Parsed } from '../core/asset-event.js';
+import { toXmlSafeJson } from '../core/text.js';
 
 /** SQS ApproximateReceiveCount, or undefined when the record does not carry a usable one. */
 export function receiveCountOf(record: SQSRecord): number | undefined {
@@ -28,7 +29,7 @@ export function bodyOf(record: SQSRecord): Parsed<string> {
 /** A record without a body is dead-lettered as the record itself, receipt handle aside: nothing else is left. */
 export function recordAsBody(record: SQSRecord): string {
   const { receiptHandle: _receiptHandle, ...rest } = record;
-  return JSON.stringify(rest) ?? 'null';
+  return toXmlSafeJson(JSON.stringify(rest) ?? 'null');
 }
 
 /** Entries that are records at all; the others are handed to `unreadable` (they have no id to report them by). */

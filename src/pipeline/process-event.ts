@@ -33,6 +33,8 @@ export class EventBatch {
     private readonly settings: PipelineSettings,
     private readonly datazone: DataZoneBatch,
     private readonly clock: Clock,
+    /** A queue to wait in (SQS wiring): a failed run's next attempt waits there for its backoff. */
+    private readonly canWaitInQueue = true,
   ) {}
 
   /**
@@ -55,7 +57,9 @@ export class EventBatch {
       case 'run-outcome':
         return this.withSession((datazone) => {
           const policy = { ...this.settings, groups: generationGroups(this.settings.generationTypes) };
-          return trackOutcome(selection.event, policy, datazone, this.starts, this.clock);
+          return trackOutcome(selection.event, policy, datazone, this.starts, this.clock, {
+            canWaitInQueue: this.canWaitInQueue,
+          });
         });
       case 'asset-event':
         return this.withSession((datazone) =>

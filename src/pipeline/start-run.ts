@@ -7,7 +7,7 @@ import { ServiceError } from '../core/errors.js';
 import type { GenerationGroup } from '../core/generation-types.js';
 import { outcomeForError, type RecordOutcome, type Target } from '../core/outcome.js';
 import type { DataZonePort, RunSummary, StartedRun, StartRunRequest } from '../core/ports.js';
-import { runOfRevision } from '../core/runs.js';
+import { runOfAttempt } from '../core/runs.js';
 
 /**
  * Start calls already made in one batch, by client token: a duplicate record shares the call instead of sending
@@ -20,6 +20,7 @@ export async function startRun(
   target: Target,
   datazone: DataZonePort,
   starts: StartsInBatch,
+  attempt = 1,
 ): Promise<RecordOutcome> {
   const shared = starts.get(request.clientToken);
   const start = shared ?? datazone.startMetadataGenerationRun(request);
@@ -29,7 +30,7 @@ export async function startRun(
     run = await start;
   } catch (error) {
     if (error instanceof ServiceError && error.kind === 'conflict') {
-      return confirmConflict(datazone, target, request.revision, request.generationTypes, error);
+      return confirmConflict(datazone, target, { ...request, attempt }, error);
     }
     const outcome = outcomeForError(error, target);
     // A duplicate never called: a throttle or quota its twin met makes it a deferred record, like any other
@@ -63,20 +64,24 @@ export async function startRun(
  * ConflictException means a run of the asset exists or is under way, not necessarily one of this revision and
  * group of types: when
  * a new revision arrives while the previous one's run is in progress, taking the conflict as done would lose the
- * new revision. The runs of the asset tell which: this revision's run → already existing; none → retry later.
+ * new revision. The runs of the asset tell which: this revision's run of the group (for a later attempt, that
+ * attempt's run, not the one that failed) → already existing; none → retry later.
  * If the check itself fails, the record is retried too: the client token keeps that from starting a second run.
  */
 async function confirmConflict(
   datazone: DataZonePort,
   target: Target,
-  revision: string,
-  group: GenerationGroup,
+  {
+    revision,
+    generationTypes: group,
+    attempt,
+  }: { revision: string; generationTypes: GenerationGroup; attempt: number },
   conflict: ServiceError,
 ): Promise<RecordOutcome> {
   const error = { name: conflict.name, message: conflict.message };
   let run: RunSummary | undefined;
   try {
-    run = runOfRevision(await datazone.listRuns(target.domainId, target.assetId), revision, group);
+    run = runOfAttempt(await datazone.listRuns(target.domainId, target.assetId), revision, group, attempt);
   } catch (lookupError) {
     return outcomeForError(lookupError, target);
   }

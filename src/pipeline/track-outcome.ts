@@ -18,6 +18,8 @@ export async function trackOutcome(
   datazone: DataZonePort,
   starts: StartsInBatch,
   clock: Clock,
+  /** Without a queue (the direct wiring) there is nowhere to wait: the next attempt starts at once. */
+  options: { readonly canWaitInQueue: boolean } = { canWaitInQueue: true },
 ): Promise<RecordOutcome> {
   const known: Target = { domainId: event.domainId, assetId: 'unknown' };
   let run: RunDetails;
@@ -32,6 +34,17 @@ export async function trackOutcome(
     revision: run.revision,
   };
   const report = reportOf(run, event.time);
+  if (run.status === 'SUBMITTED' || run.status === 'IN_PROGRESS') {
+    // The event says the run ended; DataZone does not say so yet. Ask again shortly rather than drop a failure.
+    const message = `the event says ${event.detailType}, the run still reads ${run.status}`;
+    return {
+      kind: 'retry',
+      cause: 'transient',
+      schedule: 'short',
+      error: { name: 'RunNotEndedYet', message },
+      target,
+    };
+  }
   if (run.status !== 'FAILED' && run.status !== 'PARTIALLY_SUCCEEDED') {
     return { kind: 'run-ended', target, run: report, next: { why: `status ${run.status ?? 'unknown'}` } };
   }
@@ -45,7 +58,8 @@ export async function trackOutcome(
     };
   }
   const revisionRef: RevisionRef = { domainId: run.domainId, assetId, revision, owningProjectId };
-  const endedAt = event.time ?? clock();
+  // Without the event's time, the backoff counts from the run's creation: every receive must measure the same.
+  const endedAt = event.time ?? run.createdAt ?? clock();
   let decision: ReturnType<typeof decideAfterRun>;
   try {
     decision = decideAfterRun(run, await datazone.listRuns(run.domainId, assetId), policy, endedAt);
@@ -64,7 +78,7 @@ export async function trackOutcome(
       };
     case 'start-again': {
       const waitMs = decision.notBefore - clock();
-      if (waitMs > 0) {
+      if (waitMs > 0 && options.canWaitInQueue) {
         const message = `attempt ${decision.attempt} of run ${run.runId}'s types starts after its backoff`;
         return {
           kind: 'retry',
@@ -117,11 +131,13 @@ async function startAgain(
     generationTypes: types,
     clientToken: token,
   };
-  const started = await startRun(request, target, datazone, starts);
-  if (started.kind !== 'started' && started.kind !== 'already-exists') return started;
-  // A replayed token means this attempt was started by an earlier delivery of the same outcome: the same run.
-  const runId = started.runId ?? 'unknown';
-  return { kind: 'run-ended', target, run: report, next: { runId, attempt } };
+  const started = await startRun(request, target, datazone, starts, attempt);
+  if (started.kind === 'started')
+    return { kind: 'run-ended', target, run: report, next: { runId: started.runId, attempt } };
+  if (started.kind !== 'already-exists') return started;
+  // An earlier delivery of the same outcome started this attempt already: recorded then, not counted again.
+  const why = `attempt ${attempt} was started already${started.runId === undefined ? '' : `: run ${started.runId}`}`;
+  return { kind: 'run-ended', target, run: report, next: { why } };
 }
 
 function reportOf(run: RunDetails, endedAt: number | undefined): RunReport {

@@ -185,6 +185,13 @@ export function loadConfig(env: Env = process.env): WorkerConfig {
     },
     deadlineSafetyMarginMs: reader.integer('DEADLINE_SAFETY_MARGIN_MS', 3000, 0, 900_000),
   };
+  const longestRunWait = config.runRetryBaseSeconds * 2 ** Math.max(0, config.maxRunAttempts - 2);
+  if (longestRunWait > MAX_VISIBILITY_TIMEOUT_SECONDS) {
+    reader.problems.push(
+      `RUN_RETRY_BASE_SECONDS × 2^(MAX_RUN_ATTEMPTS - 2) must be at most ${MAX_VISIBILITY_TIMEOUT_SECONDS} s (what one ` +
+        `hand-back to the queue can wait), got ${longestRunWait} s`,
+    );
+  }
   if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
   return config;
 }

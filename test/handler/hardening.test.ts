@@ -213,6 +213,31 @@ describe('one record’s bad shape is that record’s outcome', () => {
     expect(sent?.MessageAttributes?.ErrorMessage?.StringValue).toContain('no string body');
   });
 
+  it('dead-letters a direct event holding U+FFFF, escaped so that SQS takes it and it parses the same', async () => {
+    const handler = buildHandler({ random: lowestJitter });
+    const event = {
+      source: 'aws.datazone',
+      'detail-type': 'Asset Added To Inventory',
+      detail: 'not\uFFFFan object',
+    };
+    await expect(handler(event, lambdaContext())).resolves.toMatchObject({ outcome: 'dead-letter' });
+    const [sent] = dlqSends();
+    expect(sent?.MessageBody).toContain('\\uFFFF');
+    expect(JSON.parse(sent?.MessageBody ?? 'null')).toEqual(event);
+  });
+
+  it('leaves a retried record without a messageId out of the failures, instead of failing the batch', async () => {
+    const handler = buildHandler({ random: lowestJitter });
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('InternalServerException', 500));
+    const { messageId: _id, ...anonymous } = GLUE_TABLE_EVENT;
+    const result = await handler(
+      { Records: [anonymous, { ...GLUE_TABLE_EVENT, messageId: 'named' }] },
+      lambdaContext(),
+    );
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'named' }] });
+    expect(stdout.metrics()).toMatchObject({ UnreadableRecords: 1 });
+  });
+
   it('does not throw after a run started on the direct path, however deep the event', async () => {
     const handler = buildHandler({ random: lowestJitter });
     const event = readEvent<{ detail: { data: Record<string, unknown> } }>(

@@ -15,7 +15,14 @@ import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientToken } from '../../src/core/client-token.js';
-import { captureStdout, lambdaContext, loadHandler, readEvent, sqsEvent } from '../support/lambda.js';
+import {
+  captureStdout,
+  lambdaContext,
+  loadHandler,
+  readEvent,
+  serviceError,
+  sqsEvent,
+} from '../support/lambda.js';
 
 const datazone = mockClient(DataZoneClient);
 const sqs = mockClient(SQSClient);
@@ -219,5 +226,77 @@ describe('all three kinds of metadata', () => {
       [['BUSINESS_GLOSSARY_ASSOCIATIONS'], token(['BUSINESS_GLOSSARY_ASSOCIATIONS'])],
     ]);
     expect(stdout.metrics()).toMatchObject({ RunsStarted: 2 });
+  });
+});
+
+describe('review findings: no retry lost, none doubled', () => {
+  const failedRunListed = () => {
+    datazone.on(GetMetadataGenerationRunCommand).resolves(run('FAILED'));
+    datazone.on(ListMetadataGenerationRunsCommand).resolves({ items: [run('FAILED')] as never });
+  };
+
+  it('does not take a 409 on attempt 2 for the run of attempt 1: the attempt waits, asset-busy', async () => {
+    const handler = await loadHandler();
+    failedRunListed();
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ConflictException', 409));
+    const record = outcomeRecord('failed', 301_000);
+    expect(await handler({ Records: [record] }, lambdaContext())).toEqual({
+      batchItemFailures: [{ itemIdentifier: record.messageId }],
+    });
+    expect(stdout.logs().find((entry) => entry.outcome === 'retry')).toMatchObject({
+      retryCause: 'asset-busy',
+    });
+    expect(stdout.metrics().RunsRetried).toBeUndefined();
+  });
+
+  it('counts the backoff from the run’s creation when the event has no time', async () => {
+    const handler = await loadHandler();
+    failedRunListed();
+    const record = outcomeRecord('failed');
+    const event = JSON.parse(record.body) as Record<string, unknown>;
+    delete event.time;
+    await handler({ Records: [{ ...record, body: JSON.stringify(event) }] }, lambdaContext());
+    // Created 20 minutes ago, base 300 s: the wait is over.
+    expect(starts()).toHaveLength(1);
+  });
+
+  it('does not count a retry its token replays as another retry', async () => {
+    const handler = await loadHandler();
+    failedRunListed();
+    datazone
+      .on(StartMetadataGenerationRunCommand)
+      .resolves({ id: 'attempt-2', status: 'IN_PROGRESS', createdAt: new Date(Date.now() - 60_000) });
+    await handler({ Records: [outcomeRecord('failed', 301_000)] }, lambdaContext());
+    expect(stdout.metrics().RunsRetried).toBeUndefined();
+    expect(stdout.logs().find((entry) => entry.outcome === 'run-ended')?.why).toMatch(
+      /^attempt 2 was started already/,
+    );
+  });
+
+  it('asks again when the event says the run failed but the run has not ended yet', async () => {
+    const handler = await loadHandler();
+    datazone.on(GetMetadataGenerationRunCommand).resolves(run('IN_PROGRESS'));
+    const record = outcomeRecord('failed', 301_000);
+    expect(await handler({ Records: [record] }, lambdaContext())).toEqual({
+      batchItemFailures: [{ itemIdentifier: record.messageId }],
+    });
+    expect(starts()).toEqual([]);
+  });
+
+  it('starts the next attempt at once on the direct path, which has no queue to wait in', async () => {
+    const handler = await loadHandler();
+    failedRunListed();
+    const event = JSON.parse(outcomeRecord('failed', 60_000).body) as unknown;
+    await expect(handler(event, lambdaContext())).resolves.toMatchObject({ outcome: 'run-ended' });
+    expect(starts()).toHaveLength(1);
+  });
+
+  it('never logs the whole event, even when POWERTOOLS_LOGGER_LOG_EVENT asks for it', async () => {
+    const handler = await loadHandler({ POWERTOOLS_LOGGER_LOG_EVENT: 'true' });
+    datazone.on(GetMetadataGenerationRunCommand).resolves(run('SUCCEEDED'));
+    const record = outcomeRecord('succeeded');
+    await handler({ Records: [record] }, lambdaContext());
+    const written = stdout.logs().map((line) => JSON.stringify(line));
+    expect(written.filter((line) => line.includes(record.receiptHandle))).toEqual([]);
   });
 });

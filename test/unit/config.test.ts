@@ -71,6 +71,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses run retries whose last wait one hand-back to the queue cannot hold', () => {
+    expect(
+      problemsOf({ DEAD_LETTER_QUEUE_URL: DLQ, MAX_RUN_ATTEMPTS: '10', RUN_RETRY_BASE_SECONDS: '21600' }),
+    ).toEqual([
+      expect.stringMatching(/^RUN_RETRY_BASE_SECONDS × 2\^\(MAX_RUN_ATTEMPTS - 2\) must be at most 42000 s/),
+    ]);
+  });
+
   it('reads MAX_RUN_ATTEMPTS and RUN_RETRY_BASE_SECONDS within their bounds', () => {
     const config = loadConfig({
       DEAD_LETTER_QUEUE_URL: DLQ,

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { generationGroups } from '../../src/core/generation-types.js';
 import type { RunDetails, RunSummary } from '../../src/core/ports.js';
-import { attemptOf, decideAfterRun, runOfRevision } from '../../src/core/runs.js';
+import { attemptOf, decideAfterRun, runOfAttempt, runOfRevision } from '../../src/core/runs.js';
 
 const T0 = Date.parse('2026-11-30T10:00:00Z');
 const BOTH = ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES'] as const;
@@ -122,5 +122,24 @@ describe('decideAfterRun', () => {
     const run = failedRun('r1', { types: ['BUSINESS_GLOSSARY_ASSOCIATIONS'] });
     expect(decideAfterRun(run, [run], POLICY, T0).kind).toBe('done');
     expect(decideAfterRun(run, [run], { ...POLICY, groups: ALL_THREE }, T0).kind).toBe('start-again');
+  });
+
+  it('does nothing for a late copy of an outcome whose next attempt has started already', () => {
+    const run = failedRun('r1', { createdAt: T0 });
+    const next = summary('r2', { createdAt: T0 + 1000, types: ['BUSINESS_NAMES'], status: 'IN_PROGRESS' });
+    expect(decideAfterRun(run, [run, next], POLICY, T0 + 600_000)).toEqual({
+      kind: 'done',
+      why: 'attempt 2 already started: run r2',
+    });
+  });
+});
+
+describe('runOfAttempt', () => {
+  it('finds the run of a given attempt, not an earlier one', () => {
+    const first = summary('r1', { createdAt: T0 });
+    const second = summary('r2', { createdAt: T0 + 1 });
+    expect(runOfAttempt([second, first], '3', BOTH, 1)?.runId).toBeDefined();
+    expect(runOfAttempt([second, first], '3', BOTH, 2)?.runId).toBe('r2');
+    expect(runOfAttempt([first], '3', BOTH, 2)).toBeUndefined();
   });
 });
