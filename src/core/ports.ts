@@ -11,6 +11,22 @@ export interface AssetFacts {
   readonly revision: string;
   readonly owningProjectId: string;
   readonly typeIdentifier: string;
+  /** Published to the catalog (an active listing); undefined when the response does not say. */
+  readonly listed?: boolean | undefined;
+}
+
+/** An asset as a search lists it (no revision: that takes a GetAsset). */
+interface AssetListing {
+  readonly assetId: string;
+  readonly typeIdentifier: string | undefined;
+  readonly owningProjectId: string | undefined;
+}
+
+export interface AssetPage {
+  readonly assets: readonly AssetListing[];
+  readonly nextToken: string | undefined;
+  /** How many assets match in all, when the service says. */
+  readonly totalMatchCount: number | undefined;
 }
 
 export interface StartRunRequest {
@@ -63,6 +79,20 @@ export interface DataZonePort {
   /** The asset's runs, any status (how a conflict is confirmed and an attempt counted); newest pages first. */
   listRuns(domainId: string, assetId: string): Promise<RunSummary[]>;
   getRun(domainId: string, runId: string): Promise<RunDetails>;
+}
+
+/** What a sweep asks DataZone: the assets of a domain, page by page, and each one's revision and runs. */
+export interface SweepDataZone extends Pick<DataZonePort, 'getAsset' | 'listRuns'> {
+  /** One page of a domain's assets (Search, scope ASSET), optionally of one owning project. */
+  searchAssets(
+    domainId: string,
+    options: {
+      readonly owningProjectId?: string | undefined;
+      readonly nextToken?: string | undefined;
+      /** At most 50 (the API's limit). */
+      readonly pageSize?: number | undefined;
+    },
+  ): Promise<AssetPage>;
 }
 
 /** One record's DataZone, closed when the record is done: what it held for calls it did not make is given back. */
@@ -120,6 +150,11 @@ export interface QueuePort {
     changes: readonly VisibilityChange[],
     abortSignal?: AbortSignal,
   ): Promise<VisibilityChangeFailure[]>;
+}
+
+/** The worker's source queue, for events a sweep finds missing: each body is sent as it is, all or an error. */
+export interface EventQueue {
+  send(bodies: readonly string[]): Promise<void>;
 }
 
 /** The current invocation's time limits. */

@@ -34,6 +34,7 @@ import type {
 } from '../core/ports.js';
 import { kindOf, type Operation, toServiceError } from './errors.js';
 import type { RecordBudget, RequestBudget } from './request-budget.js';
+import { incompleteResponse, summaryOf } from './responses.js';
 
 const WORKER_ERRORS = [BatchDeferredError, RequestSlotUnavailableError, DeadlineExceededError, ServiceError];
 
@@ -64,10 +65,10 @@ export function createDataZoneClient(requestTimeoutMs: number): DataZoneClient {
 
 export class DataZoneCalls implements DataZoneGateway {
   constructor(
-    private readonly client: DataZoneClient,
-    private readonly budget: RequestBudget,
-    private readonly deadline: Deadline,
-    private readonly now: Clock = Date.now,
+    protected readonly client: DataZoneClient,
+    protected readonly budget: RequestBudget,
+    protected readonly deadline: Deadline,
+    protected readonly now: Clock = Date.now,
   ) {}
 
   batch(): DataZoneBatch {
@@ -81,9 +82,9 @@ interface Attempts {
   lastFailure?: unknown;
 }
 
-class RecordCalls implements DataZoneSession {
+export class RecordCalls implements DataZoneSession {
   constructor(
-    private readonly client: DataZoneClient,
+    protected readonly client: DataZoneClient,
     private readonly budget: RecordBudget,
     private readonly deadline: Deadline,
     private readonly now: Clock,
@@ -107,7 +108,13 @@ class RecordCalls implements DataZoneSession {
       // The model marks these fields required; a response without them is a service fault, worth a retry.
       throw incompleteResponse('GetAsset response lacks revision, owningProjectId or typeIdentifier');
     }
-    return { revision: currentRevision, owningProjectId, typeIdentifier };
+    const listing = output.listing?.listingStatus;
+    return {
+      revision: currentRevision,
+      owningProjectId,
+      typeIdentifier,
+      listed: listing === undefined ? undefined : listing === 'ACTIVE',
+    };
   }
 
   async startMetadataGenerationRun(request: StartRunRequest): Promise<StartedRun> {
@@ -175,7 +182,7 @@ class RecordCalls implements DataZoneSession {
    * was about to retry it: that failure (a throttle, a 5xx) says when to try again and what the batch should learn
    * from it, not the deadline that cut the retry short.
    */
-  private async call<Input extends object, Output extends MetadataBearer>(
+  protected async call<Input extends object, Output extends MetadataBearer>(
     operation: Operation,
     stack: MiddlewareStack<Input, Output>,
     send: (signal: AbortSignal) => Promise<Output>,
@@ -234,30 +241,4 @@ class RecordCalls implements DataZoneSession {
     });
     return attempts;
   }
-}
-
-/** The run's fields the worker reads, from a list item or a GetMetadataGenerationRun response. */
-function summaryOf(run: {
-  readonly id: string;
-  readonly status?: string | undefined;
-  readonly target?:
-    | { readonly identifier?: string | undefined; readonly revision?: string | undefined }
-    | undefined;
-  readonly types?: readonly string[] | undefined;
-  readonly type?: string | undefined;
-  readonly createdAt?: Date | undefined;
-}): RunSummary {
-  return {
-    runId: run.id,
-    status: run.status,
-    assetId: run.target?.identifier,
-    revision: run.target?.revision,
-    // `type` is the deprecated single-value form, still filled by older runs.
-    types: run.types ?? (run.type === undefined ? [] : [run.type]),
-    createdAt: run.createdAt?.getTime(),
-  };
-}
-
-function incompleteResponse(message: string): ServiceError {
-  return new ServiceError('transient', 'IncompleteResponseError', message);
 }

@@ -32,7 +32,8 @@ export type Operation =
   | 'GetAsset'
   | 'StartMetadataGenerationRun'
   | 'ListMetadataGenerationRuns'
-  | 'GetMetadataGenerationRun';
+  | 'GetMetadataGenerationRun'
+  | 'Search';
 
 /** A request that timed out on the service's side is worth another try, whatever its 4xx status says. */
 const TIMEOUT_NAMES = new Set(['RequestTimeout', 'RequestTimeoutException']);

@@ -23,8 +23,10 @@ import type { TokenBucket } from './token-bucket.js';
 const FOLLOWED_BY: Readonly<Record<Operation, readonly Operation[]>> = {
   GetAsset: ['StartMetadataGenerationRun'],
   StartMetadataGenerationRun: [],
-  ListMetadataGenerationRuns: [],
+  // A record lists runs before it starts one (a redelivery's check, a failed run's next attempt).
+  ListMetadataGenerationRuns: ['StartMetadataGenerationRun'],
   GetMetadataGenerationRun: [],
+  Search: [],
 };
 
 export class RequestBudget {

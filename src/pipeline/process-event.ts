@@ -94,6 +94,15 @@ async function resolveAndStart(
     revision: event.revision,
     assetType: event.assetType,
   };
+  // A reconciled or redelivered event is checked against the revision's runs first: exactly one run per group
+  // holds even when a client token no longer protects it (DataZone does not say for how long it does).
+  let runs: readonly RunSummary[] = [];
+  try {
+    if (event.reconciliation !== undefined || redelivered)
+      runs = await datazone.listRuns(event.domainId, event.assetId);
+  } catch (error) {
+    return outcomeForError(error, known);
+  }
   let resolved: ResolvedAsset;
   try {
     resolved = await resolveAsset(event, settings.supportedAssetTypes, datazone);
@@ -109,15 +118,6 @@ async function resolveAndStart(
     };
   }
   const groups = groupsFor(event, settings.generationTypes);
-  // A reconciled or redelivered event is checked against the revision's runs first: exactly one run per group
-  // holds even when a client token no longer protects it (DataZone does not say for how long it does).
-  let runs: readonly RunSummary[] = [];
-  try {
-    if (event.reconciliation !== undefined || redelivered)
-      runs = await datazone.listRuns(event.domainId, event.assetId);
-  } catch (error) {
-    return outcomeForError(error, target);
-  }
   const outcomes = await Promise.all(
     groups.map((types): Promise<RecordOutcome> => {
       const token = clientToken({ ...event, revision: resolved.revision, generationTypes: types });

@@ -15,6 +15,7 @@ import {
 } from '../core/backoff.js';
 import { GENERATION_TYPES, type GenerationType } from '../core/generation-types.js';
 import DEFAULTS from './defaults.json' with { type: 'json' };
+import { ConfigurationError, type Env, EnvReader } from './env-reader.js';
 
 export interface WorkerConfig {
   /** Powertools service name: the `service` key of every log line and the metrics' service dimension. */
@@ -45,65 +46,6 @@ export interface WorkerConfig {
   readonly backoff: BackoffSchedules;
   /** Records not finished this long before the Lambda timeout are handed back instead of being cut off. */
   readonly deadlineSafetyMarginMs: number;
-}
-
-export class ConfigurationError extends Error {
-  override readonly name = 'ConfigurationError';
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  }
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** Reads variables and collects every problem before failing. */
-class EnvReader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
-
-  private raw(name: string): string | undefined {
-    const value = this.env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  }
-
-  requiredString(name: string, expected: string, isValid: (value: string) => boolean): string {
-    const value = this.raw(name);
-    if (value === undefined) {
-      this.problems.push(`${name} is required: expected ${expected}`);
-      return '';
-    }
-    if (!isValid(value)) this.problems.push(`${name} must be ${expected}, got "${value}"`);
-    return value;
-  }
-
-  string(name: string, fallback: string): string {
-    return this.raw(name) ?? fallback;
-  }
-
-  list(name: string, fallback: readonly string[]): string[] {
-    const value = this.raw(name);
-    if (value === undefined) return [...fallback];
-    return value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== '');
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    return this.number(name, fallback, min, max, true);
-  }
-
-  number(name: string, fallback: number, min: number, max: number, integer = false): number {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    const parsed = Number(value);
-    const kind = integer ? 'an integer' : 'a number';
-    if (!Number.isFinite(parsed) || (integer && !Number.isInteger(parsed)) || parsed < min || parsed > max) {
-      this.problems.push(`${name} must be ${kind} from ${min} to ${max}, got "${value}"`);
-      return fallback;
-    }
-    return parsed;
-  }
 }
 
 function parseGenerationTypes(reader: EnvReader): GenerationType[] {

@@ -234,9 +234,10 @@ describe('DataZoneAdapter over the wire', () => {
 
   it('declines a request slot that would come after the deadline, without sending anything', async () => {
     const { datazone, deadline } = adapter(1, 1, 300);
-    await datazone.listRuns(DOMAIN, 'ayzstznnx4dxyf');
+    // A call that holds no slot for a follower (GetMetadataGenerationRun), so that only its own slot counts.
+    await datazone.getRun(DOMAIN, 'run-nobody-started').catch(() => undefined);
     const since = lastSeq();
-    const error = await datazone.listRuns(DOMAIN, 'ayzstznnx4dxyf').catch((caught: unknown) => caught);
+    const error = await datazone.getRun(DOMAIN, 'run-nobody-started').catch((caught: unknown) => caught);
     // Handed back with backoff: the next invocation of this container has the same budget.
     expect(error).toBeInstanceOf(RequestSlotUnavailableError);
     expect(requestsSince(since)).toHaveLength(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, loadConfig } from '../../src/runtime/config.js';
+import { loadConfig } from '../../src/runtime/config.js';
+import { ConfigurationError } from '../../src/runtime/env-reader.js';
 
 const DLQ = 'https://sqs.eu-west-1.amazonaws.com/111111111111/metagen-dlq';
 

@@ -4,7 +4,7 @@
 // or an asset revision got two runs. Everything but argument parsing and printing is in runner/scenario.ts.
 import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigurationError } from '../../src/runtime/config.js';
+import { ConfigurationError } from '../../src/runtime/env-reader.js';
 import { loadCatalog } from './datazone/catalog.js';
 import type { ExternalEndpoints } from './runner/endpoints.js';
 import {

@@ -1,0 +1,106 @@
+/**
+ * npm run backfill -- --domain dzd_… [--project …] [--asset-type …] [--published-only] [--dry-run]
+ *   [--max-assets N] [--rate R] [--queue-url URL]
+ * Sweeps a domain's assets once, at R DataZone requests per second (the share of the account's budget the
+ * backfill may spend), and puts an event on the worker's source queue for each asset revision without a run.
+ * Against AWS with the user's credentials and region, or local endpoints with AWS_ENDPOINT_URL_*. Ctrl-C stops
+ * after the current page; running it again is safe (revisions with runs are passed over).
+ */
+import { parseArgs } from 'node:util';
+import { generationGroups } from '../core/generation-types.js';
+import { sweepSeconds } from '../core/reconciliation.js';
+import { createDataZoneClient } from '../datazone/client.js';
+import { RequestBudget } from '../datazone/request-budget.js';
+import { DataZoneSweepCalls } from '../datazone/sweep-calls.js';
+import { TokenBucket } from '../datazone/token-bucket.js';
+import { SqsEventQueue } from '../queues/event-queue.js';
+import { createSqsClient } from '../queues/sqs.js';
+import { loadConfig } from '../runtime/config.js';
+import { InvocationDeadline } from '../runtime/deadline.js';
+import { addCounts, NO_COUNTS, sweepPage } from '../sweep/sweep.js';
+import { missingLine, progressLine, summaryTable } from './backfill-report.js';
+
+const { values } = parseArgs({
+  options: {
+    domain: { type: 'string' },
+    project: { type: 'string' },
+    'asset-type': { type: 'string', multiple: true },
+    'published-only': { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+    'max-assets': { type: 'string' },
+    rate: { type: 'string', default: '1' },
+    'queue-url': { type: 'string' },
+  },
+});
+
+function fail(message: string): never {
+  process.stderr.write(`backfill: ${message}\n`);
+  process.exit(2);
+}
+
+const domainId = values.domain ?? fail('--domain is required (a DataZone domain id, dzd_…)');
+const rate = Number(values.rate);
+if (!(rate > 0)) fail(`--rate must be a positive number of requests per second, got "${values.rate}"`);
+const maxAssets =
+  values['max-assets'] === undefined ? Number.POSITIVE_INFINITY : Number(values['max-assets']);
+if (!(maxAssets > 0)) fail(`--max-assets must be a positive number, got "${values['max-assets']}"`);
+const dryRun = values['dry-run'];
+const queueUrl = values['queue-url'] ?? process.env.SOURCE_QUEUE_URL;
+if (!dryRun && queueUrl === undefined) fail('--queue-url (or SOURCE_QUEUE_URL) is required unless --dry-run');
+const worker = loadConfig({ ...process.env, DEAD_LETTER_QUEUE_URL: 'https://unused.invalid/q' });
+
+const clock = Date.now;
+const deadline = new InvocationDeadline(clock);
+deadline.start(Number.MAX_SAFE_INTEGER / 2, 0);
+const datazone = new DataZoneSweepCalls(
+  createDataZoneClient(worker.datazoneRequestTimeoutMs),
+  new RequestBudget(new TokenBucket({ ratePerSecond: rate, burst: 1, now: clock }), deadline, clock),
+  deadline,
+  clock,
+);
+const queue =
+  dryRun || queueUrl === undefined ? undefined : new SqsEventQueue(createSqsClient(5000), queueUrl);
+const settings = {
+  domainId,
+  owningProjectId: values.project,
+  assetTypes: new Set(values['asset-type'] ?? worker.supportedAssetTypes),
+  publishedOnly: values['published-only'],
+  groups: generationGroups(worker.generationTypes),
+  origin: 'backfill' as const,
+  sweepId: `backfill/${new Date(clock()).toISOString()}`,
+  pageSize: Math.min(50, Number.isFinite(maxAssets) ? maxAssets : 50),
+};
+
+let stopping = false;
+process.on('SIGINT', () => {
+  if (stopping) process.exit(130);
+  stopping = true;
+  process.stderr.write('\nstopping after this page (Ctrl-C again to quit at once)\n');
+});
+
+const tty = process.stderr.isTTY === true;
+let counts = NO_COUNTS;
+let nextToken: string | undefined;
+let total: number | undefined;
+const session = datazone.sweepSession();
+do {
+  const page = await sweepPage(nextToken, settings, {
+    datazone: session,
+    queue,
+    clock,
+    warn: (message, fields) => process.stderr.write(`${message}: ${JSON.stringify(fields)}\n`),
+  });
+  counts = addCounts(counts, page.counts);
+  nextToken = page.nextToken;
+  total = page.totalMatchCount ?? total;
+  if (dryRun) for (const missing of page.missing) process.stdout.write(`${missingLine(missing)}\n`);
+  const left =
+    total === undefined ? Number.NaN : Math.max(0, Math.min(total, maxAssets) - counts.assetsScanned);
+  const line = progressLine(counts, total, sweepSeconds(left, rate));
+  process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+} while (nextToken !== undefined && !stopping && counts.assetsScanned < maxAssets);
+session.close();
+deadline.finish();
+process.stderr.write(tty ? '\n' : '');
+process.stdout.write(`${summaryTable(counts, dryRun)}\n`);
+if (stopping) process.exitCode = 130;

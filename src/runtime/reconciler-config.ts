@@ -1,0 +1,71 @@
+/** The reconciler's environment → typed configuration, every problem reported at once (as the worker's). */
+import { DOMAIN_ID_PATTERN } from '../core/asset-event.js';
+import { loadConfig, type WorkerConfig } from './config.js';
+import { ConfigurationError, type Env, EnvReader } from './env-reader.js';
+
+export interface ReconcilerConfig {
+  readonly serviceName: string;
+  readonly metricsNamespace: string;
+  /** The domains a scheduled sweep covers. */
+  readonly domainIds: readonly string[];
+  /** Only this project's assets, when set. */
+  readonly owningProjectId: string | undefined;
+  readonly publishedOnly: boolean;
+  /** Where the found revisions' events go: the worker's source queue. */
+  readonly sourceQueueUrl: string;
+  /** Where the reconciler hands itself the rest of a sweep: its own queue. */
+  readonly sweepQueueUrl: string;
+  /** The sweep's share of the account's DataZone budget, per second. */
+  readonly requestsPerSecond: number;
+  readonly requestTimeoutMs: number;
+  readonly deadlineSafetyMarginMs: number;
+  /** What the worker would start: its generation types and the asset types it supports. */
+  readonly worker: Pick<WorkerConfig, 'generationTypes' | 'supportedAssetTypes'>;
+}
+
+const QUEUE_URL = 'an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/name';
+const isUrl = (value: string) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+
+export function loadReconcilerConfig(env: Env = process.env): ReconcilerConfig {
+  const reader = new EnvReader(env);
+  const domainIds = reader.list('RECONCILE_DOMAIN_IDS', []);
+  if (domainIds.length === 0)
+    reader.problems.push('RECONCILE_DOMAIN_IDS must name at least one domain (dzd_…)');
+  const invalid = domainIds.filter((id) => !DOMAIN_ID_PATTERN.test(id));
+  if (invalid.length > 0)
+    reader.problems.push(`RECONCILE_DOMAIN_IDS: invalid domain ids: ${invalid.join(', ')}`);
+  const publishedOnly = reader.string('RECONCILE_PUBLISHED_ONLY', 'false');
+  if (publishedOnly !== 'true' && publishedOnly !== 'false') {
+    reader.problems.push(`RECONCILE_PUBLISHED_ONLY must be true or false, got "${publishedOnly}"`);
+  }
+  const config: ReconcilerConfig = {
+    serviceName: reader.string('POWERTOOLS_SERVICE_NAME', 'datazone-metagen-reconciler'),
+    metricsNamespace: reader.string('POWERTOOLS_METRICS_NAMESPACE', 'DataZoneMetagenWorker'),
+    domainIds,
+    owningProjectId: reader.string('RECONCILE_PROJECT_ID', '') || undefined,
+    publishedOnly: publishedOnly === 'true',
+    sourceQueueUrl: reader.requiredString('SOURCE_QUEUE_URL', QUEUE_URL, isUrl),
+    sweepQueueUrl: reader.requiredString('SWEEP_QUEUE_URL', QUEUE_URL, isUrl),
+    requestsPerSecond: reader.number('SWEEP_REQUESTS_PER_SECOND', 1, 0.01, 10_000),
+    requestTimeoutMs: reader.integer('DATAZONE_REQUEST_TIMEOUT_MS', 10_000, 100, 900_000),
+    deadlineSafetyMarginMs: reader.integer('DEADLINE_SAFETY_MARGIN_MS', 3000, 0, 900_000),
+    worker: workerSettings(env, reader),
+  };
+  if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
+  return config;
+}
+
+/** The worker's own reading of GENERATION_TYPES and SUPPORTED_ASSET_TYPES, so that both judge alike. */
+function workerSettings(env: Env, reader: EnvReader): ReconcilerConfig['worker'] {
+  try {
+    const { generationTypes, supportedAssetTypes } = loadConfig({
+      ...env,
+      DEAD_LETTER_QUEUE_URL: 'https://unused.invalid/q',
+    });
+    return { generationTypes, supportedAssetTypes };
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    reader.problems.push(...error.problems);
+    return { generationTypes: [], supportedAssetTypes: new Set() };
+  }
+}

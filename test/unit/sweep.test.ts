@@ -1,0 +1,216 @@
+/** The sweep, page by page, and the reconciler's steps, with plain fakes for DataZone and the queues. */
+import { describe, expect, it } from 'vitest';
+import { ServiceError } from '../../src/core/errors.js';
+import { generationGroups } from '../../src/core/generation-types.js';
+import type { AssetFacts, RunSummary, SweepDataZone } from '../../src/core/ports.js';
+import { reconcileStep, type SweepCursor } from '../../src/sweep/reconcile.js';
+import { NO_COUNTS, sweepPage } from '../../src/sweep/sweep.js';
+
+const DOMAIN = 'dzd_bc8e1ez8r2a6xz';
+const GLUE = 'amazon.datazone.GlueTableAssetType';
+const BOTH = generationGroups(['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES']);
+
+interface FakeAsset {
+  readonly facts: AssetFacts | Error;
+  readonly runs: readonly RunSummary[];
+  readonly listedType?: string;
+}
+
+/** A catalog served two assets a page. */
+function fakeDataZone(assets: Record<string, FakeAsset>): SweepDataZone {
+  const ids = Object.keys(assets);
+  return {
+    searchAssets: async (_domain, { nextToken }) => {
+      const start = Number(nextToken ?? 0);
+      const page = ids.slice(start, start + 2);
+      return {
+        assets: page.map((assetId) => ({
+          assetId,
+          typeIdentifier: assets[assetId]?.listedType ?? GLUE,
+          owningProjectId: 'p1',
+        })),
+        nextToken: start + 2 < ids.length ? String(start + 2) : undefined,
+        totalMatchCount: ids.length,
+      };
+    },
+    getAsset: async (_domain, assetId) => {
+      const facts = assets[assetId]?.facts;
+      if (facts === undefined || facts instanceof Error) throw facts ?? new Error('no such asset');
+      return facts;
+    },
+    listRuns: async (_domain, assetId) => [...(assets[assetId]?.runs ?? [])],
+  };
+}
+
+const facts = (revision: string, extra: Partial<AssetFacts> = {}): AssetFacts => ({
+  revision,
+  owningProjectId: 'p1',
+  typeIdentifier: GLUE,
+  listed: true,
+  ...extra,
+});
+const runOf = (revision: string): RunSummary => ({
+  runId: `run-${revision}`,
+  status: 'SUCCEEDED',
+  assetId: 'x',
+  revision,
+  types: ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES'],
+  createdAt: 0,
+});
+
+const settings = {
+  domainId: DOMAIN,
+  owningProjectId: undefined,
+  assetTypes: new Set([GLUE]),
+  publishedOnly: false,
+  groups: BOTH,
+  origin: 'backfill' as const,
+  sweepId: 's1',
+};
+
+function deps(datazone: SweepDataZone, sent: string[] | undefined) {
+  const warnings: string[] = [];
+  return {
+    deps: {
+      datazone,
+      queue:
+        sent === undefined
+          ? undefined
+          : { send: async (bodies: readonly string[]) => void sent.push(...bodies) },
+      clock: () => Date.parse('2026-11-30T10:00:00Z'),
+      warn: (message: string) => void warnings.push(message),
+    },
+    warnings,
+  };
+}
+
+describe('sweepPage', () => {
+  const catalog = {
+    covered: { facts: facts('2'), runs: [runOf('2')] },
+    newRevision: { facts: facts('3'), runs: [runOf('2')] },
+  };
+
+  it('enqueues an event for each revision without a run, and only for those', async () => {
+    const sent: string[] = [];
+    const page = await sweepPage(undefined, settings, deps(fakeDataZone(catalog), sent).deps);
+    expect(page.counts).toMatchObject({
+      assetsScanned: 2,
+      revisionsCovered: 1,
+      revisionsMissing: 1,
+      enqueued: 1,
+    });
+    expect(sent.map((body) => JSON.parse(body) as { detail: unknown })).toEqual([
+      expect.objectContaining({
+        detail: expect.objectContaining({
+          data: { assetId: 'newRevision', revision: '3' },
+          reconciliation: { origin: 'backfill', sweepId: 's1', groups: BOTH },
+        }),
+      }),
+    ]);
+    expect(page.nextToken).toBeUndefined();
+  });
+
+  it('sends nothing on a dry run, and says what it would send', async () => {
+    const page = await sweepPage(undefined, settings, deps(fakeDataZone(catalog), undefined).deps);
+    expect(page.counts.enqueued).toBe(0);
+    expect(page.missing.map((missing) => missing.assetId)).toEqual(['newRevision']);
+  });
+
+  it('skips other asset types, unpublished assets when asked, and counts assets it cannot judge', async () => {
+    const { deps: d, warnings } = deps(
+      fakeDataZone({
+        s3: { facts: facts('1'), runs: [], listedType: 'amazon.datazone.S3ObjectCollectionAssetType' },
+        draft: { facts: facts('1', { listed: false }), runs: [] },
+        gone: { facts: new ServiceError('permanent', 'ResourceNotFoundException', 'deleted'), runs: [] },
+      }),
+      [],
+    );
+    const first = await sweepPage(undefined, { ...settings, publishedOnly: true }, d);
+    const second = await sweepPage(first.nextToken, { ...settings, publishedOnly: true }, d);
+    expect(first.counts).toMatchObject({ skippedByType: 1, skippedUnpublished: 1 });
+    expect(second.counts).toMatchObject({ errors: 1, revisionsMissing: 0 });
+    expect(warnings).toEqual(['asset passed over by the sweep']);
+  });
+
+  it('fails the page on a failure that may pass, so that it is swept again', async () => {
+    const throttled = fakeDataZone({
+      a: { facts: new ServiceError('throttled', 'ThrottlingException', 'slow'), runs: [] },
+    });
+    await expect(sweepPage(undefined, settings, deps(throttled, []).deps)).rejects.toMatchObject({
+      kind: 'throttled',
+    });
+  });
+});
+
+describe('reconcileStep', () => {
+  const reconcile = {
+    domainIds: [DOMAIN, 'dzd_other'],
+    owningProjectId: undefined,
+    publishedOnly: false,
+    generationTypes: ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES'] as const,
+    supportedAssetTypes: new Set([GLUE]),
+    pageSize: 2,
+  };
+  const fiveAssets = Object.fromEntries(
+    ['a', 'b', 'c', 'd', 'e'].map((id) => [id, { facts: facts('1'), runs: [] }]),
+  );
+
+  function stepDeps(pagesPerInvocation: number) {
+    const continued: SweepCursor[] = [];
+    const done: SweepCursor[] = [];
+    let pages = 0;
+    const { deps: base } = deps(fakeDataZone(fiveAssets), []);
+    return {
+      continued,
+      done,
+      deps: {
+        ...base,
+        continueWith: async (cursor: SweepCursor) => void continued.push(cursor),
+        hasTimeForAPage: () => ++pages < pagesPerInvocation,
+        pageSwept: () => undefined,
+        sweepDone: (cursor: SweepCursor) => void done.push(cursor),
+      },
+    };
+  }
+
+  it('starts one sweep per configured domain, each carried by its own message', async () => {
+    const { deps: d, continued } = stepDeps(1);
+    await reconcileStep({ start: true }, reconcile, d);
+    expect(continued.map((cursor) => [cursor.domainId, cursor.nextToken, cursor.counts])).toEqual([
+      [DOMAIN, undefined, NO_COUNTS],
+      ['dzd_other', undefined, NO_COUNTS],
+    ]);
+  });
+
+  it('sweeps pages while there is time, then hands the rest on with what it found so far', async () => {
+    const { deps: d, continued, done } = stepDeps(2);
+    await reconcileStep({ sweepId: 's', domainId: DOMAIN, counts: NO_COUNTS }, reconcile, d);
+    expect(done).toEqual([]);
+    expect(continued).toEqual([
+      {
+        sweepId: 's',
+        domainId: DOMAIN,
+        nextToken: '4',
+        counts: expect.objectContaining({ assetsScanned: 4, revisionsMissing: 4 }),
+      },
+    ]);
+  });
+
+  it('finishes from where the previous invocation stopped', async () => {
+    const { deps: d, continued, done } = stepDeps(10);
+    const resumed = {
+      sweepId: 's',
+      domainId: DOMAIN,
+      nextToken: '4',
+      counts: { ...NO_COUNTS, assetsScanned: 4, revisionsMissing: 4, enqueued: 4 },
+    };
+    await reconcileStep(resumed, reconcile, d);
+    expect(continued).toEqual([]);
+    expect(done).toEqual([
+      expect.objectContaining({
+        nextToken: undefined,
+        counts: expect.objectContaining({ assetsScanned: 5, revisionsMissing: 5, enqueued: 5 }),
+      }),
+    ]);
+  });
+});
