@@ -49,6 +49,13 @@ export class BatchDeferredError extends Error {
  */
 export class RequestSlotUnavailableError extends Error {
   override readonly name = 'RequestSlotUnavailableError';
+  constructor(
+    message: string,
+    /** When the slot would come, if that is known: the record waits in the queue until then, not in Lambda. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** An event that can never be processed as it is: it goes to the dead-letter queue with this reason. */

@@ -152,7 +152,11 @@ export function outcomeForError(error: unknown, target?: Target): RecordOutcome 
   if (error instanceof InvalidEventError) return { kind: 'dead-letter', error: summary, ...withTarget };
   if (error instanceof DeadlineExceededError) return retry('deadline', 'short');
   if (error instanceof BatchDeferredError) return retry('deferred', error.long ? 'long' : 'short');
-  if (error instanceof RequestSlotUnavailableError) return retry('deferred', 'short');
+  if (error instanceof RequestSlotUnavailableError) {
+    const waited = retry('deferred', 'short');
+    const after = error.retryAfterSeconds;
+    return after === undefined || waited.kind !== 'retry' ? waited : { ...waited, visibleAfterSeconds: after };
+  }
   if (!(error instanceof ServiceError)) return retry('transient', 'short');
   switch (error.kind) {
     case 'permanent':

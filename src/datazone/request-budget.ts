@@ -34,6 +34,8 @@ export class RequestBudget {
     private readonly bucket: TokenBucket,
     private readonly deadline: Deadline,
     private readonly now: () => number,
+    /** A record's first slot further away than this is not waited for in Lambda (billed) but in the queue. */
+    private readonly maxWaitMs = Number.POSITIVE_INFINITY,
   ) {}
 
   openBatch(): BatchBudget {
@@ -46,10 +48,18 @@ export class RequestBudget {
       throw new DeadlineExceededError('invocation deadline reached before reserving DataZone request slots');
     }
     const slots = this.bucket.reserve(count, this.deadline.at);
+    const rate = this.bucket.currentRatePerSecond;
     if (slots === undefined) {
-      const rate = this.bucket.currentRatePerSecond;
       throw new RequestSlotUnavailableError(
         `no ${count} DataZone request slot(s) before the invocation deadline at ${rate} requests/s`,
+      );
+    }
+    const waitMs = (slots[0] ?? 0) - this.now();
+    if (waitMs > this.maxWaitMs) {
+      this.bucket.release(count);
+      throw new RequestSlotUnavailableError(
+        `the next DataZone request slot is ${Math.ceil(waitMs / 1000)} s away at ${rate} requests/s: waiting in the queue`,
+        Math.ceil(waitMs / 1000),
       );
     }
     return slots;

@@ -31,7 +31,7 @@ export const handler = createHandler({
   config,
   datazone: new DataZoneCalls(
     createDataZoneClient(config.datazoneRequestTimeoutMs),
-    new RequestBudget(bucket, deadline, clock),
+    new RequestBudget(bucket, deadline, clock, config.maxSlotWaitMs),
     deadline,
     clock,
   ),

@@ -40,6 +40,8 @@ export interface WorkerConfig {
   readonly datazoneRequestsPerSecond: number;
   /** Token bucket size: how many requests may go out back to back after an idle period (default: 50 ms' worth). */
   readonly datazoneBurst: number;
+  /** A record whose first request slot is further away is handed back to wait in the queue, not in Lambda. */
+  readonly maxSlotWaitMs: number;
   /** Per-attempt HTTP timeout for DataZone calls. */
   readonly datazoneRequestTimeoutMs: number;
   /** Short: RETRY_BACKOFF_* (throttles, transient faults); long: QUOTA_BACKOFF_* (quotas, another revision's run). */
@@ -120,6 +122,7 @@ export function loadConfig(env: Env = process.env): WorkerConfig {
     recordConcurrency: reader.integer('RECORD_CONCURRENCY', 10, 1, 1000),
     datazoneRequestsPerSecond,
     datazoneBurst: reader.integer('DATAZONE_BURST', defaultBurst(datazoneRequestsPerSecond), 1, 10_000),
+    maxSlotWaitMs: reader.integer('MAX_SLOT_WAIT_MS', DEFAULTS.maxSlotWaitMs, 0, 900_000),
     datazoneRequestTimeoutMs: reader.integer('DATAZONE_REQUEST_TIMEOUT_MS', 10_000, 100, 900_000),
     backoff: {
       short: parseBackoff(reader, 'RETRY_BACKOFF', DEFAULTS.retryBackoff),

@@ -299,3 +299,25 @@ describe('logs that stay small and clean', () => {
     });
   });
 });
+
+describe('no paid waiting', () => {
+  it('hands back the records whose slot is further than MAX_SLOT_WAIT_MS, visible again when it comes', async () => {
+    const handler = buildHandler({
+      random: lowestJitter,
+      env: { DATAZONE_REQUESTS_PER_SECOND: '2', DATAZONE_BURST: '1', MAX_SLOT_WAIT_MS: '1000' },
+    });
+    const records = [1, 2, 3, 4, 5].map((revision) => ({
+      ...withDetail(GLUE_TABLE_EVENT, (event) => {
+        (event.detail as { metadata: Record<string, unknown> }).metadata.version = String(revision);
+      }),
+      messageId: `m-${revision}`,
+    }));
+    const started = Date.now();
+    const result = await handler({ Records: records }, lambdaContext());
+    // Slots at 0, 0.5 and 1 s are waited for; those at 1.5 and 2 s are not.
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-4' }, { itemIdentifier: 'm-5' }] });
+    expect(visibilityChanges().map((entry) => entry.VisibilityTimeout)).toEqual([2, 2]);
+    expect(stdout.metrics()).toMatchObject({ RunsStarted: 3, RecordsDeferred: 2 });
+  });
+});

@@ -59,7 +59,7 @@ export function buildHandler({ env = {}, random, clock = Date.now, logLevel }: H
     config,
     datazone: new DataZoneCalls(
       createDataZoneClient(config.datazoneRequestTimeoutMs),
-      new RequestBudget(bucket, deadline, clock),
+      new RequestBudget(bucket, deadline, clock, config.maxSlotWaitMs),
       deadline,
       clock,
     ),

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       },
       deadlineSafetyMarginMs: 3000,
       maxRunAttempts: 3,
+      maxSlotWaitMs: 5000,
       runRetryBaseSeconds: 300,
     });
   });

@@ -13,7 +13,12 @@ import { TokenBucket } from '../../src/datazone/token-bucket.js';
 const T0 = 1_000_000;
 
 /** A deadline far away unless told otherwise, on a clock that only moves when the test moves it. */
-function setup({ ratePerSecond = 10, burst = 1, deadlineInMs = 60_000 } = {}) {
+function setup({
+  ratePerSecond = 10,
+  burst = 1,
+  deadlineInMs = 60_000,
+  maxWaitMs = Number.POSITIVE_INFINITY,
+} = {}) {
   let now = T0;
   const clock = () => now;
   const bucket = new TokenBucket({ ratePerSecond, burst, now: clock });
@@ -23,7 +28,7 @@ function setup({ ratePerSecond = 10, burst = 1, deadlineInMs = 60_000 } = {}) {
     finalSignal: new AbortController().signal,
     expired: () => now >= T0 + deadlineInMs,
   };
-  const budget = new RequestBudget(bucket, deadline, clock);
+  const budget = new RequestBudget(bucket, deadline, clock, maxWaitMs);
   return { budget, bucket, advance: (ms: number) => (now += ms) };
 }
 
@@ -110,5 +115,31 @@ describe('adaptation', () => {
     expect(bucket.currentRatePerSecond).toBe(8);
     record.attempted(true);
     expect(bucket.currentRatePerSecond).toBe(4);
+  });
+});
+
+describe('no paid waiting', () => {
+  it('hands a record whose first slot is further than the limit back to the queue, for as long as the wait', () => {
+    const { budget, bucket } = setup({ ratePerSecond: 1, maxWaitMs: 3000 });
+    const batch = budget.openBatch();
+    for (let record = 0; record < 4; record++) batch.openRecord().reserve('StartMetadataGenerationRun');
+    // The fifth slot would come 4 s from now: not waited for in Lambda.
+    let refused: unknown;
+    try {
+      batch.openRecord().reserve('StartMetadataGenerationRun');
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(RequestSlotUnavailableError);
+    expect(refused).toMatchObject({ retryAfterSeconds: 4 });
+    // Nothing was kept of the refused reservation.
+    expect(bucket.reserve(1)).toEqual([T0 + 4000]);
+  });
+
+  it('waits in Lambda for a slot within the limit', () => {
+    const { budget } = setup({ ratePerSecond: 1, maxWaitMs: 3000 });
+    const batch = budget.openBatch();
+    const slots = [0, 1, 2, 3].map(() => batch.openRecord().reserve('StartMetadataGenerationRun'));
+    expect(slots).toEqual([T0, T0 + 1000, T0 + 2000, T0 + 3000]);
   });
 });
