@@ -155,7 +155,9 @@ export function outcomeForError(error: unknown, target?: Target): RecordOutcome 
   if (error instanceof RequestSlotUnavailableError) {
     const waited = retry('deferred', 'short');
     const after = error.retryAfterSeconds;
-    return after === undefined || waited.kind !== 'retry' ? waited : { ...waited, visibleAfterSeconds: after };
+    return after === undefined || waited.kind !== 'retry'
+      ? waited
+      : { ...waited, visibleAfterSeconds: after };
   }
   if (!(error instanceof ServiceError)) return retry('transient', 'short');
   switch (error.kind) {
