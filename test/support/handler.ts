@@ -1,5 +1,5 @@
 /**
- * The handler built through createHandler(deps), composed as src/functions/worker.ts composes it (the real
+ * The handler composed by src/functions/worker-composition.ts, as the entry point composes it (the real
  * adapters over the SDK clients, which tests stub with aws-sdk-client-mock), but with the configuration read from
  * the given variables instead of process.env, and with the random source and the clock the test chooses.
  * test/handler/worker-module.test.ts covers the module itself: cold start and configuration from the environment.
@@ -8,14 +8,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Clock } from '../../src/core/ports.js';
-import { createDataZoneClient, DataZoneCalls } from '../../src/datazone/client.js';
-import { RequestBudget } from '../../src/datazone/request-budget.js';
-import { TokenBucket } from '../../src/datazone/token-bucket.js';
-import { createHandler } from '../../src/intake/lambda-handler.js';
-import { createSqsClient, SqsQueues } from '../../src/queues/sqs.js';
+import { composeWorker } from '../../src/functions/worker-composition.js';
 import { loadConfig } from '../../src/runtime/config.js';
-import { InvocationDeadline } from '../../src/runtime/deadline.js';
-import { OutcomeReporter } from '../../src/runtime/observability.js';
 import { DLQ_URL, type Handler } from './lambda.js';
 
 /** The variables every deployment sets; a test's own variables are added to them. */
@@ -24,9 +18,6 @@ const DEPLOYMENT_ENV = {
   POWERTOOLS_SERVICE_NAME: 'datazone-metagen-worker',
   POWERTOOLS_METRICS_NAMESPACE: 'DataZoneMetagenWorker',
 };
-
-/** The SQS per-attempt timeout src/functions/worker.ts sets. */
-const SQS_REQUEST_TIMEOUT_MS = 5000;
 
 /** Equal jitter at its lowest: every backoff is half its ceiling. */
 export const lowestJitter = () => 0;
@@ -49,30 +40,7 @@ export function buildHandler({ env = {}, random, clock = Date.now, logLevel }: H
     ...(logLevel === undefined ? {} : { logLevel }),
   });
   const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
-  const deadline = new InvocationDeadline(clock);
-  const bucket = new TokenBucket({
-    ratePerSecond: config.datazoneRequestsPerSecond,
-    burst: config.datazoneBurst,
-    now: clock,
-  });
-  const handler = createHandler({
-    config,
-    datazone: new DataZoneCalls(
-      createDataZoneClient(config.datazoneRequestTimeoutMs),
-      new RequestBudget(bucket, deadline, clock, config.maxSlotWaitMs),
-      deadline,
-      clock,
-    ),
-    queues: new SqsQueues(createSqsClient(SQS_REQUEST_TIMEOUT_MS), config.deadLetterQueueUrl),
-    reporter: new OutcomeReporter(logger, metrics),
-    deadline,
-    deadlineSafetyMarginMs: config.deadlineSafetyMarginMs,
-    clock,
-    random,
-    logger,
-    metrics,
-  });
-  return handler as unknown as Handler;
+  return composeWorker(config, { clock, random, logger, metrics }) as unknown as Handler;
 }
 
 /**

@@ -21,12 +21,10 @@ export const DATAZONE_ERROR_STATUS = {
 
 export type DataZoneErrorName = keyof typeof DATAZONE_ERROR_STATUS;
 
-export const GENERATION_TYPES = [
-  'BUSINESS_DESCRIPTIONS',
-  'BUSINESS_NAMES',
-  'BUSINESS_GLOSSARY_ASSOCIATIONS',
-] as const;
-export type GenerationType = (typeof GENERATION_TYPES)[number];
+// The API model's enum, from the one place the worker records it.
+import type { GenerationType } from '../../../src/core/generation-types.js';
+
+export { GENERATION_TYPES, type GenerationType } from '../../../src/core/generation-types.js';
 
 export const RUN_STATUSES = [
   'SUBMITTED',
