@@ -3,6 +3,7 @@
  * the rule's event pattern, the DataZone resources of the role, and the alarm e-mail switch.
  */
 import { describe, expect, it } from 'vitest';
+import { NAME_GENERATION_DETAIL_TYPES, RUN_OUTCOME_DETAIL_TYPES } from '../../src/core/outcome-event.js';
 import { DEAD_LETTER_ATTRIBUTES_MAX_BYTES } from '../../src/queues/dead-letter-attributes.js';
 import { loadConfig } from '../../src/runtime/config.js';
 import variables from '../../stack/variables.cjs';
@@ -10,6 +11,7 @@ import variables from '../../stack/variables.cjs';
 const {
   alarmEmail,
   alarmEmailChoice,
+  buildDataZoneActions,
   buildDataZoneResources,
   buildEventPattern,
   batchSize,
@@ -17,8 +19,10 @@ const {
   checkDeadlineMargin,
   checkLogLevel,
   checkMaxReceiveCount,
+  checkTrackOutcomes,
   checkWiring,
   deadlineSafetyMarginMs,
+  dataZoneActions,
   dataZoneResources,
   deadLetterExpiryAlarmSeconds,
   deadLetterExpiryThreshold,
@@ -28,9 +32,17 @@ const {
   deadLetterQueueMaxMessageSize,
   maxReceiveCount,
   maxServableBatchSize,
+  maxRunAttempts,
+  noSuccessAlarmPeriod,
+  noSuccessAlarmPeriodSeconds,
+  OUTCOME_DETAIL_TYPES,
+  outcomeTracking,
   ParameterError,
   parseDomainIds,
   perContainerRps,
+  runFailureShareAlarmMinRuns,
+  runFailureShareAlarmPercent,
+  runRetryBaseSeconds,
   splitAccountRps,
   wiring,
 } = variables;
@@ -39,7 +51,7 @@ const {
  * What osls hands to a resolver: `resolveVariable('param:<name>')` gives the parameter's value,
  * `resolveVariable('self:custom.<name>')` the value of `custom.<name>`.
  */
-function context(params: Record<string, string | number>, custom: Record<string, number> = {}) {
+function context(params: Record<string, string | number | boolean>, custom: Record<string, number> = {}) {
   return {
     resolveVariable: async (variable: string) => {
       if (variable.startsWith('self:custom.')) {
@@ -123,21 +135,134 @@ describe('domains', () => {
   });
 });
 
+/** The outcome detail-types the worker tracks whatever HANDLED_DETAIL_TYPES says (src/core/outcome-event.ts). */
+const WORKER_OUTCOME_DETAIL_TYPES = [
+  ...Object.keys(RUN_OUTCOME_DETAIL_TYPES),
+  ...Object.keys(NAME_GENERATION_DETAIL_TYPES),
+];
+
 describe('buildEventPattern', () => {
   it('matches the detail-types, and the domains only when there are any', () => {
-    expect(buildEventPattern('Asset Added To Catalog,New Asset Version Available', '')).toEqual({
+    expect(buildEventPattern('Asset Added To Catalog,New Asset Version Available', '', false)).toEqual({
       source: ['aws.datazone'],
       'detail-type': ['Asset Added To Catalog', 'New Asset Version Available'],
     });
-    expect(buildEventPattern('Asset Added To Catalog', 'dzd_abc123')).toEqual({
+    expect(buildEventPattern('Asset Added To Catalog', 'dzd_abc123', false)).toEqual({
       source: ['aws.datazone'],
       'detail-type': ['Asset Added To Catalog'],
       detail: { metadata: { domain: ['dzd_abc123'] } },
     });
   });
 
+  it('adds the run outcome detail-types while outcomes are tracked, under the same domain filter', () => {
+    expect(buildEventPattern('Asset Added To Catalog', '', true)).toEqual({
+      source: ['aws.datazone'],
+      'detail-type': ['Asset Added To Catalog', ...WORKER_OUTCOME_DETAIL_TYPES],
+    });
+    expect(buildEventPattern('Asset Added To Catalog', 'dzd_abc123', 'true')).toEqual({
+      source: ['aws.datazone'],
+      'detail-type': ['Asset Added To Catalog', ...WORKER_OUTCOME_DETAIL_TYPES],
+      detail: { metadata: { domain: ['dzd_abc123'] } },
+    });
+    expect(buildEventPattern('Asset Added To Catalog', '', 'false')['detail-type']).toEqual([
+      'Asset Added To Catalog',
+    ]);
+  });
+
+  it('routes exactly the outcomes the worker tracks', () => {
+    expect([...OUTCOME_DETAIL_TYPES]).toEqual(WORKER_OUTCOME_DETAIL_TYPES);
+  });
+
   it('needs at least one detail-type', () => {
-    expect(() => buildEventPattern(' , ', '')).toThrow(/detailTypes must name at least one detail-type/);
+    expect(() => buildEventPattern(' , ', '', true)).toThrow(
+      /detailTypes must name at least one detail-type/,
+    );
+  });
+
+  it('refuses an outcome among detailTypes, which the role could not read without trackOutcomes', () => {
+    for (const track of [true, false]) {
+      expect(() =>
+        buildEventPattern('Asset Added To Catalog,Metadata Generation Canceled', '', track),
+      ).toThrow(
+        'Parameter detailTypes names the asset events that start runs; run outcomes are routed by trackOutcomes, ' +
+          'not listed there: Metadata Generation Canceled',
+      );
+    }
+  });
+});
+
+describe('checkTrackOutcomes', () => {
+  it('takes the YAML boolean or a --param string', () => {
+    expect(checkTrackOutcomes(true)).toBe(true);
+    expect(checkTrackOutcomes(false)).toBe(false);
+    expect(checkTrackOutcomes('false')).toBe(false);
+    expect(checkTrackOutcomes(' True ')).toBe(true);
+  });
+
+  it('refuses anything else, naming the parameter', () => {
+    for (const bad of ['yes', '0', '', undefined, 1]) {
+      expect(() => checkTrackOutcomes(bad), String(bad)).toThrow(ParameterError);
+    }
+    expect(() => checkTrackOutcomes('yes')).toThrow(
+      'Parameter trackOutcomes must be true or false, got "yes"',
+    );
+  });
+});
+
+describe('buildDataZoneActions', () => {
+  it('grants the calls the worker makes, GetMetadataGenerationRun only while outcomes are tracked', async () => {
+    const common = [
+      'datazone:StartMetadataGenerationRun',
+      'datazone:GetAsset',
+      'datazone:ListMetadataGenerationRuns',
+    ];
+    expect(buildDataZoneActions(true)).toEqual([...common, 'datazone:GetMetadataGenerationRun']);
+    expect(buildDataZoneActions('false')).toEqual(common);
+    await expect(dataZoneActions(context({ trackOutcomes: 'false' }))).resolves.toEqual(common);
+    await expect(outcomeTracking(context({ trackOutcomes: true }))).resolves.toBe('tracked');
+    await expect(outcomeTracking(context({ trackOutcomes: 'false' }))).resolves.toBe('untracked');
+  });
+});
+
+describe('run retry and outcome alarm parameters', () => {
+  it('pass the worker’s bounds for MAX_RUN_ATTEMPTS (1-10) and RUN_RETRY_BASE_SECONDS (1-21600)', async () => {
+    await expect(maxRunAttempts(context({ maxRunAttempts: '10' }))).resolves.toBe(10);
+    await expect(runRetryBaseSeconds(context({ runRetryBaseSeconds: 21_600 }))).resolves.toBe(21_600);
+    for (const bad of ['0', '11', '2.5', 'three']) {
+      await expect(maxRunAttempts(context({ maxRunAttempts: bad })), bad).rejects.toThrow(
+        /^Parameter maxRunAttempts must be (an integer from 1 to 10|a number)/,
+      );
+    }
+    await expect(runRetryBaseSeconds(context({ runRetryBaseSeconds: '21601' }))).rejects.toThrow(
+      'Parameter runRetryBaseSeconds must be an integer from 1 to 21600, got 21601',
+    );
+  });
+
+  it('turn noSuccessAlarmHours into one period of that many hours, a day at most', async () => {
+    expect(noSuccessAlarmPeriod(1)).toBe(3600);
+    expect(noSuccessAlarmPeriod('24')).toBe(86_400);
+    await expect(noSuccessAlarmPeriodSeconds(context({ noSuccessAlarmHours: 6 }))).resolves.toBe(21_600);
+    for (const bad of [0, 25, 1.5, 'six']) {
+      expect(() => noSuccessAlarmPeriod(bad), String(bad)).toThrow(ParameterError);
+    }
+    expect(() => noSuccessAlarmPeriod(25)).toThrow(
+      /^Parameter noSuccessAlarmHours must be an integer from 1 to 24, got 25: the alarm watches one period/,
+    );
+  });
+
+  it('take a failure share below 100 % and a positive number of runs', async () => {
+    await expect(runFailureShareAlarmPercent(context({ runFailureShareAlarmPercent: '0' }))).resolves.toBe(0);
+    await expect(runFailureShareAlarmPercent(context({ runFailureShareAlarmPercent: 99 }))).resolves.toBe(99);
+    await expect(
+      runFailureShareAlarmPercent(context({ runFailureShareAlarmPercent: '100' })),
+    ).rejects.toThrow(
+      'Parameter runFailureShareAlarmPercent must be an integer from 0 to 99, got 100: a share of failed runs ' +
+        'cannot exceed 100 %',
+    );
+    await expect(runFailureShareAlarmMinRuns(context({ runFailureShareAlarmMinRuns: '1' }))).resolves.toBe(1);
+    await expect(runFailureShareAlarmMinRuns(context({ runFailureShareAlarmMinRuns: '0' }))).rejects.toThrow(
+      'Parameter runFailureShareAlarmMinRuns must be an integer from 1 to 10000, got 0',
+    );
   });
 });
 
@@ -158,11 +283,12 @@ describe('the resolvers osls calls', () => {
       maxConcurrency: '3',
       detailTypes: 'Asset Added To Catalog',
       domainIds: 'dzd_abc123',
+      trackOutcomes: 'false',
       alarmEmail: '',
     };
     await expect(perContainerRps(context(params))).resolves.toBe(4.16);
     await expect(eventPattern(context(params))).resolves.toEqual(
-      buildEventPattern(params.detailTypes, params.domainIds),
+      buildEventPattern(params.detailTypes, params.domainIds, params.trackOutcomes),
     );
     await expect(dataZoneResources(context(params))).resolves.toEqual([sub('dzd_abc123')]);
     await expect(alarmEmail(context(params))).resolves.toBe('none');
@@ -359,6 +485,8 @@ describe('one source of defaults for the worker and the stack', () => {
     await expect(variables.defaultRetryBackoffMaxSeconds()).resolves.toBe(config.backoff.short.maxSeconds);
     await expect(variables.defaultQuotaBackoffBaseSeconds()).resolves.toBe(config.backoff.long.baseSeconds);
     await expect(variables.defaultQuotaBackoffMaxSeconds()).resolves.toBe(config.backoff.long.maxSeconds);
+    await expect(variables.defaultMaxRunAttempts()).resolves.toBe(config.maxRunAttempts);
+    await expect(variables.defaultRunRetryBaseSeconds()).resolves.toBe(config.runRetryBaseSeconds);
   });
 
   it.each([0.05, 2, 19.99, 20, 100, 1000])(
