@@ -47,6 +47,13 @@ const OUTCOME_DETAIL_TYPES = Object.freeze([
   'Business Name Generation Failed',
 ]);
 
+/**
+ * The longest a failed run's next attempt may wait, in seconds: the worker waits in one hand-back to the queue, at
+ * most MAX_VISIBILITY_TIMEOUT_SECONDS (src/core/backoff.ts, 12 hours less 20 minutes; test/stack/variables.test.ts
+ * keeps the two equal), and refuses at cold start a configuration whose last wait is longer.
+ */
+const MAX_RUN_RETRY_WAIT_SECONDS = 42_000;
+
 /** The fewest receives the source queue may allow a message (checkMaxReceiveCount says why). */
 const MIN_MAX_RECEIVE_COUNT = 3;
 
@@ -398,7 +405,41 @@ function noSuccessAlarmPeriod(hours) {
   return whole * 3600;
 }
 
+/**
+ * MAX_RUN_ATTEMPTS and RUN_RETRY_BASE_SECONDS, within the worker's bounds (1-10 runs, 1-21600 s), and the last
+ * wait, before attempt maxRunAttempts, within what the worker can wait: refused here rather than by the worker at
+ * its first cold start.
+ * @param {unknown} maxRunAttempts
+ * @param {unknown} runRetryBaseSeconds
+ * @returns {{ maxRunAttempts: number, runRetryBaseSeconds: number }}
+ */
+function checkRunRetries(maxRunAttempts, runRetryBaseSeconds) {
+  const attempts = toIntegerWithin('maxRunAttempts', maxRunAttempts, 1, 10);
+  const baseSeconds = toIntegerWithin('runRetryBaseSeconds', runRetryBaseSeconds, 1, 21_600);
+  const exponent = Math.max(0, attempts - 2);
+  const longestWait = baseSeconds * 2 ** exponent;
+  if (longestWait > MAX_RUN_RETRY_WAIT_SECONDS) {
+    throw new ParameterError(
+      `Parameters runRetryBaseSeconds x 2^(maxRunAttempts - 2) (${baseSeconds} x 2^${exponent} = ${longestWait} s) ` +
+        `must be at most ${MAX_RUN_RETRY_WAIT_SECONDS} s: the worker waits out a failed run's backoff in one ` +
+        'hand-back to the queue; lower either',
+    );
+  }
+  return { maxRunAttempts: attempts, runRetryBaseSeconds: baseSeconds };
+}
+
 /** @typedef {{ resolveVariable: (variable: string) => Promise<unknown> }} VariableContext */
+
+/**
+ * The run retry parameters as osls resolves them, checked together.
+ * @param {VariableContext} context
+ */
+async function runRetries({ resolveVariable }) {
+  return checkRunRetries(
+    await resolveVariable('param:maxRunAttempts'),
+    await resolveVariable('param:runRetryBaseSeconds'),
+  );
+}
 
 /**
  * DATAZONE_BURST: the parameter when set, else the worker's own default (burstWindowMs of requests at the
@@ -428,7 +469,9 @@ module.exports = {
   checkTrackOutcomes,
   buildDataZoneActions,
   noSuccessAlarmPeriod,
+  checkRunRetries,
   OUTCOME_DETAIL_TYPES,
+  MAX_RUN_RETRY_WAIT_SECONDS,
   buildDataZoneResources,
   alarmEmailChoice,
   checkDeadlineMargin,
@@ -519,11 +562,9 @@ module.exports = {
     });
   },
   /** @param {VariableContext} context */
-  maxRunAttempts: async ({ resolveVariable }) =>
-    toIntegerWithin('maxRunAttempts', await resolveVariable('param:maxRunAttempts'), 1, 10),
+  maxRunAttempts: async (context) => (await runRetries(context)).maxRunAttempts,
   /** @param {VariableContext} context */
-  runRetryBaseSeconds: async ({ resolveVariable }) =>
-    toIntegerWithin('runRetryBaseSeconds', await resolveVariable('param:runRetryBaseSeconds'), 1, 21_600),
+  runRetryBaseSeconds: async (context) => (await runRetries(context)).runRetryBaseSeconds,
   /** @param {VariableContext} context */
   runFailureShareAlarmPercent: async ({ resolveVariable }) =>
     toIntegerWithin(

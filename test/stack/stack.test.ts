@@ -886,6 +886,11 @@ describe('run outcomes', () => {
       [{ trackOutcomes: 'yes' }, /Parameter trackOutcomes must be true or false, got "yes"/],
       [{ maxRunAttempts: '0' }, /Parameter maxRunAttempts must be an integer from 1 to 10, got 0\b/],
       [{ maxRunAttempts: '11' }, /Parameter maxRunAttempts must be an integer from 1 to 10, got 11\b/],
+      // The worker would refuse to start: 300 s x 2^8 before the tenth attempt is more than one hand-back.
+      [
+        { maxRunAttempts: '10' },
+        /Parameters runRetryBaseSeconds x 2\^\(maxRunAttempts - 2\) \(300 x 2\^8 = 76800 s\) must be at most 42000 s/,
+      ],
       [
         { runRetryBaseSeconds: '0' },
         /Parameter runRetryBaseSeconds must be an integer from 1 to 21600, got 0\b/,

@@ -3,6 +3,7 @@
  * the rule's event pattern, the DataZone resources of the role, and the alarm e-mail switch.
  */
 import { describe, expect, it } from 'vitest';
+import { MAX_VISIBILITY_TIMEOUT_SECONDS } from '../../src/core/backoff.js';
 import { NAME_GENERATION_DETAIL_TYPES, RUN_OUTCOME_DETAIL_TYPES } from '../../src/core/outcome-event.js';
 import { DEAD_LETTER_ATTRIBUTES_MAX_BYTES } from '../../src/queues/dead-letter-attributes.js';
 import { loadConfig } from '../../src/runtime/config.js';
@@ -19,6 +20,7 @@ const {
   checkDeadlineMargin,
   checkLogLevel,
   checkMaxReceiveCount,
+  checkRunRetries,
   checkTrackOutcomes,
   checkWiring,
   deadlineSafetyMarginMs,
@@ -32,6 +34,7 @@ const {
   deadLetterQueueMaxMessageSize,
   maxReceiveCount,
   maxServableBatchSize,
+  MAX_RUN_RETRY_WAIT_SECONDS,
   maxRunAttempts,
   noSuccessAlarmPeriod,
   noSuccessAlarmPeriodSeconds,
@@ -226,16 +229,63 @@ describe('buildDataZoneActions', () => {
 
 describe('run retry and outcome alarm parameters', () => {
   it('pass the worker’s bounds for MAX_RUN_ATTEMPTS (1-10) and RUN_RETRY_BASE_SECONDS (1-21600)', async () => {
-    await expect(maxRunAttempts(context({ maxRunAttempts: '10' }))).resolves.toBe(10);
-    await expect(runRetryBaseSeconds(context({ runRetryBaseSeconds: 21_600 }))).resolves.toBe(21_600);
+    const params = { maxRunAttempts: '10', runRetryBaseSeconds: 1 };
+    await expect(maxRunAttempts(context(params))).resolves.toBe(10);
+    await expect(
+      runRetryBaseSeconds(context({ maxRunAttempts: 2, runRetryBaseSeconds: '21600' })),
+    ).resolves.toBe(21_600);
     for (const bad of ['0', '11', '2.5', 'three']) {
-      await expect(maxRunAttempts(context({ maxRunAttempts: bad })), bad).rejects.toThrow(
+      await expect(maxRunAttempts(context({ ...params, maxRunAttempts: bad })), bad).rejects.toThrow(
         /^Parameter maxRunAttempts must be (an integer from 1 to 10|a number)/,
       );
     }
-    await expect(runRetryBaseSeconds(context({ runRetryBaseSeconds: '21601' }))).rejects.toThrow(
+    await expect(runRetryBaseSeconds(context({ ...params, runRetryBaseSeconds: '21601' }))).rejects.toThrow(
       'Parameter runRetryBaseSeconds must be an integer from 1 to 21600, got 21601',
     );
+  });
+
+  it('refuse a last retry wait longer than one hand-back to the queue, naming both parameters', async () => {
+    expect(MAX_RUN_RETRY_WAIT_SECONDS).toBe(MAX_VISIBILITY_TIMEOUT_SECONDS);
+    // 300 s doubled before each of attempts 3 to 10: 300 x 2^8 = 76 800 s before the tenth.
+    await expect(maxRunAttempts(context({ maxRunAttempts: '10', runRetryBaseSeconds: 300 }))).rejects.toThrow(
+      'Parameters runRetryBaseSeconds x 2^(maxRunAttempts - 2) (300 x 2^8 = 76800 s) must be at most 42000 s: ' +
+        "the worker waits out a failed run's backoff in one hand-back to the queue; lower either",
+    );
+    expect(checkRunRetries(10, 164)).toEqual({ maxRunAttempts: 10, runRetryBaseSeconds: 164 });
+    expect(() => checkRunRetries(10, 165)).toThrow(/\(165 x 2\^8 = 42240 s\) must be at most 42000 s/);
+    // Two attempts wait once, the base; one attempt never waits.
+    expect(checkRunRetries(1, 21_600)).toEqual({ maxRunAttempts: 1, runRetryBaseSeconds: 21_600 });
+    expect(checkRunRetries(2, 21_600)).toEqual({ maxRunAttempts: 2, runRetryBaseSeconds: 21_600 });
+  });
+
+  it('accept exactly the retry settings the worker accepts', () => {
+    const workerAccepts = (attempts: number, base: number) => {
+      try {
+        loadConfig({
+          DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/dlq',
+          MAX_RUN_ATTEMPTS: String(attempts),
+          RUN_RETRY_BASE_SECONDS: String(base),
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const stackAccepts = (attempts: number, base: number) => {
+      try {
+        checkRunRetries(attempts, base);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const attempts of [0, 1, 2, 3, 5, 8, 9, 10, 11]) {
+      for (const base of [0, 1, 164, 165, 328, 329, 300, 10_500, 10_501, 21_000, 21_600, 21_601]) {
+        expect(stackAccepts(attempts, base), `${attempts} attempts, ${base} s`).toBe(
+          workerAccepts(attempts, base),
+        );
+      }
+    }
   });
 
   it('turn noSuccessAlarmHours into one period of that many hours, a day at most', async () => {
