@@ -33,6 +33,27 @@ const MIN_PER_CONTAINER_RPS = 0.05;
  */
 const CALLS_PER_RECORD = 2;
 
+/**
+ * The detail-types of run outcomes, which the worker tracks whatever HANDLED_DETAIL_TYPES says: those of metadata
+ * generation runs, and those of data-source business-name generation, which it only records. The same lists as
+ * RUN_OUTCOME_DETAIL_TYPES and NAME_GENERATION_DETAIL_TYPES in src/core/outcome-event.ts (a TypeScript module this
+ * file cannot load; test/stack/variables.test.ts keeps them equal).
+ */
+const OUTCOME_DETAIL_TYPES = Object.freeze([
+  'Metadata Generation Succeeded',
+  'Metadata Generation Failed',
+  'Metadata Generation Canceled',
+  'Business Name Generation Succeeded',
+  'Business Name Generation Failed',
+]);
+
+/**
+ * The longest a failed run's next attempt may wait, in seconds: the worker waits in one hand-back to the queue, at
+ * most MAX_VISIBILITY_TIMEOUT_SECONDS (src/core/backoff.ts, 12 hours less 20 minutes; test/stack/variables.test.ts
+ * keeps the two equal), and refuses at cold start a configuration whose last wait is longer.
+ */
+const MAX_RUN_RETRY_WAIT_SECONDS = 42_000;
+
 /** The fewest receives the source queue may allow a message (checkMaxReceiveCount says why). */
 const MIN_MAX_RECEIVE_COUNT = 3;
 
@@ -134,20 +155,61 @@ function parseDomainIds(domainIds) {
 }
 
 /**
- * The rule's EventPattern as plain JSON. `detail` is left out without domains: an empty list would match nothing.
+ * Whether the rule routes run outcomes to the worker (and the role may read runs, and the outcome alarms exist).
+ * osls hands over the YAML default as a boolean and a --param value as a string.
+ * @param {unknown} trackOutcomes
+ * @returns {boolean}
+ */
+function checkTrackOutcomes(trackOutcomes) {
+  if (typeof trackOutcomes === 'boolean') return trackOutcomes;
+  const text = String(trackOutcomes ?? '')
+    .trim()
+    .toLowerCase();
+  if (text === 'true' || text === 'false') return text === 'true';
+  throw new ParameterError(`Parameter trackOutcomes must be true or false, got "${String(trackOutcomes)}"`);
+}
+
+/**
+ * The rule's EventPattern as plain JSON: the asset events of detailTypes, and the run outcomes when they are
+ * tracked. `detail` is left out without domains: an empty list would match nothing. detailTypes may not name an
+ * outcome: the worker would track it while the role, without trackOutcomes, may not read the run.
  * @param {unknown} detailTypes
  * @param {unknown} domainIds
+ * @param {unknown} trackOutcomes
  */
-function buildEventPattern(detailTypes, domainIds) {
+function buildEventPattern(detailTypes, domainIds, trackOutcomes) {
   const types = splitList(detailTypes);
   if (types.length === 0)
     throw new ParameterError('Parameter detailTypes must name at least one detail-type');
+  const outcomes = types.filter((type) => OUTCOME_DETAIL_TYPES.includes(type));
+  if (outcomes.length > 0) {
+    throw new ParameterError(
+      `Parameter detailTypes names the asset events that start runs; run outcomes are routed by trackOutcomes, ` +
+        `not listed there: ${outcomes.join(', ')}`,
+    );
+  }
   const domains = parseDomainIds(domainIds);
   return {
     source: ['aws.datazone'],
-    'detail-type': types,
+    'detail-type': checkTrackOutcomes(trackOutcomes) ? [...types, ...OUTCOME_DETAIL_TYPES] : types,
     ...(domains.length > 0 ? { detail: { metadata: { domain: domains } } } : {}),
   };
+}
+
+/**
+ * The DataZone actions of the worker's role, exactly the calls it makes: GetAsset and StartMetadataGenerationRun
+ * for asset events, ListMetadataGenerationRuns to confirm a ConflictException; with outcomes tracked,
+ * GetMetadataGenerationRun reads an ended run (a failed run's next attempt reuses the two run calls).
+ * @param {unknown} trackOutcomes
+ * @returns {string[]}
+ */
+function buildDataZoneActions(trackOutcomes) {
+  return [
+    'datazone:StartMetadataGenerationRun',
+    'datazone:GetAsset',
+    'datazone:ListMetadataGenerationRuns',
+    ...(checkTrackOutcomes(trackOutcomes) ? ['datazone:GetMetadataGenerationRun'] : []),
+  ];
 }
 
 /**
@@ -325,7 +387,59 @@ function deadLetterExpiryThreshold(warningDays, { deadLetterRetentionSeconds, so
   return lifetimeSeconds - days * 86_400;
 }
 
+/**
+ * The no-successful-run alarm's period in seconds: it watches one period of noSuccessAlarmHours hours. CloudWatch
+ * caps an alarm's Period x EvaluationPeriods (at 7 days for periods of an hour or more, and at one day in its older
+ * documentation): a day at most is within both.
+ * @param {unknown} hours
+ * @returns {number}
+ */
+function noSuccessAlarmPeriod(hours) {
+  const whole = toIntegerWithin(
+    'noSuccessAlarmHours',
+    hours,
+    1,
+    24,
+    'the alarm watches one period of that many hours, and CloudWatch limits an alarm to a day of data',
+  );
+  return whole * 3600;
+}
+
+/**
+ * MAX_RUN_ATTEMPTS and RUN_RETRY_BASE_SECONDS, within the worker's bounds (1-10 runs, 1-21600 s), and the last
+ * wait, before attempt maxRunAttempts, within what the worker can wait: refused here rather than by the worker at
+ * its first cold start.
+ * @param {unknown} maxRunAttempts
+ * @param {unknown} runRetryBaseSeconds
+ * @returns {{ maxRunAttempts: number, runRetryBaseSeconds: number }}
+ */
+function checkRunRetries(maxRunAttempts, runRetryBaseSeconds) {
+  const attempts = toIntegerWithin('maxRunAttempts', maxRunAttempts, 1, 10);
+  const baseSeconds = toIntegerWithin('runRetryBaseSeconds', runRetryBaseSeconds, 1, 21_600);
+  const exponent = Math.max(0, attempts - 2);
+  const longestWait = baseSeconds * 2 ** exponent;
+  if (longestWait > MAX_RUN_RETRY_WAIT_SECONDS) {
+    throw new ParameterError(
+      `Parameters runRetryBaseSeconds x 2^(maxRunAttempts - 2) (${baseSeconds} x 2^${exponent} = ${longestWait} s) ` +
+        `must be at most ${MAX_RUN_RETRY_WAIT_SECONDS} s: the worker waits out a failed run's backoff in one ` +
+        'hand-back to the queue; lower either',
+    );
+  }
+  return { maxRunAttempts: attempts, runRetryBaseSeconds: baseSeconds };
+}
+
 /** @typedef {{ resolveVariable: (variable: string) => Promise<unknown> }} VariableContext */
+
+/**
+ * The run retry parameters as osls resolves them, checked together.
+ * @param {VariableContext} context
+ */
+async function runRetries({ resolveVariable }) {
+  return checkRunRetries(
+    await resolveVariable('param:maxRunAttempts'),
+    await resolveVariable('param:runRetryBaseSeconds'),
+  );
+}
 
 /**
  * DATAZONE_BURST: the parameter when set, else the worker's own default (burstWindowMs of requests at the
@@ -352,6 +466,12 @@ module.exports = {
   burstFor,
   parseDomainIds,
   buildEventPattern,
+  checkTrackOutcomes,
+  buildDataZoneActions,
+  noSuccessAlarmPeriod,
+  checkRunRetries,
+  OUTCOME_DETAIL_TYPES,
+  MAX_RUN_RETRY_WAIT_SECONDS,
   buildDataZoneResources,
   alarmEmailChoice,
   checkDeadlineMargin,
@@ -373,7 +493,21 @@ module.exports = {
     ),
   /** @param {VariableContext} context */
   eventPattern: async ({ resolveVariable }) =>
-    buildEventPattern(await resolveVariable('param:detailTypes'), await resolveVariable('param:domainIds')),
+    buildEventPattern(
+      await resolveVariable('param:detailTypes'),
+      await resolveVariable('param:domainIds'),
+      await resolveVariable('param:trackOutcomes'),
+    ),
+  /** @param {VariableContext} context */
+  dataZoneActions: async ({ resolveVariable }) =>
+    buildDataZoneActions(await resolveVariable('param:trackOutcomes')),
+  /**
+   * Which item of custom.outcomeAlarms serverless.yml merges into its resources: without outcomes no run ends in
+   * the metrics, and the no-successful-run alarm would fire at every start.
+   * @param {VariableContext} context
+   */
+  outcomeTracking: async ({ resolveVariable }) =>
+    checkTrackOutcomes(await resolveVariable('param:trackOutcomes')) ? 'tracked' : 'untracked',
   /** @param {VariableContext} context */
   dataZoneResources: async ({ resolveVariable }) =>
     buildDataZoneResources(await resolveVariable('param:domainIds')),
@@ -427,6 +561,30 @@ module.exports = {
           : 0,
     });
   },
+  /** @param {VariableContext} context */
+  maxRunAttempts: async (context) => (await runRetries(context)).maxRunAttempts,
+  /** @param {VariableContext} context */
+  runRetryBaseSeconds: async (context) => (await runRetries(context)).runRetryBaseSeconds,
+  /** @param {VariableContext} context */
+  runFailureShareAlarmPercent: async ({ resolveVariable }) =>
+    toIntegerWithin(
+      'runFailureShareAlarmPercent',
+      await resolveVariable('param:runFailureShareAlarmPercent'),
+      0,
+      99,
+      'a share of failed runs cannot exceed 100 %',
+    ),
+  /** @param {VariableContext} context */
+  runFailureShareAlarmMinRuns: async ({ resolveVariable }) =>
+    toIntegerWithin(
+      'runFailureShareAlarmMinRuns',
+      await resolveVariable('param:runFailureShareAlarmMinRuns'),
+      1,
+      10_000,
+    ),
+  /** @param {VariableContext} context */
+  noSuccessAlarmPeriodSeconds: async ({ resolveVariable }) =>
+    noSuccessAlarmPeriod(await resolveVariable('param:noSuccessAlarmHours')),
   sourceQueueMaxMessageSize: async () => SOURCE_QUEUE_MAX_MESSAGE_BYTES,
   deadLetterQueueMaxMessageSize: async () => DEAD_LETTER_QUEUE_MAX_MESSAGE_BYTES,
   /** @param {VariableContext} context */
@@ -446,4 +604,6 @@ module.exports = {
   defaultRetryBackoffMaxSeconds: async () => WORKER_DEFAULTS.retryBackoff.maxSeconds,
   defaultQuotaBackoffBaseSeconds: async () => WORKER_DEFAULTS.quotaBackoff.baseSeconds,
   defaultQuotaBackoffMaxSeconds: async () => WORKER_DEFAULTS.quotaBackoff.maxSeconds,
+  defaultMaxRunAttempts: async () => WORKER_DEFAULTS.maxRunAttempts,
+  defaultRunRetryBaseSeconds: async () => WORKER_DEFAULTS.runRetryBaseSeconds,
 };

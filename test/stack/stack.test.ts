@@ -9,7 +9,10 @@ import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GENERATION_TYPES } from '../../src/core/generation-types.js';
+import { NAME_GENERATION_DETAIL_TYPES, RUN_OUTCOME_DETAIL_TYPES } from '../../src/core/outcome-event.js';
 import { DEAD_LETTER_ATTRIBUTES_MAX_BYTES } from '../../src/queues/dead-letter-attributes.js';
+import { loadConfig } from '../../src/runtime/config.js';
 import { kib } from '../../tools/bundle-size.js';
 import { buildBundles } from '../../tools/bundles.js';
 import { packageReport } from '../../tools/package.js';
@@ -40,7 +43,18 @@ const DEFAULTS = {
   logRetentionInDays: 30,
   metricsNamespace: 'DataZoneMetagenWorker',
   oldestMessageAlarmSeconds: 3600,
+  maxRunAttempts: 3,
+  runRetryBaseSeconds: 300,
+  runFailureShareAlarmPercent: 20,
+  runFailureShareAlarmMinRuns: 5,
+  noSuccessAlarmHours: 6,
 } as const;
+
+/** The outcome detail-types the worker tracks whatever HANDLED_DETAIL_TYPES says (src/core/outcome-event.ts). */
+const OUTCOME_DETAIL_TYPES = [
+  ...Object.keys(RUN_OUTCOME_DETAIL_TYPES),
+  ...Object.keys(NAME_GENERATION_DETAIL_TYPES),
+];
 
 const SERVICE = 'datazone-metagen-worker';
 const FUNCTION_TIMEOUT_SECONDS = 60;
@@ -56,12 +70,19 @@ const CONFIGURED_PARAMS = {
   detailTypes: 'Asset Added To Catalog',
   logLevel: 'debug',
   deadLetterExpiryWarningDays: '2',
+  maxRunAttempts: '5',
+  runRetryBaseSeconds: '60',
+  runFailureShareAlarmPercent: '35',
+  runFailureShareAlarmMinRuns: '10',
+  noSuccessAlarmHours: '12',
 };
 
 let outRoot = '';
 let queue: PackagedStack;
 let direct: PackagedStack;
 let configured: PackagedStack;
+/** The default queue wiring without outcome tracking. */
+let untracked: PackagedStack;
 
 beforeAll(async () => {
   outRoot = mkdtempSync(join(tmpdir(), 'metagen-stack-'));
@@ -73,6 +94,7 @@ beforeAll(async () => {
     stage: 'prod',
     params: CONFIGURED_PARAMS,
   });
+  untracked = await packageStack({ outDir: join(outRoot, 'untracked'), params: { trackOutcomes: 'false' } });
 }, 180_000);
 
 afterAll(() => {
@@ -226,7 +248,7 @@ function canWriteLogs(template: Template, arn: string): boolean {
 
 describe('packaging', () => {
   it('writes the templates and the zip offline, without credentials, in a few seconds', () => {
-    for (const stack of [queue, direct, configured]) {
+    for (const stack of [queue, direct, configured, untracked]) {
       expect(existsSync(join(stack.dir, 'cloudformation-template-update-stack.json'))).toBe(true);
       expect(existsSync(stack.zipPath)).toBe(true);
       expect(stack.seconds).toBeLessThan(30);
@@ -285,7 +307,7 @@ describe('packaging', () => {
   }, 120_000);
 
   it('computes the rule, the DataZone ARNs and the subscription at packaging time: no condition, no Fn::If', () => {
-    for (const stack of [queue, direct, configured]) {
+    for (const stack of [queue, direct, configured, untracked]) {
       expect(stack.template.Conditions).toBeUndefined();
       for (const [id, candidate] of Object.entries(stack.template.Resources)) {
         expect(candidate.Condition, id).toBeUndefined();
@@ -316,6 +338,8 @@ describe('packaging', () => {
         'WorkerDeadLetteredAlarm',
         'RuleFailedInvocationsAlarm',
         'RuleDeadLetterFailuresAlarm',
+        'RunFailureShareAlarm',
+        'NoSuccessfulRunAlarm',
         'Dashboard',
       ]),
     );
@@ -367,6 +391,8 @@ describe.each(['queue', 'direct'] as const)('the function (%s wiring)', (wiring)
       RETRY_BACKOFF_MAX_SECONDS: '900',
       QUOTA_BACKOFF_BASE_SECONDS: '60',
       QUOTA_BACKOFF_MAX_SECONDS: '3600',
+      MAX_RUN_ATTEMPTS: String(DEFAULTS.maxRunAttempts),
+      RUN_RETRY_BASE_SECONDS: String(DEFAULTS.runRetryBaseSeconds),
       DEADLINE_SAFETY_MARGIN_MS: '3000',
       POWERTOOLS_SERVICE_NAME: `${SERVICE}-ci`,
       POWERTOOLS_METRICS_NAMESPACE: DEFAULTS.metricsNamespace,
@@ -375,8 +401,8 @@ describe.each(['queue', 'direct'] as const)('the function (%s wiring)', (wiring)
     });
   });
 
-  it('handles the detail-types the rule matches, and no other', () => {
-    expect(envString(template(), 'HANDLED_DETAIL_TYPES').split(',')).toEqual(
+  it('handles the asset detail-types the rule matches; the rule adds only the outcomes the worker always tracks', () => {
+    expect([...envString(template(), 'HANDLED_DETAIL_TYPES').split(','), ...OUTCOME_DETAIL_TYPES]).toEqual(
       eventPattern(template())['detail-type'],
     );
   });
@@ -476,12 +502,12 @@ describe('the event source mapping (queue wiring)', () => {
 describe.each(['queue', 'direct'] as const)('the EventBridge rule (%s wiring)', (wiring) => {
   const template = () => (wiring === 'queue' ? queue : direct).template;
 
-  it('matches DataZone asset events of the configured detail-types on the default bus, from every domain', () => {
+  it('matches DataZone asset events of the configured detail-types and run outcomes on the default bus, from every domain', () => {
     const rule = resource(template(), 'AssetEventsRule').Properties;
     expect(rule).toMatchObject({ EventBusName: 'default', State: 'ENABLED' });
     expect(eventPattern(template())).toEqual({
       source: ['aws.datazone'],
-      'detail-type': DEFAULTS.detailTypes,
+      'detail-type': [...DEFAULTS.detailTypes, ...OUTCOME_DETAIL_TYPES],
     });
   });
 
@@ -587,6 +613,7 @@ describe.each(['queue', 'direct'] as const)('the worker role (%s wiring)', (wiri
       'datazone:StartMetadataGenerationRun',
       'datazone:GetAsset',
       'datazone:ListMetadataGenerationRuns',
+      'datazone:GetMetadataGenerationRun',
       'sqs:SendMessage',
       ...(wiring === 'queue'
         ? ['sqs:ChangeMessageVisibility', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']
@@ -601,6 +628,7 @@ describe.each(['queue', 'direct'] as const)('the worker role (%s wiring)', (wiri
       'datazone:StartMetadataGenerationRun',
       'datazone:GetAsset',
       'datazone:ListMetadataGenerationRuns',
+      'datazone:GetMetadataGenerationRun',
     ]);
     expect(statement?.Resource).toEqual([
       {
@@ -781,6 +809,278 @@ describe.each(['queue', 'direct'] as const)('alarms (%s wiring)', (wiring) => {
   });
 });
 
+// --- run outcomes ----------------------------------------------------------------------------------------------
+
+/** One query of a metric math alarm, by its id. */
+function query(alarmProperties: JsonObject, id: string): JsonObject {
+  const queries = list(alarmProperties.Metrics).map((candidate) => asObject(candidate, 'Metrics item'));
+  return only(
+    queries.filter((candidate) => candidate.Id === id),
+    `query ${id}`,
+  );
+}
+
+/** A sum of one of the worker's metrics as Powertools emits it: its namespace, its `service` dimension. */
+function workerMetricSum(template: Template, metricName: string, period: number): JsonObject {
+  const env = environment(template);
+  return {
+    Stat: 'Sum',
+    Period: period,
+    Metric: {
+      Namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? null,
+      MetricName: metricName,
+      Dimensions: [{ Name: 'service', Value: env.POWERTOOLS_SERVICE_NAME ?? null }],
+    },
+  };
+}
+
+const HOUR = 3600;
+
+describe('run outcomes', () => {
+  it('reach the worker through the rule only while trackOutcomes is on', () => {
+    expect(eventPattern(queue.template)['detail-type']).toEqual(expect.arrayContaining(OUTCOME_DETAIL_TYPES));
+    expect(eventPattern(untracked.template)).toEqual({
+      source: ['aws.datazone'],
+      'detail-type': DEFAULTS.detailTypes,
+    });
+    expect(envString(untracked.template, 'HANDLED_DETAIL_TYPES').split(',')).toEqual(DEFAULTS.detailTypes);
+  });
+
+  it('are read with GetMetadataGenerationRun in the same domains as the other DataZone calls, only while tracked', () => {
+    for (const stack of [queue, direct, configured]) {
+      const [statement] = statementsGranting(stack.template, 'datazone:GetMetadataGenerationRun');
+      expect(statement).toBe(
+        only(statementsGranting(stack.template, 'datazone:StartMetadataGenerationRun'), 'statement'),
+      );
+    }
+    expect(statementsGranting(configured.template, 'datazone:GetMetadataGenerationRun')[0]?.Resource).toEqual(
+      [domainArn('dzd_abc123'), domainArn('dzd-def456')],
+    );
+    expect(statementsGranting(untracked.template, 'datazone:GetMetadataGenerationRun')).toEqual([]);
+    expect(statementsGranting(untracked.template, 'datazone:StartMetadataGenerationRun')[0]?.Action).toEqual([
+      'datazone:StartMetadataGenerationRun',
+      'datazone:GetAsset',
+      'datazone:ListMetadataGenerationRuns',
+    ]);
+  });
+
+  it('give the worker the retry settings of maxRunAttempts and runRetryBaseSeconds, which it reads as set', () => {
+    expect(environment(configured.template)).toMatchObject({
+      MAX_RUN_ATTEMPTS: '5',
+      RUN_RETRY_BASE_SECONDS: '60',
+    });
+    const literals = Object.fromEntries(
+      Object.entries(environment(configured.template)).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    );
+    const config = loadConfig({
+      ...literals,
+      DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/dlq',
+    });
+    expect([config.maxRunAttempts, config.runRetryBaseSeconds]).toEqual([5, 60]);
+  });
+
+  it('refuse a bad retry or alarm setting, or an outcome among detailTypes, at packaging time, naming it', async () => {
+    const rejected: [Record<string, string>, RegExp][] = [
+      [{ trackOutcomes: 'yes' }, /Parameter trackOutcomes must be true or false, got "yes"/],
+      [{ maxRunAttempts: '0' }, /Parameter maxRunAttempts must be an integer from 1 to 10, got 0\b/],
+      [{ maxRunAttempts: '11' }, /Parameter maxRunAttempts must be an integer from 1 to 10, got 11\b/],
+      // The worker would refuse to start: 300 s x 2^8 before the tenth attempt is more than one hand-back.
+      [
+        { maxRunAttempts: '10' },
+        /Parameters runRetryBaseSeconds x 2\^\(maxRunAttempts - 2\) \(300 x 2\^8 = 76800 s\) must be at most 42000 s/,
+      ],
+      [
+        { runRetryBaseSeconds: '0' },
+        /Parameter runRetryBaseSeconds must be an integer from 1 to 21600, got 0\b/,
+      ],
+      [
+        { runRetryBaseSeconds: '21601' },
+        /Parameter runRetryBaseSeconds must be an integer from 1 to 21600, got 21601\b/,
+      ],
+      [
+        { runFailureShareAlarmPercent: '100' },
+        /Parameter runFailureShareAlarmPercent must be an integer from 0 to 99, got 100\b/,
+      ],
+      [
+        { runFailureShareAlarmMinRuns: '0' },
+        /Parameter runFailureShareAlarmMinRuns must be an integer from 1 to 10000, got 0\b/,
+      ],
+      [
+        { noSuccessAlarmHours: '25' },
+        /Parameter noSuccessAlarmHours must be an integer from 1 to 24, got 25\b/,
+      ],
+      [
+        { detailTypes: 'Asset Added To Catalog,Metadata Generation Failed' },
+        /Parameter detailTypes names the asset events .* not listed there: Metadata Generation Failed/,
+      ],
+    ];
+    // These fail while resolving variables, before anything is bundled, so they may run side by side.
+    const results = await Promise.all(
+      rejected.map(([params], index) =>
+        runServerless(packageArgs({ outDir: join(outRoot, `rejected-outcomes-${index}`), params })),
+      ),
+    );
+    results.forEach((result, index) => {
+      const [params, message] = rejected[index] ?? [];
+      expect(result.code, JSON.stringify(params)).not.toBe(0);
+      expect(result.output, JSON.stringify(params)).toMatch(message ?? /./);
+    });
+  }, 120_000);
+});
+
+describe.each(['queue', 'direct'] as const)('outcome alarms (%s wiring)', (wiring) => {
+  const template = () => (wiring === 'queue' ? queue : direct).template;
+  const notifying = {
+    AlarmActions: [ref('AlarmTopic')],
+    OKActions: [ref('AlarmTopic')],
+    TreatMissingData: 'notBreaching',
+  };
+
+  it('fires when more than runFailureShareAlarmPercent % of the runs that ended in an hour failed', () => {
+    const alarm = resource(template(), 'RunFailureShareAlarm').Properties;
+    expect(alarm).toMatchObject({
+      ...notifying,
+      AlarmName: `${SERVICE}-ci-run-failure-share`,
+      EvaluationPeriods: 1,
+      Threshold: DEFAULTS.runFailureShareAlarmPercent,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    // Hours with fewer than runFailureShareAlarmMinRuns ended runs count as no failure at all.
+    expect(query(alarm, 'share')).toMatchObject({
+      Expression: `IF(ended >= ${DEFAULTS.runFailureShareAlarmMinRuns}, 100 * failed / ended, 0)`,
+      ReturnData: true,
+    });
+    expect(query(alarm, 'ended')).toMatchObject({
+      Expression: 'failed + succeeded + partial',
+      ReturnData: false,
+    });
+    for (const [id, metricName] of [
+      ['failed', 'RunsFailed'],
+      ['succeeded', 'RunsSucceeded'],
+      ['partial', 'RunsPartiallySucceeded'],
+    ] as const) {
+      expect(query(alarm, id)).toEqual({
+        Id: id,
+        ReturnData: false,
+        MetricStat: workerMetricSum(template(), metricName, HOUR),
+      });
+    }
+  });
+
+  it('fires when runs were started within noSuccessAlarmHours hours and none succeeded', () => {
+    const alarm = resource(template(), 'NoSuccessfulRunAlarm').Properties;
+    expect(alarm).toMatchObject({
+      ...notifying,
+      AlarmName: `${SERVICE}-ci-no-successful-run`,
+      EvaluationPeriods: 1,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    // FILL: without it an hour with starts and no RunsSucceeded data at all would compare to nothing.
+    expect(query(alarm, 'stalled')).toMatchObject({
+      Expression: 'IF((started + retried) > 0 AND FILL(succeeded, 0) == 0, 1, 0)',
+      ReturnData: true,
+    });
+    const window = DEFAULTS.noSuccessAlarmHours * HOUR;
+    for (const [id, metricName] of [
+      ['started', 'RunsStarted'],
+      ['retried', 'RunsRetried'],
+      ['succeeded', 'RunsSucceeded'],
+    ] as const) {
+      expect(query(alarm, id)).toEqual({
+        Id: id,
+        ReturnData: false,
+        MetricStat: workerMetricSum(template(), metricName, window),
+      });
+    }
+  });
+
+  it("shows every run's outcome, retries, duration and generation types on the dashboard", () => {
+    const { widgets } = dashboard(template());
+    const env = environment(template());
+    const workerMetric = (name: string, ...rest: Json[]): Json[] => [
+      env.POWERTOOLS_METRICS_NAMESPACE ?? null,
+      name,
+      'service',
+      env.POWERTOOLS_SERVICE_NAME ?? null,
+      ...rest,
+    ];
+    const runs = [
+      'RunsStarted',
+      'RunsRetried',
+      'RunsSucceeded',
+      'RunsPartiallySucceeded',
+      'RunsFailed',
+      'RunsCanceled',
+      'RunsGivenUp',
+    ];
+    // Started against their outcomes: one graph.
+    expect(
+      widgets.some((widget) =>
+        runs.every((name) =>
+          widget.properties.metrics.some(
+            (metric) => JSON.stringify(metric) === JSON.stringify(workerMetric(name)),
+          ),
+        ),
+      ),
+    ).toBe(true);
+    const metrics = widgets.flatMap((widget) => widget.properties.metrics);
+    for (const name of [
+      'RunRetriesWaiting',
+      'OutcomeEventsUnreadable',
+      'NameGenerationSucceeded',
+      'NameGenerationFailed',
+    ]) {
+      expect(metrics).toContainEqual(workerMetric(name));
+    }
+    expect(metrics).toContainEqual(workerMetric('RunDuration', { stat: 'Average', label: 'average' }));
+    expect(metrics).toContainEqual(workerMetric('RunDuration', { stat: 'p90', label: 'p90' }));
+    for (const type of GENERATION_TYPES) {
+      for (const name of ['TypeSucceeded', 'TypeFailed']) {
+        expect(metrics).toContainEqual(workerMetric(name, 'GenerationType', type));
+      }
+    }
+  });
+});
+
+describe('outcome alarms of a configured deployment, and without outcome tracking', () => {
+  it('take their thresholds and window from the parameters', () => {
+    const share = resource(configured.template, 'RunFailureShareAlarm').Properties;
+    expect(share.Threshold).toBe(35);
+    expect(query(share, 'share').Expression).toBe('IF(ended >= 10, 100 * failed / ended, 0)');
+    const noSuccess = resource(configured.template, 'NoSuccessfulRunAlarm').Properties;
+    for (const id of ['started', 'retried', 'succeeded']) {
+      expect(asObject(query(noSuccess, id).MetricStat, 'MetricStat').Period).toBe(12 * HOUR);
+    }
+  });
+
+  it('keep within CloudWatch’s limit of a day of periods per alarm', () => {
+    for (const stack of [queue, configured]) {
+      for (const id of ['RunFailureShareAlarm', 'NoSuccessfulRunAlarm']) {
+        const alarm = resource(stack.template, id).Properties;
+        for (const item of list(alarm.Metrics)) {
+          const stat = asObject(item, 'query').MetricStat;
+          if (stat === undefined) continue;
+          const period = Number(asObject(stat, 'MetricStat').Period);
+          expect(period % 60, id).toBe(0);
+          expect(period * Number(alarm.EvaluationPeriods), id).toBeLessThanOrEqual(24 * HOUR);
+        }
+      }
+    }
+  });
+
+  it('exist only while outcomes are tracked: without, no run would ever end in the metrics', () => {
+    for (const id of ['RunFailureShareAlarm', 'NoSuccessfulRunAlarm']) {
+      expect(resource(queue.template, id).Type).toBe('AWS::CloudWatch::Alarm');
+    }
+    expect(untracked.template.Resources.RunFailureShareAlarm).toBeUndefined();
+    expect(untracked.template.Resources.NoSuccessfulRunAlarm).toBeUndefined();
+    expect(resource(untracked.template, 'WorkerDeadLetteredAlarm').Type).toBe('AWS::CloudWatch::Alarm');
+  });
+});
+
 // --- outputs ---------------------------------------------------------------------------------------------------
 
 describe('outputs', () => {
@@ -831,7 +1131,7 @@ describe('a configured deployment (stage prod, domains, e-mail, another rate spl
     });
     expect(eventPattern(template())).toEqual({
       source: ['aws.datazone'],
-      'detail-type': ['Asset Added To Catalog'],
+      'detail-type': ['Asset Added To Catalog', ...OUTCOME_DETAIL_TYPES],
       detail: { metadata: { domain: ['dzd_abc123', 'dzd-def456'] } },
     });
   });

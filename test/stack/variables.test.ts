@@ -3,6 +3,8 @@
  * the rule's event pattern, the DataZone resources of the role, and the alarm e-mail switch.
  */
 import { describe, expect, it } from 'vitest';
+import { MAX_VISIBILITY_TIMEOUT_SECONDS } from '../../src/core/backoff.js';
+import { NAME_GENERATION_DETAIL_TYPES, RUN_OUTCOME_DETAIL_TYPES } from '../../src/core/outcome-event.js';
 import { DEAD_LETTER_ATTRIBUTES_MAX_BYTES } from '../../src/queues/dead-letter-attributes.js';
 import { loadConfig } from '../../src/runtime/config.js';
 import variables from '../../stack/variables.cjs';
@@ -10,6 +12,7 @@ import variables from '../../stack/variables.cjs';
 const {
   alarmEmail,
   alarmEmailChoice,
+  buildDataZoneActions,
   buildDataZoneResources,
   buildEventPattern,
   batchSize,
@@ -17,8 +20,11 @@ const {
   checkDeadlineMargin,
   checkLogLevel,
   checkMaxReceiveCount,
+  checkRunRetries,
+  checkTrackOutcomes,
   checkWiring,
   deadlineSafetyMarginMs,
+  dataZoneActions,
   dataZoneResources,
   deadLetterExpiryAlarmSeconds,
   deadLetterExpiryThreshold,
@@ -28,9 +34,18 @@ const {
   deadLetterQueueMaxMessageSize,
   maxReceiveCount,
   maxServableBatchSize,
+  MAX_RUN_RETRY_WAIT_SECONDS,
+  maxRunAttempts,
+  noSuccessAlarmPeriod,
+  noSuccessAlarmPeriodSeconds,
+  OUTCOME_DETAIL_TYPES,
+  outcomeTracking,
   ParameterError,
   parseDomainIds,
   perContainerRps,
+  runFailureShareAlarmMinRuns,
+  runFailureShareAlarmPercent,
+  runRetryBaseSeconds,
   splitAccountRps,
   wiring,
 } = variables;
@@ -39,7 +54,7 @@ const {
  * What osls hands to a resolver: `resolveVariable('param:<name>')` gives the parameter's value,
  * `resolveVariable('self:custom.<name>')` the value of `custom.<name>`.
  */
-function context(params: Record<string, string | number>, custom: Record<string, number> = {}) {
+function context(params: Record<string, string | number | boolean>, custom: Record<string, number> = {}) {
   return {
     resolveVariable: async (variable: string) => {
       if (variable.startsWith('self:custom.')) {
@@ -123,21 +138,181 @@ describe('domains', () => {
   });
 });
 
+/** The outcome detail-types the worker tracks whatever HANDLED_DETAIL_TYPES says (src/core/outcome-event.ts). */
+const WORKER_OUTCOME_DETAIL_TYPES = [
+  ...Object.keys(RUN_OUTCOME_DETAIL_TYPES),
+  ...Object.keys(NAME_GENERATION_DETAIL_TYPES),
+];
+
 describe('buildEventPattern', () => {
   it('matches the detail-types, and the domains only when there are any', () => {
-    expect(buildEventPattern('Asset Added To Catalog,New Asset Version Available', '')).toEqual({
+    expect(buildEventPattern('Asset Added To Catalog,New Asset Version Available', '', false)).toEqual({
       source: ['aws.datazone'],
       'detail-type': ['Asset Added To Catalog', 'New Asset Version Available'],
     });
-    expect(buildEventPattern('Asset Added To Catalog', 'dzd_abc123')).toEqual({
+    expect(buildEventPattern('Asset Added To Catalog', 'dzd_abc123', false)).toEqual({
       source: ['aws.datazone'],
       'detail-type': ['Asset Added To Catalog'],
       detail: { metadata: { domain: ['dzd_abc123'] } },
     });
   });
 
+  it('adds the run outcome detail-types while outcomes are tracked, under the same domain filter', () => {
+    expect(buildEventPattern('Asset Added To Catalog', '', true)).toEqual({
+      source: ['aws.datazone'],
+      'detail-type': ['Asset Added To Catalog', ...WORKER_OUTCOME_DETAIL_TYPES],
+    });
+    expect(buildEventPattern('Asset Added To Catalog', 'dzd_abc123', 'true')).toEqual({
+      source: ['aws.datazone'],
+      'detail-type': ['Asset Added To Catalog', ...WORKER_OUTCOME_DETAIL_TYPES],
+      detail: { metadata: { domain: ['dzd_abc123'] } },
+    });
+    expect(buildEventPattern('Asset Added To Catalog', '', 'false')['detail-type']).toEqual([
+      'Asset Added To Catalog',
+    ]);
+  });
+
+  it('routes exactly the outcomes the worker tracks', () => {
+    expect([...OUTCOME_DETAIL_TYPES]).toEqual(WORKER_OUTCOME_DETAIL_TYPES);
+  });
+
   it('needs at least one detail-type', () => {
-    expect(() => buildEventPattern(' , ', '')).toThrow(/detailTypes must name at least one detail-type/);
+    expect(() => buildEventPattern(' , ', '', true)).toThrow(
+      /detailTypes must name at least one detail-type/,
+    );
+  });
+
+  it('refuses an outcome among detailTypes, which the role could not read without trackOutcomes', () => {
+    for (const track of [true, false]) {
+      expect(() =>
+        buildEventPattern('Asset Added To Catalog,Metadata Generation Canceled', '', track),
+      ).toThrow(
+        'Parameter detailTypes names the asset events that start runs; run outcomes are routed by trackOutcomes, ' +
+          'not listed there: Metadata Generation Canceled',
+      );
+    }
+  });
+});
+
+describe('checkTrackOutcomes', () => {
+  it('takes the YAML boolean or a --param string', () => {
+    expect(checkTrackOutcomes(true)).toBe(true);
+    expect(checkTrackOutcomes(false)).toBe(false);
+    expect(checkTrackOutcomes('false')).toBe(false);
+    expect(checkTrackOutcomes(' True ')).toBe(true);
+  });
+
+  it('refuses anything else, naming the parameter', () => {
+    for (const bad of ['yes', '0', '', undefined, 1]) {
+      expect(() => checkTrackOutcomes(bad), String(bad)).toThrow(ParameterError);
+    }
+    expect(() => checkTrackOutcomes('yes')).toThrow(
+      'Parameter trackOutcomes must be true or false, got "yes"',
+    );
+  });
+});
+
+describe('buildDataZoneActions', () => {
+  it('grants the calls the worker makes, GetMetadataGenerationRun only while outcomes are tracked', async () => {
+    const common = [
+      'datazone:StartMetadataGenerationRun',
+      'datazone:GetAsset',
+      'datazone:ListMetadataGenerationRuns',
+    ];
+    expect(buildDataZoneActions(true)).toEqual([...common, 'datazone:GetMetadataGenerationRun']);
+    expect(buildDataZoneActions('false')).toEqual(common);
+    await expect(dataZoneActions(context({ trackOutcomes: 'false' }))).resolves.toEqual(common);
+    await expect(outcomeTracking(context({ trackOutcomes: true }))).resolves.toBe('tracked');
+    await expect(outcomeTracking(context({ trackOutcomes: 'false' }))).resolves.toBe('untracked');
+  });
+});
+
+describe('run retry and outcome alarm parameters', () => {
+  it('pass the worker’s bounds for MAX_RUN_ATTEMPTS (1-10) and RUN_RETRY_BASE_SECONDS (1-21600)', async () => {
+    const params = { maxRunAttempts: '10', runRetryBaseSeconds: 1 };
+    await expect(maxRunAttempts(context(params))).resolves.toBe(10);
+    await expect(
+      runRetryBaseSeconds(context({ maxRunAttempts: 2, runRetryBaseSeconds: '21600' })),
+    ).resolves.toBe(21_600);
+    for (const bad of ['0', '11', '2.5', 'three']) {
+      await expect(maxRunAttempts(context({ ...params, maxRunAttempts: bad })), bad).rejects.toThrow(
+        /^Parameter maxRunAttempts must be (an integer from 1 to 10|a number)/,
+      );
+    }
+    await expect(runRetryBaseSeconds(context({ ...params, runRetryBaseSeconds: '21601' }))).rejects.toThrow(
+      'Parameter runRetryBaseSeconds must be an integer from 1 to 21600, got 21601',
+    );
+  });
+
+  it('refuse a last retry wait longer than one hand-back to the queue, naming both parameters', async () => {
+    expect(MAX_RUN_RETRY_WAIT_SECONDS).toBe(MAX_VISIBILITY_TIMEOUT_SECONDS);
+    // 300 s doubled before each of attempts 3 to 10: 300 x 2^8 = 76 800 s before the tenth.
+    await expect(maxRunAttempts(context({ maxRunAttempts: '10', runRetryBaseSeconds: 300 }))).rejects.toThrow(
+      'Parameters runRetryBaseSeconds x 2^(maxRunAttempts - 2) (300 x 2^8 = 76800 s) must be at most 42000 s: ' +
+        "the worker waits out a failed run's backoff in one hand-back to the queue; lower either",
+    );
+    expect(checkRunRetries(10, 164)).toEqual({ maxRunAttempts: 10, runRetryBaseSeconds: 164 });
+    expect(() => checkRunRetries(10, 165)).toThrow(/\(165 x 2\^8 = 42240 s\) must be at most 42000 s/);
+    // Two attempts wait once, the base; one attempt never waits.
+    expect(checkRunRetries(1, 21_600)).toEqual({ maxRunAttempts: 1, runRetryBaseSeconds: 21_600 });
+    expect(checkRunRetries(2, 21_600)).toEqual({ maxRunAttempts: 2, runRetryBaseSeconds: 21_600 });
+  });
+
+  it('accept exactly the retry settings the worker accepts', () => {
+    const workerAccepts = (attempts: number, base: number) => {
+      try {
+        loadConfig({
+          DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/dlq',
+          MAX_RUN_ATTEMPTS: String(attempts),
+          RUN_RETRY_BASE_SECONDS: String(base),
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const stackAccepts = (attempts: number, base: number) => {
+      try {
+        checkRunRetries(attempts, base);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const attempts of [0, 1, 2, 3, 5, 8, 9, 10, 11]) {
+      for (const base of [0, 1, 164, 165, 328, 329, 300, 10_500, 10_501, 21_000, 21_600, 21_601]) {
+        expect(stackAccepts(attempts, base), `${attempts} attempts, ${base} s`).toBe(
+          workerAccepts(attempts, base),
+        );
+      }
+    }
+  });
+
+  it('turn noSuccessAlarmHours into one period of that many hours, a day at most', async () => {
+    expect(noSuccessAlarmPeriod(1)).toBe(3600);
+    expect(noSuccessAlarmPeriod('24')).toBe(86_400);
+    await expect(noSuccessAlarmPeriodSeconds(context({ noSuccessAlarmHours: 6 }))).resolves.toBe(21_600);
+    for (const bad of [0, 25, 1.5, 'six']) {
+      expect(() => noSuccessAlarmPeriod(bad), String(bad)).toThrow(ParameterError);
+    }
+    expect(() => noSuccessAlarmPeriod(25)).toThrow(
+      /^Parameter noSuccessAlarmHours must be an integer from 1 to 24, got 25: the alarm watches one period/,
+    );
+  });
+
+  it('take a failure share below 100 % and a positive number of runs', async () => {
+    await expect(runFailureShareAlarmPercent(context({ runFailureShareAlarmPercent: '0' }))).resolves.toBe(0);
+    await expect(runFailureShareAlarmPercent(context({ runFailureShareAlarmPercent: 99 }))).resolves.toBe(99);
+    await expect(
+      runFailureShareAlarmPercent(context({ runFailureShareAlarmPercent: '100' })),
+    ).rejects.toThrow(
+      'Parameter runFailureShareAlarmPercent must be an integer from 0 to 99, got 100: a share of failed runs ' +
+        'cannot exceed 100 %',
+    );
+    await expect(runFailureShareAlarmMinRuns(context({ runFailureShareAlarmMinRuns: '1' }))).resolves.toBe(1);
+    await expect(runFailureShareAlarmMinRuns(context({ runFailureShareAlarmMinRuns: '0' }))).rejects.toThrow(
+      'Parameter runFailureShareAlarmMinRuns must be an integer from 1 to 10000, got 0',
+    );
   });
 });
 
@@ -158,11 +333,12 @@ describe('the resolvers osls calls', () => {
       maxConcurrency: '3',
       detailTypes: 'Asset Added To Catalog',
       domainIds: 'dzd_abc123',
+      trackOutcomes: 'false',
       alarmEmail: '',
     };
     await expect(perContainerRps(context(params))).resolves.toBe(4.16);
     await expect(eventPattern(context(params))).resolves.toEqual(
-      buildEventPattern(params.detailTypes, params.domainIds),
+      buildEventPattern(params.detailTypes, params.domainIds, params.trackOutcomes),
     );
     await expect(dataZoneResources(context(params))).resolves.toEqual([sub('dzd_abc123')]);
     await expect(alarmEmail(context(params))).resolves.toBe('none');
@@ -359,6 +535,8 @@ describe('one source of defaults for the worker and the stack', () => {
     await expect(variables.defaultRetryBackoffMaxSeconds()).resolves.toBe(config.backoff.short.maxSeconds);
     await expect(variables.defaultQuotaBackoffBaseSeconds()).resolves.toBe(config.backoff.long.baseSeconds);
     await expect(variables.defaultQuotaBackoffMaxSeconds()).resolves.toBe(config.backoff.long.maxSeconds);
+    await expect(variables.defaultMaxRunAttempts()).resolves.toBe(config.maxRunAttempts);
+    await expect(variables.defaultRunRetryBaseSeconds()).resolves.toBe(config.runRetryBaseSeconds);
   });
 
   it.each([0.05, 2, 19.99, 20, 100, 1000])(
