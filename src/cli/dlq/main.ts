@@ -69,6 +69,10 @@ async function run(args: DlqArgs, io: DlqIo): Promise<number> {
   try {
     const facts = await sqs.facts(urls.dlqUrl);
     const read = await session.readAll(args.max, io.signal);
+    if (io.signal?.aborted === true) {
+      io.print('Interrupted while reading the DLQ: nothing done, every message read is made visible again.');
+      return 1;
+    }
     const context = {
       sqs,
       session,

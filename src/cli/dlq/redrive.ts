@@ -49,9 +49,9 @@ export async function redriveEach(
   const batchSize = Math.min(SQS_BATCH_LIMIT, pace.rate ?? SQS_BATCH_LIMIT);
   const started = pace.now();
   for (const batch of chunks(deadLetters, batchSize)) {
-    if (pace.signal?.aborted === true) break;
     // Keep to the rate over the whole run: batch n starts no sooner than n × batchSize / rate seconds in.
     if (pace.rate !== undefined) await pace.sleep(started + (tried / pace.rate) * 1000 - pace.now());
+    if (pace.signal?.aborted === true) break;
     tried += batch.length;
     const sendFailures = await sqs.send(
       sourceUrl,
