@@ -1,6 +1,9 @@
 // redrive and delete on the local SQS when things go wrong: a send or a delete failing part way, a send SQS
 // refuses for one entry, an interruption, no source queue. Whatever happens, every event is in the source queue
 // or in the DLQ (at most in both), and what stays in the DLQ is visible again.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { assetEvent, DLQ, OTHER_DOMAIN, SOURCE, useDlqFixture } from './support.js';
 
@@ -125,6 +128,34 @@ describe('npm run dlq: redrive and delete when things go wrong', () => {
     expect(deleted.output).toContain('Deleted: 1 of 1 dead letters.');
     expect(local.bodies(DLQ)).toEqual(kept);
     expect(local.server.peek(DLQ).filter((m) => m.inFlight)).toEqual([]);
+  });
+
+  it('saves what it deletes first, and deletes nothing when it cannot save', async () => {
+    const events = validationFailures(assets(3));
+    const directory = await mkdtemp(join(tmpdir(), 'dlq-save-'));
+    const file = join(directory, 'dead-letters.jsonl');
+    const unwritable = await local.dlq(['delete', '--all', '--save', join(directory, 'missing', 'x.jsonl')]);
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.output).toContain('ENOENT');
+    expectNothingLost(events);
+    expect(local.bodies(DLQ)).toHaveLength(3);
+
+    const saved = await local.dlq(['delete', '--all', '--save', file]);
+    expect(saved.code).toBe(0);
+    expect(saved.output).toContain(`Saved 3 messages to ${file}.`);
+    expect(local.bodies(DLQ)).toEqual([]);
+    const lines = (await readFile(file, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.body).toSorted()).toEqual(events.toSorted());
+    expect(lines[0]).toMatchObject({
+      reasonId: expect.stringMatching(/^r[0-9a-f]{6}$/),
+      messageId: expect.any(String),
+      sentTimestamp: expect.any(Number),
+      attributes: { ErrorName: 'ValidationException' },
+    });
+    await rm(directory, { recursive: true });
   });
 
   it('refuses to redrive without a source queue (the direct wiring) before reading anything', async () => {

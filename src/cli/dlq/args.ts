@@ -6,10 +6,12 @@ export const USAGE = `Usage: npm run dlq -- <command> [options]
 
 Commands:
   summary                                   dead letters by reason, domain, detail-type and age
-  show     --reason R | --asset A [--json]  the dead letters of a group, with their attributes
+  show     --reason R | --asset A | --all   the dead letters of a group, with their attributes
+           [--json]                         one JSON line per message: what to save before they expire
   redrive  --reason R | --asset A | --all   send them back to the source queue, then delete them
            [--dry-run] [--rate N] [--force]
-  delete   --reason R | --asset A | --all   delete them (an asset that no longer exists) [--dry-run]
+  delete   --reason R | --asset A | --all   delete them (an asset that no longer exists)
+           [--dry-run] [--save FILE]        --save appends show --json's lines to FILE first
 
 Selecting: --reason takes a reason's id from the summary (r1a2b3c) or its name (AccessDeniedException);
   --reason and --asset together select what matches both.
@@ -28,6 +30,8 @@ export interface DlqArgs {
   readonly dryRun: boolean;
   readonly force: boolean;
   readonly json: boolean;
+  /** delete: the file to append each message to (as show --json prints it) before anything is deleted. */
+  readonly save: string | undefined;
   readonly rate: number | undefined;
   readonly max: number;
   readonly dlqUrl: string | undefined;
@@ -69,7 +73,7 @@ function selectionOf(
     return { all: true };
   }
   if (reason === undefined && asset === undefined) {
-    throw new UsageError(`${command} needs --reason, --asset${command === 'show' ? '' : ' or --all'}`);
+    throw new UsageError(`${command} needs --reason, --asset or --all`);
   }
   return { ...(reason === undefined ? {} : { reason }), ...(asset === undefined ? {} : { asset }) };
 }
@@ -91,9 +95,6 @@ export function parseDlqArgs(
     throw new UsageError(name === undefined ? 'no command given' : `unknown command "${name}"`);
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   const selection = selectionOf(command, values);
-  if (command === 'show' && selection !== undefined && 'all' in selection) {
-    throw new UsageError('show needs --reason or --asset (summary covers everything)');
-  }
   const onlyFor = (flag: string, set: boolean, allowed: readonly CommandName[]) => {
     if (set && !allowed.includes(command)) throw new UsageError(`--${flag} is not an option of ${command}`);
   };
@@ -101,12 +102,14 @@ export function parseDlqArgs(
   onlyFor('force', values.force === true, ['redrive']);
   onlyFor('rate', values.rate !== undefined, ['redrive']);
   onlyFor('json', values.json === true, ['show']);
+  onlyFor('save', values.save !== undefined, ['delete']);
   return {
     command,
     selection,
     dryRun: values['dry-run'] === true,
     force: values.force === true,
     json: values.json === true,
+    save: values.save,
     rate: integer('rate', values.rate, 1, 500),
     max: integer('max', values.max, 1, 100_000) ?? 10_000,
     dlqUrl: values['dlq-url'] ?? env.DLQ_URL,
@@ -129,6 +132,7 @@ const parse = (argv: readonly string[]) =>
       'dry-run': { type: 'boolean' },
       force: { type: 'boolean' },
       json: { type: 'boolean' },
+      save: { type: 'string' },
       rate: { type: 'string' },
       max: { type: 'string' },
       'dlq-url': { type: 'string' },

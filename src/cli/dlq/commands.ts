@@ -2,6 +2,7 @@
  * The four commands, once the DLQ has been read: each gets the dead letters, prints, and returns the exit code
  * (0 done, 1 refused or not everything done, 2 cannot run as asked).
  */
+import { appendFile } from 'node:fs/promises';
 import { redriveAllByMoveTask } from './move-task.js';
 import type { DlqSqs, QueueFacts } from './queue.js';
 import { deleteAll, type Failure, type Pace, redriveEach } from './redrive.js';
@@ -109,7 +110,7 @@ export async function redriveCommand(
 
 export async function deleteCommand(
   context: CommandContext,
-  options: { selection: Selection; dryRun: boolean },
+  options: { selection: Selection; dryRun: boolean; save: string | undefined },
 ): Promise<number> {
   const chosen = selected(context, options.selection);
   if (chosen === undefined) return 1;
@@ -118,6 +119,12 @@ export async function deleteCommand(
     return 0;
   }
   await holdOnly(context, chosen);
+  // Saved first, and exactly what is deleted: a message that arrived since an earlier `show` cannot slip through.
+  if (options.save !== undefined) {
+    const lines = showJsonLines(chosen);
+    await appendFile(options.save, lines.map((line) => `${line}\n`).join(''));
+    context.pace.print(`Saved ${lines.length} messages to ${options.save}.`);
+  }
   const { done, failures } = await deleteAll(context.sqs, context.session, chosen);
   context.pace.print(`Deleted: ${done} of ${chosen.length} dead letters.`);
   printFailures(context.pace, 'Not deleted (still in the DLQ)', failures);

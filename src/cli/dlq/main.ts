@@ -94,7 +94,7 @@ async function run(args: DlqArgs, io: DlqIo): Promise<number> {
     if (args.command === 'summary' || selection === undefined) code = summaryCommand(context);
     else if (args.command === 'show') code = showCommand(context, selection, args.json);
     else if (args.command === 'delete')
-      code = await deleteCommand(context, { selection, dryRun: args.dryRun });
+      code = await deleteCommand(context, { selection, dryRun: args.dryRun, save: args.save });
     else {
       const { dryRun, force } = args;
       code = await redriveCommand(context, { selection, sourceUrl: urls.sourceUrl ?? '', dryRun, force });
