@@ -4,7 +4,7 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { redriveAllByMoveTask } from './move-task.js';
-import type { DlqSqs, QueueFacts } from './queue.js';
+import type { DlqSqs, EntryFailure, QueueFacts } from './queue.js';
 import { deleteAll, type Failure, type Pace, redriveEach } from './redrive.js';
 import { refusalsFor } from './refusals.js';
 import { formatDuration, showJsonLines, showLines, summaryLines } from './report.js';
@@ -60,12 +60,21 @@ function planLines(verb: string, chosen: readonly DeadLetter[], target: string):
 /** Messages not chosen are released before the work starts; chosen ones stay hidden for as long as it takes. */
 async function holdOnly(context: CommandContext, chosen: readonly DeadLetter[]): Promise<void> {
   const ids = new Set(chosen.flatMap((deadLetter) => deadLetter.copies.map((copy) => copy.messageId)));
-  await context.session.release(context.messages.filter((message) => !ids.has(message.messageId)));
+  const others = context.messages.filter((message) => !ids.has(message.messageId));
+  warn(context.pace, await context.session.release(others), 'could not be made visible again yet');
   const seconds = Math.ceil(chosen.length / (context.pace.rate ?? 50)) + READ_VISIBILITY_SECONDS;
-  await context.session.extend(
-    chosen.flatMap((deadLetter) => deadLetter.copies),
-    seconds,
+  const copies = chosen.flatMap((deadLetter) => deadLetter.copies);
+  warn(
+    context.pace,
+    await context.session.extend(copies, seconds),
+    'could not be kept hidden for the whole run',
   );
+}
+
+/** Nothing is lost when a visibility change fails, but the operator hears of it. */
+function warn(pace: Pace, failures: readonly EntryFailure[], what: string): void {
+  if (failures.length === 0) return;
+  pace.print(`Warning: ${failures.length} messages ${what} (${failures[0]?.error}).`);
 }
 
 export async function redriveCommand(
@@ -90,7 +99,7 @@ export async function redriveCommand(
   if (refusals.length > 0 || options.dryRun) return refusals.length > 0 ? 1 : 0;
   if (byMoveTask) {
     // The task moves only visible messages: everything read is released first.
-    await context.session.releaseAll();
+    warn(pace, await context.session.releaseAll(), 'could not be made visible again: the task skips them');
     const source = await context.sqs.facts(options.sourceUrl);
     const report = await redriveAllByMoveTask(context.sqs, context.facts.arn, source.arn, pace);
     pace.print(

@@ -21,9 +21,17 @@ import type { ReceivedMessage } from './triage.js';
 
 export const SQS_BATCH_LIMIT = 10;
 
+/** Long enough for any SQS call (receives poll for 1 s); a hung connection fails instead of stalling the command. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 export function createCliSqsClient(options: { region?: string; endpoint?: string }): SQSClient {
   return new SQSClient({
     useQueueUrlAsEndpoint: false,
+    requestHandler: {
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      connectionTimeout: 5000,
+      throwOnRequestTimeout: true,
+    },
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
   });
