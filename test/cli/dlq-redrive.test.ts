@@ -92,6 +92,17 @@ describe('npm run dlq: redrive and delete when things go wrong', () => {
     ]);
   });
 
+  it('redrives --all one by one when --max leaves messages unread, so that nothing unchecked moves', async () => {
+    validationFailures(assets(3));
+    const { code, output } = await local.dlq(['redrive', '--all', '--max', '2']);
+    expect(code).toBe(0);
+    expect(output).toContain('Read stopped at --max 2 messages');
+    expect(output).not.toContain('move task');
+    expect(output).toContain('Redriven: 2 of 2 dead letters.');
+    expect(local.bodies(SOURCE)).toHaveLength(2);
+    expect(local.bodies(DLQ)).toHaveLength(1);
+  });
+
   it('keeps to --rate over the whole redrive', async () => {
     validationFailures(assets(6));
     const started = Date.now();

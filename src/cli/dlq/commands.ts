@@ -84,9 +84,12 @@ export async function redriveCommand(
   const { pace } = context;
   const chosen = selected(context, options.selection);
   if (chosen === undefined) return 1;
-  // The move task moves bodies as they are: a Lambda on-failure record must be unwrapped, so one by one.
+  // The move task moves bodies as they are (a Lambda on-failure record must be unwrapped) and moves what was not
+  // read past --max, unchecked: in either case, one by one.
   const byMoveTask =
-    'all' in options.selection && chosen.every((d) => d.copies.every((copy) => copy.body === d.event));
+    'all' in options.selection &&
+    !context.truncated &&
+    chosen.every((d) => d.copies.every((copy) => copy.body === d.event));
   const how = byMoveTask ? 'with the SQS message move task' : 'one by one';
   if (options.dryRun) {
     for (const line of planLines('Would redrive', chosen, `to ${options.sourceUrl}, ${how}`))

@@ -83,16 +83,17 @@ export class DlqSqs {
     };
   }
 
-  /** Up to 10 visible messages, hidden for `visibilitySeconds`; a long poll of `waitSeconds` when there are none. */
+  /** Up to `max` (at most 10) visible messages, hidden for `visibilitySeconds`; a long poll of `waitSeconds`. */
   async receive(
     queueUrl: string,
+    max: number,
     visibilitySeconds: number,
     waitSeconds: number,
   ): Promise<ReceivedMessage[]> {
     const { Messages = [] } = await this.client.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
-        MaxNumberOfMessages: SQS_BATCH_LIMIT,
+        MaxNumberOfMessages: Math.min(max, SQS_BATCH_LIMIT),
         VisibilityTimeout: visibilitySeconds,
         WaitTimeSeconds: waitSeconds,
         MessageSystemAttributeNames: ['SentTimestamp', 'DeadLetterQueueSourceArn'],

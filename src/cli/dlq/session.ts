@@ -31,7 +31,13 @@ export class DlqSession {
   /** Receives until the queue has nothing visible left or `max` messages are held. */
   async readAll(max: number, signal?: AbortSignal): Promise<ReadResult> {
     while (this.held.size < max && signal?.aborted !== true) {
-      const batch = await this.sqs.receive(this.queueUrl, READ_VISIBILITY_SECONDS, EMPTY_WAIT_SECONDS);
+      const wanted = max - this.held.size;
+      const batch = await this.sqs.receive(
+        this.queueUrl,
+        wanted,
+        READ_VISIBILITY_SECONDS,
+        EMPTY_WAIT_SECONDS,
+      );
       if (batch.length === 0) return { messages: [...this.held.values()], truncated: false };
       // A message seen again (its visibility ran out during a long read) keeps only its newest receipt handle.
       for (const message of batch) this.held.set(message.messageId, message);
