@@ -92,7 +92,7 @@ async function run(args: DlqArgs, io: DlqIo): Promise<number> {
     };
     const { selection } = args;
     if (read.truncated && args.command !== 'summary') {
-      io.print(`Read stopped at --max ${args.max} messages: the rest of the queue is left for another run.`);
+      io.print(`Read stopped at --max ${args.max} messages: any others are left for another run.`);
     }
     if (args.command === 'summary' || selection === undefined) code = summaryCommand(context);
     else if (args.command === 'show') code = showCommand(context, selection, args.json);

@@ -58,7 +58,7 @@ export function summaryLines(
     `SQS counted ${facts.visible} visible and ${facts.inFlight} in flight before the read` +
       (facts.inFlight > 0 ? ': messages in flight (being read elsewhere) were not read' : ''),
   ];
-  if (truncated) lines.push('Stopped at --max: the queue holds more than was read.');
+  if (truncated) lines.push('Stopped at --max: the queue may hold more than was read.');
   if (summary.oldestExpiresAt === undefined) return [...lines, 'The dead-letter queue is empty.'];
   lines.push(
     `Oldest dead letter: SQS deletes it in ${formatDuration(summary.oldestExpiresAt - now)} ` +

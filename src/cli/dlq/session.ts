@@ -15,7 +15,7 @@ const MAX_VISIBILITY_SECONDS = 43_200;
 
 export interface ReadResult {
   readonly messages: readonly ReceivedMessage[];
-  /** The read stopped at `max` messages: the queue holds more. */
+  /** The read stopped at `max` messages: the queue may hold more. */
   readonly truncated: boolean;
 }
 
