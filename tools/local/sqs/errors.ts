@@ -39,6 +39,12 @@ const SQS_ERRORS = {
     'AWS.SimpleQueueService.MessageNotInflight',
     'The message referred to is not in flight.',
   ),
+  ResourceNotFoundException: err(
+    404,
+    'ResourceNotFoundException',
+    'ResourceNotFoundException',
+    "One or more specified resources don't exist.",
+  ),
   InvalidAddress: err(404, 'InvalidAddress', 'InvalidAddress', 'The address is not valid for this endpoint.'),
   InvalidAttributeName: err(400, 'InvalidAttributeName', 'InvalidAttributeName', 'Unknown attribute.'),
   InvalidMessageContents: err(

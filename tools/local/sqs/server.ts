@@ -33,7 +33,7 @@ async function dispatch(
   operation: Operation,
   request: { body: Record<string, unknown>; record: SqsRecordedRequest; response: ServerResponse },
 ): Promise<unknown> {
-  const queue = queueFromUrl(state, request.body.QueueUrl);
+  const queue = operation.queueOf?.(state, request.body) ?? queueFromUrl(state, request.body.QueueUrl);
   request.record.queue = queue.name;
   expire(state, queue);
   applyFaults(state, operation, queue.name);
@@ -87,6 +87,7 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
     requestSeq: 0,
     faults: [...(options.faults ?? [])],
     faultHits: new Map(),
+    moveTasks: new Map(),
     waiters: new Map(),
     pendingTimers: new Set(),
     closing: false,

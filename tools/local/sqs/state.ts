@@ -1,6 +1,7 @@
 // What the local SQS holds: its queues and their messages, the receipt handles it issued, and the long polls
 // waiting for a queue to change. Queues are named by the last path segment of a QueueUrl, whatever its host.
 import { SqsError } from './errors.js';
+import type { MoveTask } from './move-tasks.js';
 import { requireString } from './protocol.js';
 import type { SqsFault, SqsRecordedRequest, StoredAttribute } from './types.js';
 
@@ -48,6 +49,8 @@ export interface SqsState {
   requestSeq: number;
   faults: SqsFault[];
   faultHits: Map<SqsFault, number>;
+  /** Message move tasks by source queue name, newest first. */
+  readonly moveTasks: Map<string, MoveTask[]>;
   /** Long polls wait on these; any change to a queue wakes them to look again. */
   readonly waiters: Map<string, Set<() => void>>;
   readonly pendingTimers: Set<NodeJS.Timeout>;

@@ -8,7 +8,12 @@ export type SqsOperation =
   | 'ReceiveMessage'
   | 'DeleteMessageBatch'
   | 'ChangeMessageVisibilityBatch'
-  | 'GetQueueAttributes';
+  | 'ChangeMessageVisibility'
+  | 'DeleteMessage'
+  | 'GetQueueAttributes'
+  | 'StartMessageMoveTask'
+  | 'ListMessageMoveTasks'
+  | 'CancelMessageMoveTask';
 
 interface RedriveOptions {
   /** Name or ARN of the dead-letter queue (must exist first). */
