@@ -14,6 +14,7 @@ import {
   throwIfProblems,
   typeProblem,
 } from '../protocol.js';
+import { planRunEnd } from '../run-ends.js';
 import { CALLER_ID, type DataZoneState, GENERATION_CAPABLE_TYPES } from '../state.js';
 import {
   GENERATION_TYPES,
@@ -161,6 +162,24 @@ function checkCapacity(state: DataZoneState, domainId: string, assetId: string, 
   }
 }
 
+/** 1 + the runs of the revision that share a type with this one: a retry of failed types counts as the next. */
+function attemptOf(
+  state: DataZoneState,
+  domainId: string,
+  assetId: string,
+  revision: string,
+  types: readonly GenerationType[],
+): number {
+  const earlier = state.runs.filter(
+    (r) =>
+      r.domainId === domainId &&
+      r.target.identifier === assetId &&
+      r.target.revision === revision &&
+      r.types.some((type) => types.includes(type)),
+  );
+  return earlier.length + 1;
+}
+
 const startOutput = (run: MetadataGenerationRun, status: RunStatus) => ({
   domainId: run.domainId,
   id: run.id,
@@ -207,6 +226,9 @@ export const startMetadataGenerationRun: Operation = {
 
     const { asset, revision } = resolveTarget(d, input);
     checkCapacity(state, d.id, asset.id, revision);
+    const createdAt = state.now();
+    const attempt = attemptOf(state, d.id, asset.id, revision, types);
+    const identity = { domainId: d.id, assetId: asset.id, revision, types, attempt, createdAt };
     const run: MetadataGenerationRun = {
       seq: state.runs.length + 1,
       id: state.newRunId(),
@@ -215,8 +237,10 @@ export const startMetadataGenerationRun: Operation = {
       target: { type: 'ASSET', identifier: asset.id, revision },
       types,
       clientToken,
-      createdAt: state.now(),
+      createdAt,
       createdBy: CALLER_ID,
+      attempt,
+      end: planRunEnd(state.lifecycle, state.seed, asset, identity),
     };
     state.runs.push(run);
     state.runsById.set(run.id, run);
