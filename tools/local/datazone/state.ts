@@ -5,6 +5,7 @@ import { type Catalog, type CatalogDomain, loadCatalog } from './catalog.js';
 import { ApiError } from './protocol.js';
 import { type ResolvedLifecycle, resolveLifecycle } from './run-ends.js';
 import type {
+  ConflictScope,
   DataZoneFaults,
   LocalDataZoneOptions,
   MetadataGenerationRun,
@@ -26,7 +27,7 @@ export interface DataZoneState {
   readonly now: () => number;
   readonly seed: number;
   readonly lifecycle: ResolvedLifecycle;
-  readonly conflictScope: 'revision' | 'asset';
+  readonly conflictScope: ConflictScope;
   readonly runs: MetadataGenerationRun[];
   readonly runsById: Map<string, MetadataGenerationRun>;
   readonly runsByToken: Map<string, { run: MetadataGenerationRun; fingerprint: string }>;

@@ -128,6 +128,8 @@ export interface RunLifecycle {
   outcomeWeights?: Partial<Record<RunEnd, number>>;
 }
 
+export type ConflictScope = 'revision' | 'asset' | 'types';
+
 export interface LocalDataZoneOptions {
   /** The catalog, or a path to its JSON. Default tools/local/catalog.json. */
   catalog?: Catalog | string | URL;
@@ -139,8 +141,9 @@ export interface LocalDataZoneOptions {
   seed?: number;
   lifecycle?: RunLifecycle;
   faults?: DataZoneFaults;
-  /** What a second in-progress run collides with: the same asset revision (default) or the asset. */
-  conflictScope?: 'revision' | 'asset';
+  /** What a new run collides with: a run in progress of the same revision (default), of the asset, or of the
+   * same revision sharing a type with it (DataZone does not document which). */
+  conflictScope?: ConflictScope;
   /** Where outcome events go when `publishDue` publishes them (the local EventBridge bus). */
   eventBus?: (event: DataZoneEvent) => void;
 }
