@@ -10,9 +10,9 @@ import { MALFORMED_BODY } from '../support/fixtures.js';
 import {
   callsPerEvent,
   expectAccountedOnce,
+  firstRunsPerRevision,
   freshWorker,
   revisionKey,
-  runsPerRevision,
   sampleLabel,
   samples,
 } from './support.js';
@@ -56,7 +56,7 @@ describe('e2e: chaos', () => {
     expect(deadLettered.sort()).toEqual([...DESERVE_DLQ].sort());
     for (const event of generated) {
       const { domainId, assetId, revision } = event.asset ?? { domainId: '', assetId: '', revision: '' };
-      expect(runsPerRevision(result).get(revisionKey(domainId, assetId, revision)), event.label).toBe(1);
+      expect(firstRunsPerRevision(result).get(revisionKey(domainId, assetId, revision)), event.label).toBe(1);
     }
     const faults = result.dataZone?.summary();
     expect((faults?.dropped ?? 0) + (faults?.byError.InternalServerException ?? 0)).toBeGreaterThan(0);
