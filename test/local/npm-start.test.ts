@@ -67,7 +67,7 @@ describe('npm start', () => {
     expect(code).toBe(0);
     const section = stdout.slice(stdout.indexOf('\ngeneration: '), stdout.indexOf('\nevent source: '));
     expect(section).toMatch(
-      /^generation: 2 run\(s\) at the DataZone endpoint — FAILED 1, SUCCEEDED 1; 0 in progress/m,
+      /^generation: 2 run\(s\) at the DataZone endpoint — SUCCEEDED 1, FAILED 1; 0 in progress/m,
     );
     expect(section).toMatch(
       /^outcome events: 2 published by DataZone — 2 run ended, 0 in the DLQ, 0 unaccounted; 0 outcome\(s\) lost$/m,

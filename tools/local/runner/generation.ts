@@ -49,6 +49,9 @@ export interface GenerationSummary {
   readonly violations: readonly string[];
 }
 
+/** How the summary lists statuses: how runs end, best first, then the unfinished. */
+const STATUS_ORDER = ['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED', 'CANCELED', 'IN_PROGRESS', 'SUBMITTED'];
+
 export interface GenerationInput {
   readonly dataZone: LocalDataZone;
   /** Runs whose outcome an earlier local run published: counted for the attempts, not judged again. */
@@ -117,7 +120,9 @@ export function generationOf(input: GenerationInput): GenerationSummary {
 
   return {
     runs: Object.values(byStatus).reduce((sum, n) => sum + n, 0),
-    byStatus,
+    byStatus: Object.fromEntries(
+      Object.entries(byStatus).sort(([a], [b]) => STATUS_ORDER.indexOf(a) - STATUS_ORDER.indexOf(b)),
+    ),
     inProgress,
     outcomeEvents: { published: published.length, totals: accounting.totals },
     lost,

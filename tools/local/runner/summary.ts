@@ -21,7 +21,7 @@ const excerpt = (text: string, max: number): string => {
 const entries = (counts: Readonly<Record<string, number | undefined>>): string =>
   Object.entries(counts)
     .filter(([, n]) => n !== undefined && n > 0)
-    .map(([name, n]) => `${name} ${n}`)
+    .map(([name, n]) => `${name} ${Math.round((n ?? 0) * 1000) / 1000}`)
     .join(', ') || 'none';
 
 function detailLines(outcome: EventOutcome, firstRunOwner: ReadonlyMap<string, number>): string[] {
