@@ -291,6 +291,11 @@ describe('e2e: the chaos profile of npm start', () => {
       expect(generation?.lost).toEqual([]);
       expect(generation?.inProgress).toEqual([]);
       expect(generation?.outcomeEvents.totals.unaccounted).toBe(0);
+      // Each outcome event is shown against the asset its run is about, whatever failed on the way.
+      const assetOf = new Map(result.dataZone?.runs.map((r) => [r.id, r.target.identifier]));
+      for (const outcome of result.outcomeEvents.filter((o) => o.status === 'run-ended')) {
+        expect(outcome.target?.assetId, outcome.label).toBe(assetOf.get(outcome.runId ?? ''));
+      }
       // The catalog's scripts end runs every way but canceled; the draw may add that.
       expect(Object.keys(generation?.byStatus ?? {})).toEqual(
         expect.arrayContaining(['FAILED', 'PARTIALLY_SUCCEEDED', 'SUCCEEDED']),

@@ -149,7 +149,8 @@ function outcomeOf(
     (d) => d.attributes.SourceMessageId === id || (d.redrivenFrom !== undefined && d.messageId === id),
   );
   const problems: string[] = [];
-  const described = lines.find((l) => str(l.assetId) !== undefined && str(l.domainId) !== undefined);
+  // The last line that names the asset knows it best: a run's outcome event names it only once the run is read.
+  const described = lines.findLast((l) => str(l.assetId) !== undefined && str(l.domainId) !== undefined);
   const revision = lines.map((l) => str(l.revision)).find((r) => r !== undefined);
   const target =
     described === undefined
