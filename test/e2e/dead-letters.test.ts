@@ -23,7 +23,7 @@ describe('e2e: permanent errors and malformed bodies', () => {
   it('go to the DLQ unchanged, with their reasons as attributes; the other events are unaffected', async () => {
     const events = [
       assetEvent(catalog, 'c1u9e5y8b2m6qa'),
-      assetEvent(catalog, 'e8n2v6c4x1q7jm'),
+      assetEvent(catalog, 'j3c8f2y6v0a4ks'),
       assetEvent(catalog, 'd4r7t1w9k3p5zn', '2'),
       ...sample('eventbridge/unknown-asset.json'),
       ...MALFORMED,
@@ -106,7 +106,7 @@ describe('e2e: a dead-letter queue that rejects sends', () => {
       world.sqs.failSends(world.deadLetterQueue, 'InternalError');
       const seenWhileRejecting: { inSource: boolean; inDlq: number; receiveCount: number }[] = [];
       const result = await runScenario({
-        events: [...MALFORMED, assetEvent(catalog, 'e8n2v6c4x1q7jm')],
+        events: [...MALFORMED, assetEvent(catalog, 'j3c8f2y6v0a4ks')],
         endpoints: world,
         loadHandler: freshWorker,
         eventSource: {

@@ -1,12 +1,16 @@
 /** Shared by the end-to-end tests: a fresh worker per scenario, events, and the invariant checked after each. */
 import type { SQSRecord } from 'aws-lambda';
 import { expect, vi } from 'vitest';
+import { clientToken } from '../../src/core/client-token.js';
+import { type GenerationType, generationGroups, groupOf } from '../../src/core/generation-types.js';
 import type { Catalog } from '../../tools/local/datazone/catalog.js';
+import type { MetadataGenerationRun } from '../../tools/local/datazone/types.js';
 import type { EventStatus } from '../../tools/local/runner/accounting.js';
 import { type InputEvent, loadEventFiles, loadSampleEvents } from '../../tools/local/runner/event-files.js';
 import type { LambdaHandler } from '../../tools/local/runner/lambda-invocation.js';
 import type { ScenarioResult } from '../../tools/local/runner/scenario.js';
 import type { HandlerLoader } from '../../tools/local/runner/worker-environment.js';
+import type { LocalWorld } from '../../tools/local/runner/world.js';
 
 /**
  * A fresh copy of src/functions/worker.ts per container (a cold start), imported after the scenario's environment is set,
@@ -88,14 +92,66 @@ export function assetEvent(
 export const revisionKey = (domainId: string, assetId: string, revision: string) =>
   `${domainId}/${assetId}@${revision}`;
 
-/** Runs per asset revision at the local DataZone endpoint. */
-export function runsPerRevision(result: ScenarioResult): Map<string, number> {
+const revisionOf = (run: MetadataGenerationRun) =>
+  revisionKey(run.domainId, run.target.identifier, run.target.revision);
+
+/** The token of a run's attempt, for its own types (a retry runs the types that failed). */
+const tokenOf = (run: MetadataGenerationRun, attempt: number) =>
+  clientToken({
+    domainId: run.domainId,
+    assetId: run.target.identifier,
+    revision: run.target.revision,
+    generationTypes: run.types,
+    attempt,
+  });
+
+/** First runs (attempt 1) per asset revision at the local DataZone endpoint; retries are not counted. */
+export function firstRunsPerRevision(result: ScenarioResult): Map<string, number> {
   const counts = new Map<string, number>();
   for (const run of result.dataZone?.runs ?? []) {
-    const key = revisionKey(run.domainId, run.target.identifier, run.target.revision);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (run.clientToken !== tokenOf(run, 1)) continue;
+    counts.set(revisionOf(run), (counts.get(revisionOf(run)) ?? 0) + 1);
   }
   return counts;
+}
+
+/** Every run at the local DataZone endpoint per asset revision and generation group, in creation order. */
+export function runsPerGroup(result: ScenarioResult): Map<string, MetadataGenerationRun[]> {
+  const configured = (
+    result.summary.settings.workerEnv.GENERATION_TYPES ?? 'BUSINESS_DESCRIPTIONS,BUSINESS_NAMES'
+  )
+    .split(',')
+    .map((type) => type.trim() as GenerationType);
+  const groups = generationGroups(configured);
+  const chains = new Map<string, MetadataGenerationRun[]>();
+  for (const run of result.dataZone?.runs ?? []) {
+    const key = `${revisionOf(run)} ${(groupOf(run.types, groups) ?? run.types).join('+')}`;
+    chains.set(key, [...(chains.get(key) ?? []), run]);
+  }
+  return chains;
+}
+
+/**
+ * Exactly one run per (revision, group, attempt): the n-th run of a revision's group is attempt n with that
+ * attempt's own token, and it exists only because attempt n-1 failed, for the types that failed.
+ */
+function expectOneRunPerAttempt(result: ScenarioResult): void {
+  const dataZone = result.dataZone;
+  if (dataZone === undefined) throw new Error('runs are checked at a local endpoint');
+  for (const [key, runs] of runsPerGroup(result)) {
+    runs.forEach((run, i) => {
+      expect(run.clientToken, `${key}: run ${i + 1} (${run.id}) is attempt ${i + 1}`).toBe(
+        tokenOf(run, i + 1),
+      );
+      const previous = runs[i - 1];
+      if (previous === undefined) return;
+      expect(['FAILED', 'PARTIALLY_SUCCEEDED'], `${key}: why attempt ${i + 1}`).toContain(
+        dataZone.statusOf(previous),
+      );
+      const failed = previous.end.typeStats.filter((stat) => stat.status === 'FAILED').map((s) => s.type);
+      expect(run.types, `${key}: attempt ${i + 1} runs the types that failed`).toEqual(failed);
+    });
+  }
 }
 
 export function statusesByLabel(result: ScenarioResult): Record<string, EventStatus> {
@@ -104,8 +160,9 @@ export function statusesByLabel(result: ScenarioResult): Record<string, EventSta
 
 /**
  * The invariant of every scenario: each event sent is accounted for exactly once (started, already existing,
- * skipped with a reason, or in the DLQ with a reason) and no asset revision has more than one run. Checked from
- * the runner's accounting, then again straight from the endpoints' state and the worker's log lines.
+ * skipped with a reason, a run's outcome recorded, or in the DLQ with a reason), so is each outcome event the
+ * local DataZone published, no run's outcome is lost, and each (revision, group, attempt) has exactly one run.
+ * Checked from the runner's accounting, then again straight from the endpoints' state and the worker's log lines.
  */
 export function expectAccountedOnce(result: ScenarioResult): void {
   expect(result.summary.violations).toEqual([]);
@@ -129,7 +186,9 @@ export function expectAccountedOnce(result: ScenarioResult): void {
       (m) => m.messageAttributes.SourceMessageId?.StringValue === id || m.messageId === id,
     );
     const finals = logs.filter(
-      (l) => l.messageId === id && ['started', 'already-exists', 'skipped'].includes(String(l.outcome)),
+      (l) =>
+        l.messageId === id &&
+        ['started', 'already-exists', 'skipped', 'run-ended'].includes(String(l.outcome)),
     );
     const where = `#${outcome.index} ${outcome.label}`;
     switch (outcome.status) {
@@ -146,23 +205,62 @@ export function expectAccountedOnce(result: ScenarioResult): void {
       case 'started':
       case 'already-exists':
       case 'skipped':
+      case 'run-ended':
         expect(inDlq, where).toEqual([]);
         expect(finals.length, where).toBeGreaterThan(0);
         if (outcome.status === 'skipped') expect(outcome.reason, where).toBeTruthy();
-        else expect(outcome.clientToken, where).toMatch(/^dzmg1-[A-Za-z0-9_-]{43}$/);
+        else if (outcome.status !== 'run-ended')
+          expect(outcome.clientToken, where).toMatch(/^dzmg1-[A-Za-z0-9_-]{43}$/);
         break;
       case 'unaccounted':
         expect.fail(`${where} is unaccounted for: ${outcome.problems.join('; ')}`);
     }
   }
   const totals = result.summary.totals;
-  expect(totals.started + totals['already-exists'] + totals.skipped + totals['dead-lettered']).toBe(
-    ids.length,
-  );
+  expect(
+    totals.started +
+      totals['already-exists'] +
+      totals.skipped +
+      totals['run-ended'] +
+      totals['dead-lettered'],
+  ).toBe(ids.length);
 
-  // No asset revision with more than one run.
-  const multiple = [...runsPerRevision(result)].filter(([, n]) => n > 1);
-  expect(multiple).toEqual([]);
+  expectOutcomesProcessed(result, logs, dlq);
+  expectOneRunPerAttempt(result);
+}
+
+/**
+ * Each outcome event the local DataZone published: its run recorded by the worker, or in the DLQ, and not both;
+ * every run that ended has one such event (no outcome lost); only runs that never end are still in progress.
+ */
+function expectOutcomesProcessed(
+  result: ScenarioResult,
+  logs: readonly Record<string, unknown>[],
+  dlq: ReturnType<LocalWorld['sqs']['peek']>,
+): void {
+  const processed = new Set<string>();
+  for (const event of result.published) {
+    const where = `#${event.index} ${event.label}`;
+    const recorded = logs.filter((l) => l.messageId === event.messageId && l.outcome === 'run-ended');
+    const inDlq = dlq.filter(
+      (m) =>
+        m.messageAttributes.SourceMessageId?.StringValue === event.messageId ||
+        m.messageId === event.messageId,
+    );
+    expect(recorded.length > 0 ? 'recorded' : inDlq.length === 1 ? 'in the DLQ' : 'lost', where).not.toBe(
+      'lost',
+    );
+    expect(recorded.length > 0 && inDlq.length > 0, `${where}: recorded and in the DLQ`).toBe(false);
+    for (const line of recorded) expect(line.runId, where).toBe(event.runId);
+    processed.add(event.runId ?? '');
+  }
+  const dataZone = result.dataZone;
+  for (const run of result.runs) {
+    const status = dataZone?.statusOf(run);
+    if (status === 'SUBMITTED' || status === 'IN_PROGRESS')
+      expect(run.end.at, `run ${run.id} never ends`).toBeUndefined();
+    else expect(processed.has(run.id), `run ${run.id} (${status}): its outcome processed`).toBe(true);
+  }
 }
 
 /** DataZone requests per event sent, at the local endpoint. */

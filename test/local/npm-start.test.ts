@@ -3,6 +3,28 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SKIPPED_EVENT = 'events/eventbridge/other-source.json';
+/** campaign_clicks@1: the sample catalog fails its first run; the second succeeds. */
+const FAILS_ONCE = 'events/eventbridge/asset-added-to-catalog.json';
+
+interface Generation {
+  lost: unknown[];
+  inProgress: unknown[];
+  outcomeEvents: { published: number; totals: Record<string, number> };
+  revisions: {
+    assetRevision: string;
+    finalStatus: string;
+    attempts: { attempt: number; status: string }[];
+  }[];
+}
+
+/** `npm start -s -- --quiet --json ...`: the exit status and the JSON summary. */
+async function json(args: string[]) {
+  const { code, stdout } = await run('npm', ['start', '-s', '--', '--quiet', '--json', ...args]);
+  const { summary } = JSON.parse(stdout) as {
+    summary: { ok: boolean; violations: string[]; generation: Generation };
+  };
+  return { code, summary };
+}
 
 interface Run {
   code: number;
@@ -38,6 +60,46 @@ describe('npm start', () => {
     expect(summary.totals).toMatchObject({ skipped: 1, unaccounted: 0 });
     expect(outcomes).toHaveLength(1);
   });
+
+  it('shows the life of each run it started: attempts, their status, what the worker made of each', async () => {
+    const { code, stdout } = await run('npm', ['start', '-s', '--', '--quiet', FAILS_ONCE]);
+
+    expect(code).toBe(0);
+    const section = stdout.slice(stdout.indexOf('\ngeneration: '), stdout.indexOf('\nevent source: '));
+    expect(section).toMatch(
+      /^generation: 2 run\(s\) at the DataZone endpoint — SUCCEEDED 1, FAILED 1; 0 in progress/m,
+    );
+    expect(section).toMatch(
+      /^outcome events: 2 published by DataZone — 2 run ended, 0 in the DLQ, 0 unaccounted; 0 outcome\(s\) lost$/m,
+    );
+    expect(section).toMatch(
+      /e8n2v6c4x1q7jm@1 {2}BUSINESS_DESCRIPTIONS\+BUSINESS_NAMES {2}SUCCEEDED after 2 attempts$/m,
+    );
+    expect(section).toMatch(/^ {6}attempt 1 {2}run (\w+) {2}FAILED {2}attempt 2: run (\w+)$/m);
+    expect(section).toMatch(/^ {6}attempt 2 {2}run \w+ {2}SUCCEEDED {2}recorded$/m);
+  });
+
+  it('exits 1 when a run’s outcome was lost, and names the run', async () => {
+    const { code, summary } = await json(['--faults', 'lost-outcomes', '--seed', '1']);
+
+    expect(code).toBe(1);
+    expect(summary.ok).toBe(false);
+    expect(summary.generation.lost.length).toBeGreaterThan(0);
+    expect(summary.violations).toHaveLength(summary.generation.lost.length);
+    for (const violation of summary.violations) expect(violation).toMatch(/its outcome was lost$/);
+  });
+
+  it('with --faults chaos ends once every run it started has its outcome processed', async () => {
+    const { code, summary } = await json(['--faults', 'chaos', '--seed', '1']);
+
+    expect(summary.violations).toEqual([]);
+    expect(code).toBe(0);
+    expect(summary.generation).toMatchObject({ lost: [], inProgress: [] });
+    expect(summary.generation.outcomeEvents.totals.unaccounted).toBe(0);
+    expect(summary.generation.outcomeEvents.published).toBeGreaterThanOrEqual(
+      summary.generation.revisions.length,
+    );
+  }, 90_000);
 
   it('lists every invalid worker setting without a stack trace; exit status 2', async () => {
     const result = await run(

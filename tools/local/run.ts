@@ -1,7 +1,9 @@
 // `npm start`: the worker's whole job on this machine. Starts local DataZone and SQS endpoints (or uses real
 // ones), sends the sample events to the source queue, plays Lambda's SQS event source over the wire against the
-// real handler, and prints what became of every event. Exits 1 if an event was not accounted for exactly once
-// or an asset revision got two runs. Everything but argument parsing and printing is in runner/scenario.ts.
+// real handler until every run it started has ended and its outcome event has been processed, and prints what
+// became of every event and every run. Exits 1 if an event was not accounted for exactly once, a run's outcome
+// was lost, or an attempt of a revision got two runs. Everything but argument parsing and printing is in
+// runner/scenario.ts.
 import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../../src/runtime/env-reader.js';
@@ -42,6 +44,8 @@ ${Object.values(FAULT_PROFILES)
   --wait-time-seconds <s>          ReceiveMessage long polling (default 20)
   --max-invocations <n>            stop after this many invocations (default 1000)
   --max-wall-seconds <s>           stop after this much real time (default 120)
+  --outcome-timeout-seconds <s>    wait this long (virtual time, from the start) for the runs started to end
+                                   (default 3600)
   --source-queue-url <url>         run against this existing source queue and this DLQ: nothing local is
   --dlq-url <url>                  started; the SDKs use AWS_ENDPOINT_URL_DATAZONE / AWS_ENDPOINT_URL_SQS if
                                    set (else AWS), the usual credentials and AWS_REGION; time is real
@@ -56,8 +60,9 @@ Worker settings for local runs (a variable set in your environment wins):
     .join('\n  ')}
 
 Exit status: 0 when every event is accounted for exactly once (started, already existing, skipped with a
-reason, or in the DLQ with a reason) and no asset revision has more than one run; 1 otherwise; 2 for a usage
-error or an invalid worker setting.`;
+reason, a run's outcome recorded, or in the DLQ with a reason), every run started has ended with its outcome
+event processed by the worker, and no asset revision has two runs of one generation group and attempt; 1
+otherwise; 2 for a usage error or an invalid worker setting.`;
 
 function usage(message: string): never {
   writeSync(2, `${message}\nTry: npm start -- --help\n`);
@@ -96,6 +101,7 @@ function parse() {
       'wait-time-seconds': { type: 'string', default: '20' },
       'max-invocations': { type: 'string', default: '1000' },
       'max-wall-seconds': { type: 'string', default: '120' },
+      'outcome-timeout-seconds': { type: 'string', default: '3600' },
       'source-queue-url': { type: 'string' },
       'dlq-url': { type: 'string' },
       quiet: { type: 'boolean', default: false },
@@ -132,6 +138,8 @@ const maxReceiveCount = integer('max-receive-count', values['max-receive-count']
 const waitTimeSeconds = integer('wait-time-seconds', values['wait-time-seconds'], 0, 20);
 const maxInvocations = integer('max-invocations', values['max-invocations'], 1, 1_000_000);
 const maxWallMs = integer('max-wall-seconds', values['max-wall-seconds'], 1, 86_400) * 1000;
+const outcomeTimeoutMs =
+  integer('outcome-timeout-seconds', values['outcome-timeout-seconds'], 0, 7 * 86_400) * 1000;
 
 const sourceQueueUrl = values['source-queue-url'];
 const dlqUrl = values['dlq-url'];
@@ -202,6 +210,7 @@ try {
     log: progress,
     faults: profile.name,
     seed,
+    outcomeTimeoutMs,
     eventSource: {
       batchSize,
       batchingWindowMs,
@@ -212,7 +221,7 @@ try {
     },
   });
   const text = values.json
-    ? `${JSON.stringify({ summary: result.summary, outcomes: result.outcomes }, null, 2)}\n`
+    ? `${JSON.stringify({ summary: result.summary, outcomes: result.outcomes, outcomeEvents: result.outcomeEvents }, null, 2)}\n`
     : formatSummary(result);
   writeSync(1, text);
   exitCode = result.summary.ok ? 0 : 1;

@@ -2,6 +2,7 @@ import {
   type DataZoneClient,
   GetAssetCommand,
   StartMetadataGenerationRunCommand,
+  type StartMetadataGenerationRunCommandInput,
 } from '@aws-sdk/client-datazone';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDataZone } from '../../../tools/local/datazone/server.js';
@@ -108,6 +109,21 @@ describe('local DataZone: idempotency and conflicts', () => {
       );
       expect(e.name).toBe('ConflictException');
       expect(s.runs).toHaveLength(1);
+    });
+  });
+
+  it('can scope conflicts to runs of the revision that share a type', async () => {
+    await withServer({ conflictScope: 'types', lifecycle: { completeAfterMs: 'never' } }, async (s, c) => {
+      const start = (types: StartMetadataGenerationRunCommandInput['types']) =>
+        c.send(new StartMetadataGenerationRunCommand(startInput({ types })));
+      await start(['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES']);
+      await start(['BUSINESS_GLOSSARY_ASSOCIATIONS']);
+      const e = await failure(() => start(['BUSINESS_NAMES']));
+      expect(e.name).toBe('ConflictException');
+      expect(s.runs.map((run) => run.types)).toEqual([
+        ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES'],
+        ['BUSINESS_GLOSSARY_ASSOCIATIONS'],
+      ]);
     });
   });
 

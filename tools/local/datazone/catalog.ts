@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { isRecord } from '../http-util.js';
 import { ASSET_ID, DOMAIN_ID } from './protocol.js';
+import { GENERATION_TYPES, type RunOutcomeSpec } from './types.js';
 
 interface CatalogRevision {
   revision: string;
@@ -21,6 +22,11 @@ export interface CatalogAsset {
   externalIdentifier?: string;
   /** false: the asset has no structured schema yet, so generation is refused (ValidationException). */
   structuredSchema?: boolean;
+  /**
+   * How its runs end, by attempt (the n-th run of a revision among those sharing a type with it); attempts
+   * beyond the list end as the last. Absent: the lifecycle decides.
+   */
+  runOutcomes?: RunOutcomeSpec[];
 }
 
 interface CatalogProject {
@@ -66,9 +72,32 @@ export function loadCatalog(source: Catalog | string | URL = DEFAULT_CATALOG_PAT
           fail(`asset ${a.id}: each revision needs a string "revision" and an ISO "createdAt"`);
         }
       }
+      const problem = runOutcomesProblem(a.runOutcomes);
+      if (problem !== undefined) fail(`asset ${a.id}: runOutcomes ${problem}`);
     }
   }
   return catalog;
+}
+
+const RUN_ENDS: readonly unknown[] = ['SUCCEEDED', 'FAILED', 'PARTIALLY_SUCCEEDED', 'CANCELED'];
+
+function runOutcomesProblem(outcomes: unknown): string | undefined {
+  if (outcomes === undefined) return undefined;
+  if (!Array.isArray(outcomes) || outcomes.length === 0) return 'must be a non-empty list';
+  for (const [i, spec] of outcomes.entries()) {
+    const s: unknown = isRecord(spec) ? spec.status : spec;
+    if (!RUN_ENDS.includes(s)) return `[${i}]: status must be one of ${RUN_ENDS.join(', ')}`;
+    if (!isRecord(spec)) continue;
+    const { failedTypes, errorMessage, afterMs } = spec;
+    const knownType = (t: unknown) => (GENERATION_TYPES as readonly unknown[]).includes(t);
+    if (failedTypes !== undefined && !(Array.isArray(failedTypes) && failedTypes.every(knownType)))
+      return `[${i}].failedTypes must list ${GENERATION_TYPES.join(', ')}`;
+    if (errorMessage !== undefined && typeof errorMessage !== 'string')
+      return `[${i}].errorMessage must be a string`;
+    if (afterMs !== undefined && !(typeof afterMs === 'number' && afterMs >= 0))
+      return `[${i}].afterMs must be a number of milliseconds`;
+  }
+  return undefined;
 }
 
 function readJson(path: string | URL): unknown {

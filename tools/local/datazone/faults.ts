@@ -1,5 +1,5 @@
 // Fault injection for the local DataZone: a token bucket, seeded 500s, drops and latency, errors forced per asset
-// or by a hook. Every random decision comes from the seed, so a run with the same seed fails the same way.
+// or by a hook, outcome events lost or published twice. Every random decision comes from the seed, so a run with the same seed fails the same way.
 import { seededRandom } from '../http-util.js';
 import { ApiError } from './protocol.js';
 import type { DataZoneState } from './state.js';
@@ -15,6 +15,10 @@ export interface FaultInjector {
   forced(key: string, spec: ErrorSpec | undefined): ApiError | undefined;
   /** Whether this request gets a seeded 500 (draws from the seed only when the rate is above 0). */
   internalError(operation: DataZoneOperation): boolean;
+  /** Whether an outcome event is lost (draws from the seed only when the rate is above 0). */
+  losesOutcome(): boolean;
+  /** Whether an outcome event is published twice (draws from the seed only when the rate is above 0). */
+  duplicatesOutcome(): boolean;
   /** Refills the bucket and forgets how often forced errors were applied. */
   reset(): void;
 }
@@ -26,6 +30,8 @@ export function createFaultInjector(state: DataZoneState, seed: number): FaultIn
     error: seededRandom(seed ^ 0x9e3779b9),
     drop: seededRandom(seed ^ 0x85ebca6b),
     latency: seededRandom(seed ^ 0xc2b2ae35),
+    duplicate: seededRandom(seed ^ 0x7feb352d),
+    loss: seededRandom(seed ^ 0x846ca68b),
   };
   let bucket = { tokens: state.faults.rateLimit?.burst ?? 0, at: now() };
   let forcedLeft = new Map<string, number>();
@@ -69,6 +75,14 @@ export function createFaultInjector(state: DataZoneState, seed: number): FaultIn
     internalError(operation) {
       const rate = state.faults.internalErrorRate ?? 0;
       return randomFaultsApply(operation) && rate > 0 && rng.error() < rate;
+    },
+    losesOutcome() {
+      const rate = state.faults.outcomeEventLossRate ?? 0;
+      return rate > 0 && rng.loss() < rate;
+    },
+    duplicatesOutcome() {
+      const rate = state.faults.outcomeEventDuplicateRate ?? 0;
+      return rate > 0 && rng.duplicate() < rate;
     },
     reset() {
       bucket = { tokens: state.faults.rateLimit?.burst ?? 0, at: now() };

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeServer, listen, readBody } from '../http-util.js';
 import { createFaultInjector, type FaultInjector } from './faults.js';
+import { createOutcomePublisher, type OutcomePublisher } from './outcome-events.js';
 import { ApiError, sendError, sendResponse } from './protocol.js';
 import { type Route, route } from './routes.js';
 import { createState, type DataZoneState } from './state.js';
@@ -18,6 +19,7 @@ import type {
 interface LocalServer {
   readonly state: DataZoneState;
   readonly faults: FaultInjector;
+  readonly outcomes: OutcomePublisher;
   readonly requests: RecordedRequest[];
   readonly sleep: (ms: number) => Promise<void>;
   seq: number;
@@ -113,6 +115,7 @@ export async function startLocalDataZone(options: LocalDataZoneOptions = {}): Pr
   const server: LocalServer = {
     state,
     faults,
+    outcomes: createOutcomePublisher(state, faults, options.eventBus),
     requests: [],
     seq: 0,
     sleep: (ms) =>
@@ -185,6 +188,7 @@ function localDataZone(
       if (!run) throw new Error(`no run ${runId}`);
       run.statusOverride = status;
     },
+    statusOf: (run) => state.statusOf(run),
     addRevision(domainId, assetId, revision) {
       const asset = catalog.domains.find((d) => d.id === domainId)?.assets.find((a) => a.id === assetId);
       if (!asset) throw new Error(`no asset ${assetId} in ${domainId}`);
@@ -194,6 +198,8 @@ function localDataZone(
       return next;
     },
     countsByOperation,
+    publishDue: () => server.outcomes.publishDue(),
+    nextRunEndAt: () => server.outcomes.nextRunEndAt(),
     summary(): DataZoneSummary {
       const byStatus: Record<string, number> = {};
       const byError: Record<string, number> = {};

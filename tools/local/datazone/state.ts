@@ -1,9 +1,17 @@
 // What the local DataZone remembers: the catalog, the runs it started and their client tokens, and the run
-// lifecycle that moves a run's status along the server clock.
+// lifecycle that moves a run's status along the server clock to the end decided when it started.
 import { seededRandom } from '../http-util.js';
 import { type Catalog, type CatalogDomain, loadCatalog } from './catalog.js';
 import { ApiError } from './protocol.js';
-import type { DataZoneFaults, LocalDataZoneOptions, MetadataGenerationRun, RunStatus } from './types.js';
+import { type ResolvedLifecycle, resolveLifecycle } from './run-ends.js';
+import type {
+  ConflictScope,
+  DataZoneFaults,
+  LocalDataZoneOptions,
+  MetadataGenerationRun,
+  RunStatus,
+  TypeStat,
+} from './types.js';
 
 /** Asset types DataZone can generate metadata for (the API reference names Glue tables; Redshift tables too). */
 export const GENERATION_CAPABLE_TYPES: ReadonlySet<string> = new Set([
@@ -17,7 +25,9 @@ export const CALLER_ID = '44f864b8-50a1-70cc-736f-c1f763934ab7';
 export interface DataZoneState {
   readonly catalog: Catalog;
   readonly now: () => number;
-  readonly conflictScope: 'revision' | 'asset';
+  readonly seed: number;
+  readonly lifecycle: ResolvedLifecycle;
+  readonly conflictScope: ConflictScope;
   readonly runs: MetadataGenerationRun[];
   readonly runsById: Map<string, MetadataGenerationRun>;
   readonly runsByToken: Map<string, { run: MetadataGenerationRun; fingerprint: string }>;
@@ -27,32 +37,35 @@ export interface DataZoneState {
   domain(id: string): CatalogDomain;
   statusOf(run: MetadataGenerationRun): RunStatus;
   isActive(run: MetadataGenerationRun): boolean;
+  /** A run that has ended: by its lifecycle, or by cancel / setRunStatus. */
+  hasEnded(run: MetadataGenerationRun): boolean;
   newRunId(): string;
 }
 
 export function createState(options: LocalDataZoneOptions): DataZoneState {
   const catalog = loadCatalog(options.catalog);
   const now = options.now ?? Date.now;
-  const lifecycle = {
-    inProgressAfterMs: options.lifecycle?.inProgressAfterMs ?? 50,
-    completeAfterMs: options.lifecycle?.completeAfterMs ?? 200,
-    finalStatus: options.lifecycle?.finalStatus ?? 'SUCCEEDED',
-  };
+  const lifecycle = resolveLifecycle(options.lifecycle);
+  const seed = options.seed ?? 1;
   // Its own stream, so that turning faults on does not change the run ids.
-  const ids = seededRandom((options.seed ?? 1) ^ 0x27d4eb2f);
+  const ids = seededRandom(seed ^ 0x27d4eb2f);
   const runsById = new Map<string, MetadataGenerationRun>();
 
   const statusOf = (run: MetadataGenerationRun): RunStatus => {
     if (run.statusOverride) return run.statusOverride;
-    const age = now() - run.createdAt;
-    if (lifecycle.completeAfterMs !== 'never' && age >= lifecycle.completeAfterMs)
-      return lifecycle.finalStatus;
-    return age >= lifecycle.inProgressAfterMs ? 'IN_PROGRESS' : 'SUBMITTED';
+    if (run.end.at !== undefined && now() >= run.end.at) return run.end.status;
+    return now() - run.createdAt >= lifecycle.inProgressAfterMs ? 'IN_PROGRESS' : 'SUBMITTED';
+  };
+  const isActive = (run: MetadataGenerationRun): boolean => {
+    const s = statusOf(run);
+    return s === 'SUBMITTED' || s === 'IN_PROGRESS';
   };
 
   return {
     catalog,
     now,
+    seed,
+    lifecycle,
     conflictScope: options.conflictScope ?? 'revision',
     runs: [],
     runsById,
@@ -64,10 +77,8 @@ export function createState(options: LocalDataZoneOptions): DataZoneState {
       return d;
     },
     statusOf,
-    isActive(run) {
-      const s = statusOf(run);
-      return s === 'SUBMITTED' || s === 'IN_PROGRESS';
-    },
+    isActive,
+    hasEnded: (run) => !isActive(run),
     newRunId() {
       const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
       for (;;) {
@@ -91,3 +102,10 @@ export const runItem = (state: DataZoneState, run: MetadataGenerationRun) => ({
   createdAt: run.createdAt / 1000,
   createdBy: run.createdBy,
 });
+
+/** An ended run's per-type results: as planned, or every type with the status cancel / setRunStatus gave it. */
+export function typeStatsOf(state: DataZoneState, run: MetadataGenerationRun): TypeStat[] {
+  const status = state.statusOf(run);
+  if (run.statusOverride === undefined || status === run.end.status) return run.end.typeStats;
+  return run.types.map((type) => ({ type, status }));
+}

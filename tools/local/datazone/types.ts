@@ -36,6 +36,46 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** How a run can end. */
+export type RunEnd = 'SUCCEEDED' | 'FAILED' | 'PARTIALLY_SUCCEEDED' | 'CANCELED';
+
+/** How one run ends: its status, or the status with the types that fail, their error and when. */
+export type RunOutcomeSpec =
+  | RunEnd
+  | {
+      status: RunEnd;
+      /** PARTIALLY_SUCCEEDED: the run's types that fail (default: all but its first). */
+      failedTypes?: readonly GenerationType[];
+      /** Each failed type's errorMessage (default: an internal error a new run may mend). */
+      errorMessage?: string;
+      /** Ends this long after its creation (default: the lifecycle's completeAfterMs). */
+      afterMs?: number;
+    };
+
+/** One type's result, as GetMetadataGenerationRun reports it once the run has ended. */
+export interface TypeStat {
+  type: GenerationType;
+  status: RunStatus;
+  errorMessage?: string;
+}
+
+/** A DataZone event as published to EventBridge (the envelope and DataZone's detail). */
+export interface DataZoneEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: 'aws.datazone';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: {
+    version: '1';
+    metadata: Record<string, string>;
+    data: Record<string, string>;
+  };
+}
+
 /** An error to force: its name, or the name with a message and how many times to apply it (default: always). */
 export type ErrorSpec = DataZoneErrorName | { name: DataZoneErrorName; message?: string; times?: number };
 
@@ -63,18 +103,30 @@ export interface DataZoneFaults {
   operations?: readonly DataZoneOperation[] | undefined;
   /** Errors forced for requests naming an asset id (GetAsset identifier, target.identifier, targetIdentifier). */
   forceErrors?: Readonly<Record<string, ErrorSpec>> | undefined;
+  /** Fraction (0–1) of outcome events published twice (seeded): EventBridge delivers at least once. */
+  outcomeEventDuplicateRate?: number | undefined;
+  /** Fraction (0–1) of outcome events never published (seeded): EventBridge delivery is best effort. */
+  outcomeEventLossRate?: number | undefined;
   /** Last word: return an error or 'drop' for any request. Runs after the rate limit, before handling. */
   hook?: ((req: FaultHookRequest) => ErrorSpec | 'drop' | undefined) | undefined;
 }
 
+/**
+ * How runs move along the server clock and how they end. Each run's end is decided when it starts: the asset's
+ * `runOutcomes` in the catalog (by attempt), else a seeded choice by `outcomeWeights`, else `finalStatus`.
+ */
 export interface RunLifecycle {
   /** SUBMITTED → IN_PROGRESS after this long. Default 50 ms. */
   inProgressAfterMs?: number;
-  /** → finalStatus after this long from creation; 'never' keeps runs IN_PROGRESS. Default 200 ms. */
+  /** → its end after this long from creation; 'never' keeps runs IN_PROGRESS. Default 200 ms. */
   completeAfterMs?: number | 'never';
   /** Default SUCCEEDED. */
-  finalStatus?: 'SUCCEEDED' | 'FAILED' | 'PARTIALLY_SUCCEEDED';
+  finalStatus?: RunOutcomeSpec;
+  /** Relative weights of each end, drawn per run from the seed and the run's identity (not its order). */
+  outcomeWeights?: Partial<Record<RunEnd, number>>;
 }
+
+export type ConflictScope = 'revision' | 'asset' | 'types';
 
 export interface LocalDataZoneOptions {
   /** The catalog, or a path to its JSON. Default tools/local/catalog.json. */
@@ -87,8 +139,11 @@ export interface LocalDataZoneOptions {
   seed?: number;
   lifecycle?: RunLifecycle;
   faults?: DataZoneFaults;
-  /** What a second in-progress run collides with: the same asset revision (default) or the asset. */
-  conflictScope?: 'revision' | 'asset';
+  /** What a new run collides with: a run in progress of the same revision (default), of the asset, or of the
+   * same revision sharing a type with it (DataZone does not document which). */
+  conflictScope?: ConflictScope;
+  /** Where outcome events go when `publishDue` publishes them (the local EventBridge bus). */
+  eventBus?: (event: DataZoneEvent) => void;
 }
 
 export interface RecordedRequest {
@@ -122,6 +177,12 @@ export interface MetadataGenerationRun {
   /** ms since epoch */
   createdAt: number;
   createdBy: string;
+  /** The n-th run of its asset revision among those sharing a type with it (how the catalog's script applies). */
+  attempt: number;
+  /** How and when it ends, decided at creation; `at` undefined: it never ends by itself. */
+  end: { at: number | undefined; status: RunEnd; typeStats: TypeStat[] };
+  /** Its outcome event has been published (or lost, as the faults say). */
+  published?: boolean;
   /** Set by cancel or setRunStatus; otherwise the status follows the lifecycle. */
   statusOverride?: RunStatus;
 }
@@ -150,9 +211,18 @@ export interface LocalDataZone {
   clearFaults(): void;
   runsFor(domainId: string, assetId: string, revision?: string): MetadataGenerationRun[];
   setRunStatus(runId: string, status: RunStatus): void;
+  /** A run's status now, on the server clock. */
+  statusOf(run: MetadataGenerationRun): RunStatus;
   /** Adds a new current revision to an asset (e.g. to mimic "New Asset Version Available"); returns it. */
   addRevision(domainId: string, assetId: string, revision?: string): string;
   countsByOperation(): Partial<Record<DataZoneOperation | 'Unknown', number>>;
+  /**
+   * Publishes the outcome event of every run that has ended by now and not yet had it, in the order they ended,
+   * to the `eventBus` option; returns them (twice for a duplicated one; none for a lost one).
+   */
+  publishDue(): DataZoneEvent[];
+  /** When the next run whose outcome event is still to come ends; undefined when none will end by itself. */
+  nextRunEndAt(): number | undefined;
   summary(): DataZoneSummary;
   /** Forgets requests, runs and client tokens (the catalog's added revisions stay). */
   reset(): void;

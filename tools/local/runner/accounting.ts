@@ -1,14 +1,22 @@
 // What became of each event sent, from the worker's own log lines, cross-checked with the endpoints' state
-// (the dead-letter queue's messages, what is left in the source queue, the runs at the DataZone endpoint), and
-// the invariant of a run: every event accounted for exactly once (started, already existing, skipped with a
-// reason, or in the dead-letter queue with a reason) and no asset revision with more than one run.
+// (the dead-letter queue's messages, what is left in the source queue, the runs at the DataZone endpoint): every
+// event accounted for exactly once (started, already existing, skipped with a reason, a run's outcome recorded,
+// or in the dead-letter queue with a reason). The runs' own invariants are generation.ts's.
+import { runEnded, startedOrSkipped, str } from './finished-outcomes.js';
 import type { JsonLine } from './worker-output.js';
 
-export type EventStatus = 'started' | 'already-exists' | 'skipped' | 'dead-lettered' | 'unaccounted';
+export type EventStatus =
+  | 'started'
+  | 'already-exists'
+  | 'skipped'
+  | 'run-ended'
+  | 'dead-lettered'
+  | 'unaccounted';
 const EVENT_STATUSES: readonly EventStatus[] = [
   'started',
   'already-exists',
   'skipped',
+  'run-ended',
   'dead-lettered',
   'unaccounted',
 ];
@@ -21,6 +29,8 @@ export interface SentEvent {
   readonly messageId?: string;
   /** Why it could not be sent. */
   readonly sendError?: string;
+  /** An outcome event the local DataZone published: the run it is about. */
+  readonly runId?: string;
 }
 
 /** A message in the dead-letter queue, with its String attributes. */
@@ -33,7 +43,7 @@ export interface DeadLetter {
   readonly receiveCount?: number;
 }
 
-interface Run {
+export interface Run {
   readonly id: string;
   readonly domainId: string;
   readonly target: { readonly identifier: string; readonly revision: string };
@@ -49,8 +59,13 @@ export interface EventOutcome {
   readonly deliveries: number;
   readonly target?: { readonly domainId: string; readonly assetId: string; readonly revision?: string };
   readonly clientToken?: string;
+  /** The run started (or found), or, for a run's outcome event, the run that ended. */
   readonly runId?: string;
-  /** Why it was skipped, already existed, or was dead-lettered. */
+  /** A run's outcome event: the run's status, as the worker recorded it. */
+  readonly runStatus?: string;
+  /** A run's outcome event: the next attempt started for the types that failed. */
+  readonly nextRun?: { readonly runId: string; readonly attempt: number };
+  /** Why it was skipped, already existed, ended without a next run, or was dead-lettered. */
   readonly reason?: string;
   readonly errorName?: string;
   readonly errorMessage?: string;
@@ -74,14 +89,21 @@ export interface AccountingInput {
 export interface Accounting {
   readonly outcomes: EventOutcome[];
   readonly totals: Record<EventStatus, number>;
-  /** Asset revisions with more than one run. */
-  readonly duplicateRuns: { readonly assetRevision: string; readonly runIds: readonly string[] }[];
-  /** Every problem, event by event, then the runs'. Empty: the invariant holds. */
+  /** Every problem, event by event. Empty: the invariant holds. */
   readonly violations: string[];
 }
 
-const TERMINAL = new Set(['started', 'already-exists', 'skipped', 'dead-letter']);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+/** Outcomes that finish a message (a retry does not); a recorded outcome event counts as skipped with a reason. */
+export const FINAL_OUTCOMES = [
+  'started',
+  'already-exists',
+  'skipped',
+  'run-ended',
+  'outcome-unreadable',
+  'name-generation-ended',
+  'dead-letter',
+];
+const TERMINAL = new Set(FINAL_OUTCOMES);
 
 export function accountFor(input: AccountingInput): Accounting {
   const linesByMessage = new Map<string, JsonLine[]>();
@@ -100,23 +122,8 @@ export function accountFor(input: AccountingInput): Accounting {
 
   const totals = Object.fromEntries(EVENT_STATUSES.map((s) => [s, 0])) as Record<EventStatus, number>;
   for (const outcome of outcomes) totals[outcome.status] += 1;
-
-  const byRevision = new Map<string, Run[]>();
-  for (const run of input.runs ?? []) {
-    const key = `${run.domainId}/${run.target.identifier}@${run.target.revision}`;
-    byRevision.set(key, [...(byRevision.get(key) ?? []), run]);
-  }
-  const duplicateRuns = [...byRevision]
-    .filter(([, runs]) => runs.length > 1)
-    .map(([assetRevision, runs]) => ({ assetRevision, runIds: runs.map((r) => r.id) }));
-
-  const violations = [
-    ...outcomes.flatMap((o) => o.problems.map((p) => `#${o.index} ${o.label}: ${p}`)),
-    ...duplicateRuns.map(
-      (d) => `asset revision ${d.assetRevision} has ${d.runIds.length} runs: ${d.runIds.join(', ')}`,
-    ),
-  ];
-  return { outcomes, totals, duplicateRuns, violations };
+  const violations = outcomes.flatMap((o) => o.problems.map((p) => `#${o.index} ${o.label}: ${p}`));
+  return { outcomes, totals, violations };
 }
 
 function outcomeOf(
@@ -142,7 +149,8 @@ function outcomeOf(
     (d) => d.attributes.SourceMessageId === id || (d.redrivenFrom !== undefined && d.messageId === id),
   );
   const problems: string[] = [];
-  const described = lines.find((l) => str(l.assetId) !== undefined && str(l.domainId) !== undefined);
+  // The last line that names the asset knows it best: a run's outcome event names it only once the run is read.
+  const described = lines.findLast((l) => str(l.assetId) !== undefined && str(l.domainId) !== undefined);
   const revision = lines.map((l) => str(l.revision)).find((r) => r !== undefined);
   const target =
     described === undefined
@@ -163,47 +171,23 @@ function outcomeOf(
 
   // The first delivery that finished it decides; later deliveries of a finished message (a redelivery after a
   // lost delete, say) can only find its run.
-  const done =
-    terminal.find((l) => l.outcome === 'started') ??
-    terminal.find((l) => l.outcome === 'already-exists') ??
-    terminal.find((l) => l.outcome === 'skipped');
+  const done = [
+    'started',
+    'already-exists',
+    'skipped',
+    'outcome-unreadable',
+    'name-generation-ended',
+    'run-ended',
+  ]
+    .map((kind) => terminal.find((l) => l.outcome === kind))
+    .find((line) => line !== undefined);
   const deadLetter = deadLetters[0];
 
   if (done !== undefined) {
     if (deadLetter !== undefined) problems.push(`${String(done.outcome)}, yet also in the dead-letter queue`);
-    const clientToken = str(done.clientToken);
-    const runId = str(done.runId);
-    const errorName = str(done.errorName);
-    const errorMessage = str(done.errorMessage);
-    const status = done.outcome as 'started' | 'already-exists' | 'skipped';
-    let reason: string | undefined;
-    if (status === 'skipped') {
-      reason = str(done.reason);
-      if (reason === undefined) problems.push('skipped without a reason');
-    } else {
-      if (clientToken === undefined) problems.push(`${status} without a client token`);
-      if (status === 'already-exists')
-        reason = errorName === undefined ? undefined : `${errorName}: ${errorMessage ?? ''}`;
-      if (status === 'started' && runId === undefined) problems.push('started without a run id');
-      const conflict = errorName === 'ConflictException';
-      if (runsByToken !== undefined && clientToken !== undefined && !conflict) {
-        const runs = runsByToken.get(clientToken) ?? [];
-        if (runs.length === 0) problems.push(`no run with its client token at the DataZone endpoint`);
-        else if (status === 'started' && runId !== undefined && !runs.some((r) => r.id === runId)) {
-          problems.push(`logged run ${runId}, but the endpoint's run for its token is ${runs[0]?.id}`);
-        }
-      }
-    }
-    return {
-      ...common,
-      status,
-      ...(clientToken === undefined ? {} : { clientToken }),
-      ...(runId === undefined ? {} : { runId }),
-      ...(reason === undefined ? {} : { reason }),
-      ...(errorName === undefined ? {} : { errorName }),
-      ...(errorMessage === undefined ? {} : { errorMessage }),
-      problems,
-    };
+    const finished =
+      done.outcome === 'run-ended' ? runEnded(done, runsByToken) : startedOrSkipped(done, runsByToken);
+    return { ...common, ...finished, problems: [...problems, ...finished.problems] };
   }
 
   if (deadLetter !== undefined) {

@@ -158,6 +158,18 @@ export async function runEventSource(options: EventSourceOptions): Promise<Event
     return messages;
   };
 
+  /**
+   * Nothing in the queue, nobody holding messages, nothing scheduled to arrive, and no delivery while the queue
+   * was being asked: a delivery of events that came due meanwhile would otherwise look like an empty queue.
+   */
+  const isDrained = async (): Promise<boolean> => {
+    const scheduled = options.virtualTime?.scheduled;
+    const deliveries = scheduled?.deliveries();
+    if (scheduled?.pending()) return false;
+    const empty = await queue.isEmpty();
+    return empty && loop.busy === 0 && !scheduled?.pending() && scheduled?.deliveries() === deliveries;
+  };
+
   const poller = async (container: number) => {
     const handler = containers[container - 1];
     if (handler === undefined) throw new Error(`no container ${container}`);
@@ -171,7 +183,7 @@ export async function runEventSource(options: EventSourceOptions): Promise<Event
       if (messages.length === 0) {
         reserved -= 1;
         if (loop.done) break;
-        if ((await queue.isEmpty()) && loop.busy === 0) {
+        if (await isDrained()) {
           drained = true;
           stop();
         }

@@ -10,12 +10,16 @@ export interface FaultProfile {
   readonly workerEnv: Readonly<Record<string, string>>;
 }
 
-/** Worker settings for local runs: backoffs of seconds instead of minutes, a brisk client-side rate. */
+/**
+ * Worker settings for local runs: backoffs of seconds instead of minutes (a failed run's next attempt too), a
+ * brisk client-side rate.
+ */
 export const LOCAL_WORKER_DEFAULTS: Readonly<Record<string, string>> = {
   RETRY_BACKOFF_BASE_SECONDS: '1',
   RETRY_BACKOFF_MAX_SECONDS: '4',
   QUOTA_BACKOFF_BASE_SECONDS: '2',
   QUOTA_BACKOFF_MAX_SECONDS: '8',
+  RUN_RETRY_BASE_SECONDS: '2',
   DATAZONE_REQUESTS_PER_SECOND: '20',
   DATAZONE_BURST: '10',
 };
@@ -24,6 +28,12 @@ const throttle: DataZoneFaults = { rateLimit: { requestsPerSecond: 4, burst: 4 }
 const quota: DataZoneFaults = { maxRunsInProgress: 2 };
 const quotaLifecycle: RunLifecycle = { inProgressAfterMs: 100, completeAfterMs: 1000 };
 const flaky: DataZoneFaults = { internalErrorRate: 0.15, dropRate: 0.05, latencyMs: { min: 5, max: 40 } };
+// Runs whose asset has no script in the catalog end by a seeded draw; EventBridge delivers some events twice.
+const mixedEnds: RunLifecycle = {
+  ...quotaLifecycle,
+  outcomeWeights: { SUCCEEDED: 6, FAILED: 2, PARTIALLY_SUCCEEDED: 1, CANCELED: 1 },
+};
+const duplicates: DataZoneFaults = { outcomeEventDuplicateRate: 0.2 };
 // The worker sends faster than the endpoint admits: its own limiter does not save it.
 const fastWorker = { DATAZONE_REQUESTS_PER_SECOND: '50', DATAZONE_BURST: '25' };
 
@@ -50,10 +60,18 @@ export const FAULT_PROFILES: Readonly<Record<string, FaultProfile>> = {
   },
   chaos: {
     name: 'chaos',
-    description: 'throttle-storm + quota-cap + flaky at once',
-    dataZone: { ...throttle, ...quota, ...flaky },
-    lifecycle: quotaLifecycle,
+    description:
+      'throttle-storm + quota-cap + flaky at once; runs end by a seeded draw (60% succeed, 20% fail, ' +
+      '10% partly, 10% canceled) unless the catalog says; 20% of outcome events delivered twice',
+    dataZone: { ...throttle, ...quota, ...flaky, ...duplicates },
+    lifecycle: mixedEnds,
     workerEnv: fastWorker,
+  },
+  'lost-outcomes': {
+    name: 'lost-outcomes',
+    description: 'EventBridge loses half the outcome events: the runner reports those runs and exits 1',
+    dataZone: { outcomeEventLossRate: 0.5 },
+    workerEnv: {},
   },
 };
 

@@ -1,10 +1,18 @@
-// What became of a run: its dead letters, what is left in the source queue, the accounting, the summary.
+// What became of a run: its dead letters, what is left in the source queue, the accounting of its events and of
+// the outcome events of the runs it started, the generation section, the summary.
 
 import type { DataZoneSummary } from '../datazone/types.js';
-import { type Accounting, accountFor, type DeadLetter, type SentEvent } from './accounting.js';
+import {
+  type Accounting,
+  accountFor,
+  type DeadLetter,
+  FINAL_OUTCOMES,
+  type SentEvent,
+} from './accounting.js';
 import { deadLettersOf } from './dead-letters.js';
 import type { Connection } from './endpoints.js';
 import type { EventSourceResult, EventSourceSettings } from './event-source.js';
+import { type GenerationSummary, generationOf } from './generation.js';
 import type { WorkerOutput } from './worker-output.js';
 
 interface DeadLetterEntry extends DeadLetter {
@@ -20,6 +28,8 @@ export interface ScenarioSummary {
   readonly violations: readonly string[];
   /** Runs at the local DataZone endpoint (all of the world's, not only this run's). */
   readonly runs?: { readonly total: number; readonly assetRevisions: number };
+  /** Local endpoints: the runs' whole life, and what became of their outcome events. */
+  readonly generation?: GenerationSummary;
   readonly eventSource: Omit<EventSourceResult, 'reports'>;
   readonly dataZone?: DataZoneSummary & { readonly callsPerEvent: number };
   readonly sqs?: Record<string, number>;
@@ -46,6 +56,10 @@ export interface ScenarioSummary {
 export interface FinishedRun {
   readonly connection: Connection;
   readonly sent: readonly SentEvent[];
+  /** The outcome events the local DataZone published onto the source queue. */
+  readonly published: readonly SentEvent[];
+  /** Runs whose outcome an earlier run against the same local world published. */
+  readonly earlierRuns: ReadonlySet<string>;
   readonly eventSource: EventSourceResult;
   readonly output: WorkerOutput;
   readonly workerEnv: Readonly<Record<string, string>>;
@@ -54,25 +68,47 @@ export interface FinishedRun {
   readonly seed?: number;
 }
 
-export async function collectResults(
-  run: FinishedRun,
-): Promise<{ readonly accounting: Accounting; readonly summary: ScenarioSummary }> {
-  const { connection, sent, output } = run;
-  const ids = new Set(sent.flatMap((e) => (e.messageId === undefined ? [] : [e.messageId])));
+export interface Results {
+  /** The run's own events. */
+  readonly accounting: Accounting;
+  /** The outcome events published while it ran. */
+  readonly outcomeAccounting: Accounting;
+  readonly summary: ScenarioSummary;
+}
+
+export async function collectResults(run: FinishedRun): Promise<Results> {
+  const { connection, sent, published, output } = run;
+  const ids = new Set(
+    [...sent, ...published].flatMap((e) => (e.messageId === undefined ? [] : [e.messageId])),
+  );
   const deadLetters = await deadLettersOf(connection);
   const relevant = (d: DeadLetter) =>
     ids.has(d.attributes.SourceMessageId ?? '') || (d.redrivenFrom !== undefined && ids.has(d.messageId));
   const deadLettersOfRun = deadLetters.filter(relevant);
   const leftInSource = leftInSourceQueue(run, ids, deadLettersOfRun);
-  const accounting = accountFor({
-    events: sent,
-    logs: output.logs(),
-    deadLetters: deadLettersOfRun,
-    ...(leftInSource === undefined ? {} : { leftInSource }),
-    ...(connection.local ? { runs: connection.local.dataZone.runs } : {}),
-  });
+  const { local } = connection;
+  const account = (events: readonly SentEvent[]) =>
+    accountFor({
+      events,
+      logs: output.logs(),
+      deadLetters: deadLettersOfRun,
+      ...(leftInSource === undefined ? {} : { leftInSource }),
+      ...(local ? { runs: local.dataZone.runs } : {}),
+    });
+  const accounting = account(sent);
+  const outcomeAccounting = account(published);
+  const generation = local
+    ? generationOf({
+        dataZone: local.dataZone,
+        earlierRuns: run.earlierRuns,
+        published,
+        accounting: outcomeAccounting,
+        workerEnv: run.workerEnv,
+      })
+    : undefined;
   const deadLetterQueue = deadLetters.map((d) => ({ ...d, ofThisRun: relevant(d) }));
-  return { accounting, summary: summarize(run, accounting, deadLetterQueue) };
+  const summary = summarize(run, accounting, generation, deadLetterQueue);
+  return { accounting, outcomeAccounting, summary };
 }
 
 /** The message ids of this run still in the source queue, when they can be known. */
@@ -88,7 +124,7 @@ function leftInSourceQueue(
   const finished = new Set(
     output
       .logs()
-      .filter((l) => ['started', 'already-exists', 'skipped', 'dead-letter'].includes(String(l.outcome)))
+      .filter((l) => FINAL_OUTCOMES.includes(String(l.outcome)))
       .map((l) => String(l.messageId)),
   );
   for (const d of deadLettersOfRun) finished.add(d.attributes.SourceMessageId ?? d.messageId);
@@ -98,11 +134,12 @@ function leftInSourceQueue(
 function summarize(
   run: FinishedRun,
   accounting: Accounting,
+  generation: GenerationSummary | undefined,
   deadLetterQueue: readonly DeadLetterEntry[],
 ): ScenarioSummary {
   const { local } = run.connection;
   const { sent, eventSource } = run;
-  const violations = [...accounting.violations];
+  const violations = [...accounting.violations, ...(generation?.violations ?? [])];
   if (eventSource.stoppedBy !== undefined)
     violations.push(`the event source stopped early: ${eventSource.stoppedBy}`);
   const { reports: _reports, ...eventSourceTotals } = eventSource;
@@ -122,6 +159,7 @@ function summarize(
           },
         }
       : {}),
+    ...(generation === undefined ? {} : { generation }),
     eventSource: eventSourceTotals,
     ...(dzSummary === undefined
       ? {}

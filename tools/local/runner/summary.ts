@@ -1,11 +1,14 @@
-// The readable summary of a local run: per event what became of it, totals, the endpoints' view, the DLQ.
+// The readable summary of a local run: per event what became of it, totals, the runs' whole life, the endpoints'
+// view, the DLQ.
 import type { EventOutcome, EventStatus } from './accounting.js';
+import type { GenerationSummary } from './generation.js';
 import type { ScenarioResult } from './scenario.js';
 
 const STATUS_LABEL: Record<EventStatus, string> = {
   started: 'started',
   'already-exists': 'already existing',
   skipped: 'skipped',
+  'run-ended': 'run ended',
   'dead-lettered': 'in the DLQ',
   unaccounted: 'UNACCOUNTED',
 };
@@ -18,7 +21,7 @@ const excerpt = (text: string, max: number): string => {
 const entries = (counts: Readonly<Record<string, number | undefined>>): string =>
   Object.entries(counts)
     .filter(([, n]) => n !== undefined && n > 0)
-    .map(([name, n]) => `${name} ${n}`)
+    .map(([name, n]) => `${name} ${Math.round((n ?? 0) * 1000) / 1000}`)
     .join(', ') || 'none';
 
 function detailLines(outcome: EventOutcome, firstRunOwner: ReadonlyMap<string, number>): string[] {
@@ -40,6 +43,14 @@ function detailLines(outcome: EventOutcome, firstRunOwner: ReadonlyMap<string, n
     case 'skipped':
       lines.push(`${outcome.reason ?? ''}`);
       break;
+    case 'run-ended': {
+      const next = outcome.nextRun;
+      const then = next === undefined ? (outcome.reason ?? '') : `attempt ${next.attempt}: run ${next.runId}`;
+      lines.push(
+        `run ${outcome.runId ?? '?'} ${outcome.runStatus ?? '?'} → ${then}${target ? `  ${target}` : ''}`,
+      );
+      break;
+    }
     case 'dead-lettered':
       lines.push(
         `${outcome.deadLetteredBy === 'redrive' ? 'redrive' : 'worker'}: ${excerpt(outcome.reason ?? '', 160)}`,
@@ -59,7 +70,7 @@ function detailLines(outcome: EventOutcome, firstRunOwner: ReadonlyMap<string, n
 }
 
 export function formatSummary(result: ScenarioResult): string {
-  const { summary, outcomes } = result;
+  const { summary, outcomes, outcomeEvents } = result;
   const s = summary.settings;
   const out: string[] = [];
   const rule = '─'.repeat(100);
@@ -75,13 +86,18 @@ export function formatSummary(result: ScenarioResult): string {
   const firstRunOwner = new Map<string, number>();
   for (const o of outcomes)
     if (o.runId !== undefined && !firstRunOwner.has(o.runId)) firstRunOwner.set(o.runId, o.index);
-  const width = Math.max(...outcomes.map((o) => o.label.length), 10);
-  for (const o of outcomes) {
+  const width = Math.max(...[...outcomes, ...outcomeEvents].map((o) => o.label.length), 10);
+  const row = (o: EventOutcome) => {
     const deliveries = o.deliveries > 1 ? ` (${o.deliveries} deliveries)` : '';
     out.push(
       `${String(o.index).padStart(3)}  ${o.label.padEnd(width)}  ${STATUS_LABEL[o.status]}${deliveries}`,
     );
     for (const line of detailLines(o, firstRunOwner)) out.push(`${' '.repeat(8)}${line}`);
+  };
+  outcomes.forEach(row);
+  if (outcomeEvents.length > 0) {
+    out.push('', 'outcome events the local DataZone published as runs ended:');
+    outcomeEvents.forEach(row);
   }
 
   const t = summary.totals;
@@ -98,7 +114,9 @@ export function formatSummary(result: ScenarioResult): string {
         `(${causes}) outlasted ${s.maxReceiveCount ?? 'maxReceiveCount'} receives; redrive them once the cause is gone`,
     );
   }
-  if (summary.runs) {
+  if (t['run-ended'] > 0) out.push(`of which ${t['run-ended']} run outcome(s) recorded`);
+  if (summary.generation) out.push(...generationLines(summary.generation));
+  else if (summary.runs) {
     out.push(
       `runs at the DataZone endpoint: ${summary.runs.total} for ${summary.runs.assetRevisions} asset revision(s)`,
     );
@@ -127,7 +145,8 @@ export function formatSummary(result: ScenarioResult): string {
   const dlq = summary.deadLetterQueue;
   out.push('', `dead-letter queue: ${dlq.length} message(s)`);
   const indexOf = (d: (typeof dlq)[number]) =>
-    outcomes.find((o) => o.messageId === (d.attributes.SourceMessageId ?? d.messageId))?.index;
+    [...outcomes, ...outcomeEvents].find((o) => o.messageId === (d.attributes.SourceMessageId ?? d.messageId))
+      ?.index;
   const ordered = [...dlq].sort(
     (a, b) => (indexOf(a) ?? Number.MAX_SAFE_INTEGER) - (indexOf(b) ?? Number.MAX_SAFE_INTEGER),
   );
@@ -147,11 +166,46 @@ export function formatSummary(result: ScenarioResult): string {
 
   out.push('');
   if (summary.ok) {
-    out.push('OK: every event accounted for exactly once; no asset revision has more than one run.');
+    out.push(
+      'OK: every event accounted for exactly once' +
+        (summary.generation
+          ? "; every run's outcome processed by the worker; one run per asset revision, group and attempt."
+          : '.'),
+    );
   } else {
     out.push(`FAILED: ${summary.violations.length} problem(s):`);
     for (const v of summary.violations) out.push(`  - ${v}`);
   }
   out.push('');
   return out.join('\n');
+}
+
+/** The generation section: runs by status, their outcome events, and each revision's attempts. */
+function generationLines(g: GenerationSummary): string[] {
+  const o = g.outcomeEvents.totals;
+  const lines = [
+    '',
+    `generation: ${g.runs} run(s) at the DataZone endpoint — ${entries(g.byStatus)}; ` +
+      `${g.inProgress.length} in progress at the end`,
+    `outcome events: ${g.outcomeEvents.published} published by DataZone — ${o['run-ended']} run ended, ` +
+      `${o['dead-lettered']} in the DLQ, ${o.unaccounted} unaccounted; ${g.lost.length} outcome(s) lost`,
+  ];
+  for (const r of g.revisions) {
+    const tries = r.attempts.length > 1 ? ` after ${r.attempts.length} attempts` : '';
+    lines.push(`  ${r.assetRevision}  ${r.group.join('+')}  ${r.finalStatus}${tries}`);
+    for (const a of r.attempts) {
+      const types = a.types.join('+') === r.group.join('+') ? '' : `  [${a.types.join('+')}]`;
+      // The worker's reason for a run that ended as it should is its status again: nothing to add.
+      const what =
+        a.outcome === 'lost'
+          ? 'OUTCOME LOST'
+          : a.outcome === 'in progress'
+            ? 'in progress'
+            : a.detail === `status ${a.status}`
+              ? 'recorded'
+              : excerpt(a.detail ?? '', 110);
+      lines.push(`      attempt ${a.attempt ?? '?'}  run ${a.runId}${types}  ${a.status}  ${what}`);
+    }
+  }
+  return lines;
 }

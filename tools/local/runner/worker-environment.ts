@@ -38,6 +38,25 @@ export const importHandler: HandlerLoader = async (env, container) => {
 };
 
 /**
+ * Loads a container whose worker reads `now` as its clock: the worker takes `Date.now` when its module is
+ * evaluated, so it is swapped for the import only. Local runs give it the endpoints' virtual clock, so that the
+ * worker and DataZone agree on when a run ended and when its next attempt is due. The clock only jumps between
+ * invocations, so within one the worker's deadline still follows real time.
+ */
+export async function withWorkerClock(
+  now: () => number,
+  load: () => Promise<LambdaHandler>,
+): Promise<LambdaHandler> {
+  const realNow = Date.now;
+  Date.now = now;
+  try {
+    return await load();
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+/**
  * The worker's environment for a run: LOCAL_WORKER_DEFAULTS, then the caller's settings, then what Lambda
  * sets, the dead-letter queue and, for the local world, its endpoints and credentials.
  */

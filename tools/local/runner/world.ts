@@ -1,7 +1,7 @@
 // The local world a run can use: the DataZone and SQS stand-ins in this process, on one virtual clock.
 import type { Catalog } from '../datazone/catalog.js';
 import { startLocalDataZone } from '../datazone/server.js';
-import type { DataZoneFaults, LocalDataZone, RunLifecycle } from '../datazone/types.js';
+import type { ConflictScope, DataZoneFaults, LocalDataZone, RunLifecycle } from '../datazone/types.js';
 import { startLocalSqs } from '../sqs/server.js';
 import type { LocalSqs } from '../sqs/types.js';
 import { type VirtualTime, virtualTime } from './virtual-time.js';
@@ -11,8 +11,9 @@ export interface LocalWorldOptions {
   readonly seed?: number;
   readonly dataZoneFaults?: DataZoneFaults;
   readonly lifecycle?: RunLifecycle;
-  /** What a second in-progress run collides with at DataZone: the same revision (default) or any of the asset. */
-  readonly conflictScope?: 'revision' | 'asset';
+  /** What a new run collides with at DataZone: a run in progress of the same revision (default), of the asset, or
+   * of the same revision sharing a type with it. */
+  readonly conflictScope?: ConflictScope;
   /** The source queue's redrive policy. Default 5 (AWS's recommended minimum). */
   readonly maxReceiveCount?: number;
   /** The source queue's visibility timeout. Default 180 s: six times the default function timeout. */

@@ -1,7 +1,8 @@
-// GetMetadataGenerationRun: a run's status on the server clock, with per-type results once it has ended.
+// GetMetadataGenerationRun: a run's status on the server clock, with per-type results once it has ended (a failed
+// type with its errorMessage: the only place the service says why).
 import type { Operation } from '../operation.js';
 import { ApiError, checkString, DOMAIN_ID, RUN_ID, throwIfProblems } from '../protocol.js';
-import { type DataZoneState, runItem } from '../state.js';
+import { type DataZoneState, runItem, typeStatsOf } from '../state.js';
 import type { MetadataGenerationRun } from '../types.js';
 
 /** The run a request names, or why there is none. */
@@ -31,11 +32,9 @@ export const getMetadataGenerationRun: Operation = {
   pathParams: ['domainIdentifier', 'identifier'],
   handle(state, { pathParams }) {
     const run = findRun(state, pathParams);
-    const status = state.statusOf(run);
-    const done = status !== 'SUBMITTED' && status !== 'IN_PROGRESS';
     return {
       ...runItem(state, run),
-      ...(done ? { typeStats: run.types.map((type) => ({ type, status })) } : {}),
+      ...(state.hasEnded(run) ? { typeStats: typeStatsOf(state, run) } : {}),
     };
   },
 };

@@ -1,5 +1,6 @@
 // StartMetadataGenerationRun: validation as the model states it, idempotency on the client token, the catalog's
-// refusals, one run in progress per asset revision (or per asset), and the run-quota fault.
+// refusals, one run in progress per asset revision (or per asset, or per revision and type), and the run-quota
+// fault.
 import { isRecord } from '../../http-util.js';
 import type { CatalogAsset, CatalogDomain } from '../catalog.js';
 import type { Operation } from '../operation.js';
@@ -14,6 +15,7 @@ import {
   throwIfProblems,
   typeProblem,
 } from '../protocol.js';
+import { planRunEnd } from '../run-ends.js';
 import { CALLER_ID, type DataZoneState, GENERATION_CAPABLE_TYPES } from '../state.js';
 import {
   GENERATION_TYPES,
@@ -136,15 +138,23 @@ function checkGenerationCapable(asset: CatalogAsset): void {
   }
 }
 
-/** A run already in progress for the same revision (or asset) conflicts; so does the run quota. */
-function checkCapacity(state: DataZoneState, domainId: string, assetId: string, revision: string): void {
-  const clash = state.runs.find(
-    (r) =>
-      r.domainId === domainId &&
-      r.target.identifier === assetId &&
-      (state.conflictScope === 'asset' || r.target.revision === revision) &&
-      state.isActive(r),
-  );
+/** A run already in progress that the conflict scope says collides with this one conflicts; so does the quota. */
+function checkCapacity(
+  state: DataZoneState,
+  d: string,
+  assetId: string,
+  revision: string,
+  types: GenerationType[],
+): void {
+  const collides = (r: MetadataGenerationRun): boolean => {
+    if (r.domainId !== d || r.target.identifier !== assetId) return false;
+    if (state.conflictScope === 'asset') return true;
+    return (
+      r.target.revision === revision &&
+      (state.conflictScope === 'revision' || r.types.some((t) => types.includes(t)))
+    );
+  };
+  const clash = state.runs.find((r) => collides(r) && state.isActive(r));
   if (clash) {
     throw new ApiError(
       'ConflictException',
@@ -159,6 +169,24 @@ function checkCapacity(state: DataZoneState, domainId: string, assetId: string, 
       `Cannot start another metadata generation run: ${max} runs are already in progress (quota).`,
     );
   }
+}
+
+/** 1 + the runs of the revision that share a type with this one: a retry of failed types counts as the next. */
+function attemptOf(
+  state: DataZoneState,
+  domainId: string,
+  assetId: string,
+  revision: string,
+  types: readonly GenerationType[],
+): number {
+  const earlier = state.runs.filter(
+    (r) =>
+      r.domainId === domainId &&
+      r.target.identifier === assetId &&
+      r.target.revision === revision &&
+      r.types.some((type) => types.includes(type)),
+  );
+  return earlier.length + 1;
 }
 
 const startOutput = (run: MetadataGenerationRun, status: RunStatus) => ({
@@ -206,7 +234,10 @@ export const startMetadataGenerationRun: Operation = {
     }
 
     const { asset, revision } = resolveTarget(d, input);
-    checkCapacity(state, d.id, asset.id, revision);
+    checkCapacity(state, d.id, asset.id, revision, types);
+    const createdAt = state.now();
+    const attempt = attemptOf(state, d.id, asset.id, revision, types);
+    const identity = { domainId: d.id, assetId: asset.id, revision, types, attempt, createdAt };
     const run: MetadataGenerationRun = {
       seq: state.runs.length + 1,
       id: state.newRunId(),
@@ -215,8 +246,10 @@ export const startMetadataGenerationRun: Operation = {
       target: { type: 'ASSET', identifier: asset.id, revision },
       types,
       clientToken,
-      createdAt: state.now(),
+      createdAt,
       createdBy: CALLER_ID,
+      attempt,
+      end: planRunEnd(state.lifecycle, state.seed, asset, identity),
     };
     state.runs.push(run);
     state.runsById.set(run.id, run);
