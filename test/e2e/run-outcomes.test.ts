@@ -307,14 +307,13 @@ describe('e2e: the chaos profile of npm start', () => {
 
 describe('e2e: a retry that meets a run of another revision', () => {
   /**
-   * A known defect of the worker (src/pipeline/start-run.ts, confirmConflict): when a retry's start meets a 409
-   * because another run of the asset is in progress, the check finds the failed earlier attempt of the same
-   * revision and group and takes it for this attempt's run, so the attempt is never started (the runner reports
-   * "next run … is not the endpoint's run for its client token"). The timings make a clash certain: each revision's
-   * first run fails after 1 s, the retries come 3 s later, and whichever revision retries first holds the asset
-   * for 10 s. Expected to fail until the worker is fixed; then drop `.fails`.
+   * A retry's start that meets a 409 because another run of the asset is in progress must not take the failed
+   * earlier attempt of the same revision and group for this attempt's run (src/pipeline/start-run.ts,
+   * confirmConflict): it waits, asset-busy, and starts once the other run has ended. The timings make a clash
+   * certain: each revision's first run fails after 1 s, the retries come 3 s later, and whichever revision retries
+   * first holds the asset for 10 s.
    */
-  it.fails('still gets a run of its own once the other run has ended', async () => {
+  it('still gets a run of its own once the other run has ended', async () => {
     const catalog = catalogWith({
       [ORDERS]: [
         { status: 'FAILED', afterMs: 1000 },
@@ -324,8 +323,9 @@ describe('e2e: a retry that meets a run of another revision', () => {
     const result = await run([event(ORDERS, '1', catalog), event(ORDERS, '2', catalog)], {
       world: { catalog, conflictScope: 'asset' },
       workerEnv: {
-        QUOTA_BACKOFF_BASE_SECONDS: '1',
-        QUOTA_BACKOFF_MAX_SECONDS: '1',
+        // Long enough, within the receives the queue allows, to wait out the other revision's 10 s run.
+        QUOTA_BACKOFF_BASE_SECONDS: '4',
+        QUOTA_BACKOFF_MAX_SECONDS: '8',
         RUN_RETRY_BASE_SECONDS: '3',
       },
     });
