@@ -15,6 +15,8 @@ export interface CatalogAsset {
   name: string;
   typeIdentifier: string;
   typeRevision?: string;
+  /** true: published to the catalog (GetAsset shows an active listing). Default: not listed. */
+  published?: boolean;
   owningProjectId: string;
   /** Oldest first; the last one is the current revision. */
   revisions: CatalogRevision[];
@@ -65,6 +67,8 @@ export function loadCatalog(source: Catalog | string | URL = DEFAULT_CATALOG_PAT
         fail(`asset id ${String(a.id)} must match ${ASSET_ID}`);
       if (!projects.has(a.owningProjectId))
         fail(`asset ${a.id}: unknown owningProjectId ${a.owningProjectId}`);
+      if (a.published !== undefined && typeof a.published !== 'boolean')
+        fail(`asset ${a.id}: "published" must be true or false`);
       if (!Array.isArray(a.revisions) || a.revisions.length === 0)
         fail(`asset ${a.id} needs at least one revision`);
       for (const r of a.revisions) {

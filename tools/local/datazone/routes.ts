@@ -3,6 +3,7 @@ import type { Operation } from './operation.js';
 import { getAsset } from './operations/get-asset.js';
 import { getMetadataGenerationRun } from './operations/get-metadata-generation-run.js';
 import { listMetadataGenerationRuns } from './operations/list-metadata-generation-runs.js';
+import { search } from './operations/search.js';
 import { startMetadataGenerationRun } from './operations/start-metadata-generation-run.js';
 
 const OPERATIONS: readonly Operation[] = [
@@ -10,6 +11,7 @@ const OPERATIONS: readonly Operation[] = [
   listMetadataGenerationRuns,
   getMetadataGenerationRun,
   getAsset,
+  search,
 ];
 
 export interface Route {

@@ -5,7 +5,8 @@ export type DataZoneOperation =
   | 'StartMetadataGenerationRun'
   | 'GetAsset'
   | 'GetMetadataGenerationRun'
-  | 'ListMetadataGenerationRuns';
+  | 'ListMetadataGenerationRuns'
+  | 'Search';
 
 /** HTTP status of each modelled DataZone error (the SDK reads the name from `x-amzn-ErrorType`). */
 export const DATAZONE_ERROR_STATUS = {

@@ -54,6 +54,10 @@ export const getAsset: Operation = {
       glossaryTerms: [],
       formsOutput: [],
       readOnlyFormsOutput: [],
+      // Published assets have an active listing; the listing id is derived, stable across requests.
+      ...(asset.published === true
+        ? { listing: { listingId: `l-${asset.id}`, listingStatus: 'ACTIVE' } }
+        : {}),
     };
   },
 };
