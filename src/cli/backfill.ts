@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { generationGroups } from '../core/generation-types.js';
+import { summarise } from '../core/outcome.js';
 import { sweepSeconds } from '../core/reconciliation.js';
 import { createDataZoneClient } from '../datazone/client.js';
 import { RequestBudget } from '../datazone/request-budget.js';
@@ -51,7 +52,8 @@ const worker = loadConfig({ ...process.env, DEAD_LETTER_QUEUE_URL: 'https://unus
 
 const clock = Date.now;
 const deadline = new InvocationDeadline(clock);
-deadline.start(Number.MAX_SAFE_INTEGER / 2, 0);
+// The longest a timer can wait (about 24 days): a backfill has no invocation deadline, only Ctrl-C.
+deadline.start(2 ** 31 - 1, 0);
 const datazone = new DataZoneSweepCalls(
   createDataZoneClient(worker.datazoneRequestTimeoutMs),
   new RequestBudget(new TokenBucket({ ratePerSecond: rate, burst: 1, now: clock }), deadline, clock),
@@ -79,17 +81,41 @@ process.on('SIGINT', () => {
 });
 
 const tty = process.stderr.isTTY === true;
+/** A page that fails in a way that may pass (a throttle, a timeout) is swept again after a pause, a few times. */
+const PAGE_ATTEMPTS = 5;
+
+async function sweptWithRetries(token: string | undefined) {
+  for (let attempt = 1; ; attempt++) {
+    // A session per page: a throttle stops the rest of its page (the batch breaker), not the whole backfill.
+    const session = datazone.sweepSession();
+    try {
+      return await sweepPage(token, settings, {
+        datazone: session,
+        queue,
+        clock,
+        warn: (message, fields) => process.stderr.write(`${message}: ${JSON.stringify(fields)}\n`),
+      });
+    } catch (error) {
+      const { name, message } = summarise(error);
+      if (attempt >= PAGE_ATTEMPTS || stopping) {
+        process.stderr.write(`\nbackfill stopped: ${name}: ${message}\n`);
+        process.exitCode = 1;
+        return undefined;
+      }
+      const pauseMs = 1000 * 2 ** attempt;
+      process.stderr.write(`\npage failed (${name}: ${message}); again in ${pauseMs / 1000} s\n`);
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    } finally {
+      session.close();
+    }
+  }
+}
 let counts = NO_COUNTS;
 let nextToken: string | undefined;
 let total: number | undefined;
-const session = datazone.sweepSession();
 do {
-  const page = await sweepPage(nextToken, settings, {
-    datazone: session,
-    queue,
-    clock,
-    warn: (message, fields) => process.stderr.write(`${message}: ${JSON.stringify(fields)}\n`),
-  });
+  const page = await sweptWithRetries(nextToken);
+  if (page === undefined) break;
   counts = addCounts(counts, page.counts);
   nextToken = page.nextToken;
   total = page.totalMatchCount ?? total;
@@ -99,7 +125,6 @@ do {
   const line = progressLine(counts, total, sweepSeconds(left, rate));
   process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
 } while (nextToken !== undefined && !stopping && counts.assetsScanned < maxAssets);
-session.close();
 deadline.finish();
 process.stderr.write(tty ? '\n' : '');
 process.stdout.write(`${summaryTable(counts, dryRun)}\n`);

@@ -3,6 +3,7 @@
  * (type, runs that already exist), the runs seeded at the local DataZone through the SDK, the real adapters
  * (DataZoneSweepCalls, SqsEventQueue) pointed at the local endpoints, and what the source queue holds.
  */
+
 import {
   type DataZoneClient,
   DataZoneClient as SdkDataZoneClient,
@@ -10,6 +11,7 @@ import {
 } from '@aws-sdk/client-datazone';
 import { vi } from 'vitest';
 import { parseAssetEvent, parseEnvelopeJson } from '../../src/core/asset-event.js';
+import { clientToken } from '../../src/core/client-token.js';
 import {
   type GenerationGroup,
   type GenerationType,
@@ -159,7 +161,13 @@ async function startEndedRun(
       owningProjectIdentifier: PROJECTS[index % PROJECTS.length],
       target: { type: 'ASSET', identifier: generatedAssetId(index), revision },
       types: [...group],
-      clientToken: `seed-${index}-${revision}-${group.join('+')}`,
+      // The worker's own token for attempt 1: these stand for runs an earlier delivery started.
+      clientToken: clientToken({
+        domainId: DOMAIN,
+        assetId: generatedAssetId(index),
+        revision,
+        generationTypes: group,
+      }),
     }),
   );
   if (run.id === undefined) throw new Error('the local DataZone started a run without an id');

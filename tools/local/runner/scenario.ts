@@ -91,8 +91,9 @@ async function runOn(connection: Connection, options: ScenarioOptions): Promise<
   const { local } = connection;
   const workerEnv = workerEnvironment(connection, options.workerEnv);
   const waitUntil = (local?.time.now() ?? 0) + (options.outcomeTimeoutMs ?? DEFAULT_OUTCOME_TIMEOUT_MS);
-  // A world used for several runs: the runs whose outcome an earlier one published are that one's business.
-  const earlierRuns = new Set(local?.dataZone.runs.filter((run) => run.published).map((run) => run.id));
+  // A world used for several runs, or seeded with runs someone else started: what was there before is not this
+  // run's business (their outcomes, if they come, are still accounted for as events).
+  const earlierRuns = new Set(local?.dataZone.runs.map((run) => run.id));
   const sent = await sendEvents(connection.sqs, connection.sourceQueueUrl, options.events, log);
   const settings = options.eventSource ?? {};
   const loadHandler = options.loadHandler ?? importHandler;
