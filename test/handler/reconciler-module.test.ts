@@ -78,14 +78,12 @@ beforeEach(() => {
     ] as never,
     totalMatchCount: 1,
   });
-  datazone
-    .on(GetAssetCommand)
-    .resolves({
-      id: 'asset1',
-      revision: '4',
-      owningProjectId: 'p1',
-      typeIdentifier: 'amazon.datazone.GlueTableAssetType',
-    } as never);
+  datazone.on(GetAssetCommand).resolves({
+    id: 'asset1',
+    revision: '4',
+    owningProjectId: 'p1',
+    typeIdentifier: 'amazon.datazone.GlueTableAssetType',
+  } as never);
   datazone.on(ListMetadataGenerationRunsCommand).resolves({ items: [] });
   stdout = captureStdout();
 });
