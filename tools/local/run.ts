@@ -20,7 +20,8 @@ import { FAULT_PROFILES, faultProfile, LOCAL_WORKER_DEFAULTS } from './runner/fa
 import { workerLogEcho } from './runner/log-view.js';
 import { runScenario } from './runner/scenario.js';
 import { formatSummary } from './runner/summary.js';
-import { displayFor } from './runner/terminal.js';
+import { fitSummary } from './runner/summary-fit.js';
+import { displayFor, fitLine } from './runner/terminal.js';
 import { startLocalWorld } from './runner/world.js';
 
 const HELP = `Runs the worker locally: the real handler, the real AWS SDK clients, local DataZone and SQS endpoints.
@@ -170,7 +171,7 @@ const displays = {
   stderr: displayFor(process.stderr, process.env),
 };
 const progress = (line: string) => {
-  if (!quiet) writeSync(2, `runner › ${line}\n`);
+  if (!quiet) writeSync(2, `${fitLine(`runner › ${line}`, displays.stderr.width)}\n`);
 };
 
 let events: InputEvent[];
@@ -239,7 +240,7 @@ try {
   });
   const text = values.json
     ? `${JSON.stringify({ summary: result.summary, outcomes: result.outcomes, outcomeEvents: result.outcomeEvents }, null, 2)}\n`
-    : formatSummary(result);
+    : fitSummary(formatSummary(result), displays.stdout.width);
   writeSync(1, text);
   exitCode = result.summary.ok ? 0 : 1;
 } catch (error) {

@@ -89,7 +89,7 @@ function cut(segments: readonly Segment[], width: number): Segment[] {
   return out;
 }
 
-const codePoints = (text: string): string[] => Array.from(text);
+export const codePoints = (text: string): string[] => Array.from(text);
 
 /** One line for a terminal: control characters shown as escapes, cut to the width. Without a width, as it is. */
 export function fitLine(line: string, width: number | undefined): string {
