@@ -32,7 +32,7 @@ interface Run {
   stderr: string;
 }
 
-function run(file: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+function run(file: string, args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   // A local run: no endpoints from the caller's environment, and npm's log level only from the command line.
   const { npm_config_loglevel: _, ...inherited } = process.env;
   return new Promise((resolve) => {
@@ -59,6 +59,41 @@ describe('npm start', () => {
     expect(summary.ok).toBe(true);
     expect(summary.totals).toMatchObject({ skipped: 1, unaccounted: 0 });
     expect(outcomes).toHaveLength(1);
+  });
+
+  describe('piped (as here: stdout and stderr are pipes)', () => {
+    /** The colour conventions unset: a pipe alone decides. */
+    const PIPED = { FORCE_COLOR: undefined, NO_COLOR: undefined };
+    const ESC = '\x1b';
+
+    it('prints each worker log line as one plain line, on the stream the worker wrote it to', async () => {
+      const { code, stdout, stderr } = await run('npm', ['start', '-s', '--', FAILS_ONCE], PIPED);
+
+      expect(code).toBe(0);
+      expect(`${stdout}${stderr}`).not.toContain(ESC);
+      expect(`${stdout}${stderr}`).not.toMatch(/^\{/m);
+      expect(stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} started {8}e8n2v6c4x1q7jm@1 run \w+$/m);
+      expect(stdout).toMatch(
+        /^\d\d:\d\d:\d\d\.\d{3} run-ended {6}e8n2v6c4x1q7jm@1 run \w+ FAILED → attempt 2: run \w+$/m,
+      );
+      expect(stderr).toMatch(
+        /^\d\d:\d\d:\d\d\.\d{3} retry {10}e8n2v6c4x1q7jm@1 run-retry-wait, back in \d+ s {2}/m,
+      );
+    });
+
+    it('with --raw-logs prints the worker’s JSON as it wrote it, metric documents too', async () => {
+      const { code, stdout } = await run('npm', ['start', '-s', '--', '--raw-logs', FAILS_ONCE], PIPED);
+
+      expect(code).toBe(0);
+      expect(stdout).not.toContain(ESC);
+      const json = stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(json.filter((line) => line.outcome === 'started')).toHaveLength(1);
+      expect(json.filter((line) => line._aws !== undefined).length).toBeGreaterThan(0);
+      expect(stdout).not.toMatch(/^\d\d:\d\d:\d\d\.\d{3} started/m);
+    });
   });
 
   it('shows the life of each run it started: attempts, their status, what the worker made of each', async () => {

@@ -17,8 +17,11 @@ import {
   loadSampleEvents,
 } from './runner/event-files.js';
 import { FAULT_PROFILES, faultProfile, LOCAL_WORKER_DEFAULTS } from './runner/fault-profiles.js';
+import { workerLogEcho } from './runner/log-view.js';
 import { runScenario } from './runner/scenario.js';
 import { formatSummary } from './runner/summary.js';
+import { fitSummary } from './runner/summary-fit.js';
+import { displayFor, fitLine } from './runner/terminal.js';
 import { startLocalWorld } from './runner/world.js';
 
 const HELP = `Runs the worker locally: the real handler, the real AWS SDK clients, local DataZone and SQS endpoints.
@@ -50,6 +53,8 @@ ${Object.values(FAULT_PROFILES)
   --dlq-url <url>                  started; the SDKs use AWS_ENDPOINT_URL_DATAZONE / AWS_ENDPOINT_URL_SQS if
                                    set (else AWS), the usual credentials and AWS_REGION; time is real
   --quiet                          hide the worker's log lines and the runner's progress
+  --raw-logs                       print the worker's log lines as it writes them (Powertools JSON, and its
+                                   EMF metric documents) instead of one short line each
   --json                           print the summary as JSON on stdout (the logs go to stderr); use
                                    npm start -s -- --json, or npm prints its banner on stdout too
   -h, --help                       this help
@@ -105,6 +110,7 @@ function parse() {
       'source-queue-url': { type: 'string' },
       'dlq-url': { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      'raw-logs': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -159,8 +165,13 @@ if (!external) {
 if (external && values.faults !== 'none') usage('--faults applies to the local DataZone only');
 
 const quiet = values.quiet;
+// On a terminal: colour, and lines cut to its width; into a pipe or a file: plain and whole.
+const displays = {
+  stdout: displayFor(process.stdout, process.env),
+  stderr: displayFor(process.stderr, process.env),
+};
 const progress = (line: string) => {
-  if (!quiet) writeSync(2, `runner › ${line}\n`);
+  if (!quiet) writeSync(2, `${fitLine(`runner › ${line}`, displays.stderr.width)}\n`);
 };
 
 let events: InputEvent[];
@@ -206,7 +217,14 @@ try {
     events,
     endpoints,
     workerEnv,
-    echo: quiet ? 'none' : values.json ? 'stderr' : 'same',
+    echo: quiet
+      ? 'none'
+      : workerLogEcho({
+          raw: values['raw-logs'],
+          toStderr: values.json,
+          displays,
+          write: (stream, text) => writeSync(stream === 'stdout' ? 1 : 2, text),
+        }),
     log: progress,
     faults: profile.name,
     seed,
@@ -222,7 +240,7 @@ try {
   });
   const text = values.json
     ? `${JSON.stringify({ summary: result.summary, outcomes: result.outcomes, outcomeEvents: result.outcomeEvents }, null, 2)}\n`
-    : formatSummary(result);
+    : fitSummary(formatSummary(result), displays.stdout.width);
   writeSync(1, text);
   exitCode = result.summary.ok ? 0 : 1;
 } catch (error) {

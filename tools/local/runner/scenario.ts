@@ -17,7 +17,7 @@ import {
   withWorkerClock,
   workerEnvironment,
 } from './worker-environment.js';
-import { captureWorkerOutput, type JsonLine } from './worker-output.js';
+import { captureWorkerOutput, type Echo, type JsonLine } from './worker-output.js';
 import { type LocalWorld, type LocalWorldOptions, startLocalWorld } from './world.js';
 
 export interface ScenarioOptions {
@@ -29,8 +29,8 @@ export interface ScenarioOptions {
   readonly workerEnv?: Readonly<Record<string, string>>;
   readonly loadHandler?: HandlerLoader;
   readonly eventSource?: EventSourceSettings;
-  /** Echo the worker's output: on its own streams, all on stderr, or not at all (default). */
-  readonly echo?: 'same' | 'stderr' | 'none';
+  /** Echo the worker's output: on its own streams, all on stderr, line by line to a function, or not (default). */
+  readonly echo?: Echo;
   /** The runner's progress lines. */
   readonly log?: (line: string) => void;
   /**

@@ -18,9 +18,17 @@ export interface WorkerOutput {
   restore(): void;
 }
 
+/** Receives each whole line the worker writes (without its newline) and the stream it wrote it to. */
+export type LineEcho = (line: string, stream: 'stdout' | 'stderr') => void;
+
+/**
+ * Where to echo the worker's output: as written to its own stream, all to stderr (keeps stdout clean for
+ * --json), nowhere, or line by line to a function that prints it its own way.
+ */
+export type Echo = 'same' | 'stderr' | 'none' | LineEcho;
+
 export interface CaptureOptions {
-  /** Where to echo the worker's output: its own stream, only stderr (keeps stdout clean for --json), or nowhere. */
-  readonly echo: 'same' | 'stderr' | 'none';
+  readonly echo: Echo;
 }
 
 type Write = typeof process.stdout.write;
@@ -32,8 +40,9 @@ export function captureWorkerOutput({ echo }: CaptureOptions): WorkerOutput {
   const rawStderr = (text: string) => void originals.stderr.call(process.stderr, text);
   const partial = { stdout: '', stderr: '' };
 
-  const take = (line: string) => {
+  const take = (line: string, stream: 'stdout' | 'stderr') => {
     if (line.trim() === '') return;
+    if (typeof echo === 'function') echo(line, stream);
     try {
       const parsed: unknown = JSON.parse(line);
       if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
@@ -49,7 +58,7 @@ export function captureWorkerOutput({ echo }: CaptureOptions): WorkerOutput {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
       const pieces = (partial[name] + text).split('\n');
       partial[name] = pieces.pop() ?? '';
-      for (const piece of pieces) take(piece);
+      for (const piece of pieces) take(piece, name);
       if (echo === 'same') (name === 'stdout' ? rawStdout : rawStderr)(text);
       else if (echo === 'stderr') rawStderr(text);
       const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
@@ -72,8 +81,8 @@ export function captureWorkerOutput({ echo }: CaptureOptions): WorkerOutput {
       restored = true;
       process.stdout.write = originals.stdout;
       process.stderr.write = originals.stderr;
-      take(partial.stdout);
-      take(partial.stderr);
+      take(partial.stdout, 'stdout');
+      take(partial.stderr, 'stderr');
     },
   };
 }
