@@ -31,7 +31,7 @@ given. A file holds an EventBridge event, an SQS event {"Records": [...]} (each 
 array of EventBridge events; a directory stands for its *.json files.
 
 Options:
-  --faults <profile>               what the local DataZone does wrong (default none), one of:
+  --faults <profile>               what the local DataZone or the bus does wrong (default none), one of:
 ${Object.values(FAULT_PROFILES)
   .map((p) => `      ${p.name.padEnd(16)}${p.description}`)
   .join('\n')}

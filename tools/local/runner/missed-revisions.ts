@@ -25,7 +25,7 @@ export interface RunEvent {
  * Why a revision has no run of a group: every event that named it was lost on the bus; no event of the run named it
  * (the sweep's business); or an event reached the queue and did not start one (its fate is in the event list).
  */
-export type MissedCause = 'events-lost' | 'no-event' | 'not-started';
+type MissedCause = 'events-lost' | 'no-event' | 'not-started';
 
 export interface MissedRevision {
   readonly assetRevision: string;

@@ -115,8 +115,8 @@ export function reconcileLines(r: ReconcileSummary): string[] {
     );
   }
   lines.push(
-    `eligible revisions: ${r.eligibleRevisions} (the current revision of each catalog asset of a supported type ` +
-      `in the events' domains); ${r.missed.length} without a run of every group`,
+    `eligible revisions: ${r.eligibleRevisions} (current revisions of the supported assets in the events' ` +
+      `domains); ${r.missed.length} without a run of every group`,
   );
   for (const m of r.missed) lines.push(`  ${m.assetRevision}  ${groupsText(m)}  ${causeText(m)}`);
   return lines;

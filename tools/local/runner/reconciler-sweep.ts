@@ -41,7 +41,7 @@ export interface DomainSweep {
 }
 
 /** A reconciled event on the source queue, as the sweep left it there. */
-export interface EnqueuedEvent {
+interface EnqueuedEvent {
   readonly messageId: string;
   readonly body: string;
   readonly label: string;
