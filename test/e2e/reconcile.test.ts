@@ -164,6 +164,19 @@ describe('e2e: a lossy bus and the reconciler', () => {
     expect(searches).toBe(3);
   });
 
+  it('does not sweep a queue that never drained, and says so', async () => {
+    const result = await runScenario({
+      events: oneEventEach(),
+      loadHandler: freshWorker,
+      reconcile: true,
+      eventSource: { batchSize: 1, limits: { maxInvocations: 1 } },
+    });
+
+    expect(result.summary.reconcile).toMatchObject({ requested: true, swept: false });
+    expect(result.summary.violations).toContain('no sweep: the source queue never drained');
+    expect(result.dataZone?.countsByOperation().Search ?? 0).toBe(0);
+  });
+
   it('fails the run when a sweep step fails on every delivery, naming the domain and the error', async () => {
     const refuseAll: DataZoneFaults = {
       hook: ({ operation }) => (operation === 'Search' ? 'AccessDeniedException' : undefined),

@@ -12,7 +12,9 @@ import { type MissedRevision, revisionsOwed } from './missed-revisions.js';
 import type { DomainSweep, SweepResult } from './reconciler-sweep.js';
 
 export interface ReconcileSummary extends SweepCounts {
-  /** Whether the reconciler's sweep ran (--reconcile, once the source queue had drained). */
+  /** Whether a sweep was asked for (--reconcile). */
+  readonly requested: boolean;
+  /** Whether the reconciler's sweep ran: asked for, once the source queue had drained. */
   readonly swept: boolean;
   /** Each domain swept; the counts above are their sum. */
   readonly domains: readonly DomainSweep[];
@@ -31,6 +33,7 @@ export interface ReconcileInput {
   readonly workerEnv: Readonly<Record<string, string>>;
   readonly sent: readonly SentEvent[];
   readonly dropped: readonly NumberedEvent[];
+  readonly requested: boolean;
   /** Undefined when no sweep ran. */
   readonly sweep: SweepResult | undefined;
   readonly reconciledAccounting: Accounting;
@@ -51,6 +54,7 @@ export function reconcileSummary(input: ReconcileInput): {
     ],
   });
   const violations = [
+    ...(input.requested && sweep === undefined ? ['no sweep: the source queue never drained'] : []),
     ...(sweep?.domains ?? []).flatMap((d) =>
       d.failure === undefined ? [] : [`the sweep of ${d.domainId} stopped: ${d.failure}`],
     ),
@@ -61,6 +65,7 @@ export function reconcileSummary(input: ReconcileInput): {
   ];
   return {
     section: {
+      requested: input.requested,
       swept: sweep !== undefined,
       ...(sweep?.counts ?? NO_COUNTS),
       domains: sweep?.domains ?? [],
@@ -105,6 +110,8 @@ export function reconcileLines(r: ReconcileSummary): string[] {
     );
     for (const d of r.domains.filter((d) => d.failure !== undefined))
       lines.push(`  SWEEP OF ${d.domainId} STOPPED: ${d.failure}`);
+  } else if (r.requested) {
+    lines.push('reconcile: NOT RUN: the source queue never drained');
   } else {
     lines.push("reconcile: not run (--reconcile sweeps the events' domains once the queue drains)");
   }

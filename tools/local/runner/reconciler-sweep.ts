@@ -136,8 +136,8 @@ export async function reconcilerSweep(options: ReconcilerSweepOptions): Promise<
       };
       const failure = await withRedelivery(step, world, log);
       if (failure !== undefined && 'domainId' in message) {
-        const swept = domains.get(message.domainId) ?? { ...message, counts: message.counts };
-        domains.set(message.domainId, { ...swept, failure });
+        const { domainId, sweepId, counts } = message;
+        domains.set(domainId, { ...(domains.get(domainId) ?? { domainId, sweepId, counts }), failure });
       }
     }
   } finally {

@@ -68,7 +68,8 @@ export interface FinishedRun {
   readonly earlierRuns: ReadonlySet<string>;
   /** The run's events the bus lost (never sent). */
   readonly dropped: readonly NumberedEvent[];
-  /** The reconciler's sweep, when it ran, and the events it enqueued (as sent events). */
+  /** Whether --reconcile asked for a sweep; the sweep, when it ran, and the events it enqueued (as sent events). */
+  readonly reconcile?: boolean;
   readonly sweep?: SweepResult;
   readonly reconciled: readonly SentEvent[];
   readonly eventSource: EventSourceResult;
@@ -127,6 +128,7 @@ export async function collectResults(run: FinishedRun): Promise<Results> {
         workerEnv: run.workerEnv,
         sent,
         dropped: run.dropped,
+        requested: run.reconcile ?? false,
         sweep: run.sweep,
         reconciledAccounting,
       })

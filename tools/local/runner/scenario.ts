@@ -193,6 +193,7 @@ async function runOn(connection: Connection, options: ScenarioOptions): Promise<
     published,
     earlierRuns,
     dropped,
+    reconcile: options.reconcile ?? false,
     ...(sweep === undefined ? {} : { sweep }),
     reconciled,
     eventSource,
