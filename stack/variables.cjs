@@ -99,14 +99,44 @@ function toNumber(name, value) {
 }
 
 /**
- * DATAZONE_REQUESTS_PER_SECOND: the account's DataZone budget split evenly over the containers that may run at
- * once, rounded DOWN to 0.01 so that the whole fleet stays within the budget. (The 1e-9 undoes binary rounding, as
- * in 0.3 / 3 = 0.09999999999999999, which would otherwise lose a whole hundredth.)
- * @param {unknown} datazoneAccountRps
- * @param {unknown} maxConcurrency
+ * A rate in requests per second rounded DOWN to 0.01, the precision the stack deploys, so that the containers
+ * together stay within what they were given. (The 1e-9 undoes binary rounding, as in 0.3 / 3 = 0.09999999999999999,
+ * which would otherwise lose a whole hundredth.)
+ * @param {number} rps
+ */
+function floorToHundredths(rps) {
+  return Math.floor(rps * 100 + 1e-9) / 100;
+}
+
+/**
+ * The fraction of datazoneAccountRps the scheduled reconciler takes (stack/reconciler.cjs): 0 without a
+ * reconcileSchedule, since then there is no reconciler and the worker keeps the whole budget.
+ * @param {unknown} reconcileSchedule
+ * @param {unknown} reconcileBudgetShare
  * @returns {number}
  */
-function splitAccountRps(datazoneAccountRps, maxConcurrency) {
+function reconcileShare(reconcileSchedule, reconcileBudgetShare) {
+  if (String(reconcileSchedule ?? '').trim() === '') return 0;
+  const share = toNumber('reconcileBudgetShare', reconcileBudgetShare);
+  if (!(share > 0 && share < 1)) {
+    throw new ParameterError(
+      `Parameter reconcileBudgetShare must be a fraction of datazoneAccountRps greater than 0 and less than 1, ` +
+        `got ${share}: the reconciler and the worker share the account's DataZone budget`,
+    );
+  }
+  return share;
+}
+
+/**
+ * DATAZONE_REQUESTS_PER_SECOND: the worker's part of the account's DataZone budget (all of it, or 1 - the
+ * reconciler's share when a reconciler is deployed) split evenly over the containers that may run at once, rounded
+ * down to 0.01 so that the whole fleet stays within it.
+ * @param {unknown} datazoneAccountRps
+ * @param {unknown} maxConcurrency
+ * @param {number} [share] the reconciler's fraction (reconcileShare)
+ * @returns {number}
+ */
+function splitAccountRps(datazoneAccountRps, maxConcurrency, share = 0) {
   const accountRps = toNumber('datazoneAccountRps', datazoneAccountRps);
   if (accountRps <= 0)
     throw new ParameterError(`Parameter datazoneAccountRps must be positive, got ${accountRps}`);
@@ -115,11 +145,15 @@ function splitAccountRps(datazoneAccountRps, maxConcurrency) {
   if (!Number.isInteger(containers) || containers < 2 || containers > 1000) {
     throw new ParameterError(`Parameter maxConcurrency must be an integer from 2 to 1000, got ${containers}`);
   }
-  const perContainer = Math.floor((accountRps / containers) * 100 + 1e-9) / 100;
+  const perContainer = floorToHundredths((accountRps * (1 - share)) / containers);
   if (perContainer < MIN_PER_CONTAINER_RPS) {
+    const split =
+      share === 0
+        ? `datazoneAccountRps / maxConcurrency (${accountRps} / ${containers})`
+        : `datazoneAccountRps x (1 - reconcileBudgetShare) / maxConcurrency (${accountRps} x ${1 - share} / ${containers})`;
     throw new ParameterError(
-      `Parameters datazoneAccountRps / maxConcurrency (${accountRps} / ${containers}) leave each container less ` +
-        `than ${MIN_PER_CONTAINER_RPS} requests per second: raise datazoneAccountRps or lower maxConcurrency`,
+      `Parameters ${split} leave each container less than ${MIN_PER_CONTAINER_RPS} requests per second: ` +
+        `raise datazoneAccountRps or lower maxConcurrency${share === 0 ? '' : ' or reconcileBudgetShare'}`,
     );
   }
   return perContainer;
@@ -140,14 +174,15 @@ function splitList(value) {
 
 /**
  * @param {unknown} domainIds comma-separated, empty for every domain of the account
+ * @param {string} [name] the parameter, for the message (reconcileDomainIds is read the same way)
  * @returns {string[]}
  */
-function parseDomainIds(domainIds) {
+function parseDomainIds(domainIds, name = 'domainIds') {
   const ids = splitList(domainIds);
   const invalid = ids.filter((id) => !DOMAIN_ID_PATTERN.test(id));
   if (invalid.length > 0) {
     throw new ParameterError(
-      `Parameter domainIds must list DataZone domain ids (${DOMAIN_ID_PATTERN.source}), comma-separated; ` +
+      `Parameter ${name} must list DataZone domain ids (${DOMAIN_ID_PATTERN.source}), comma-separated; ` +
         `invalid: ${invalid.join(', ')}`,
     );
   }
@@ -216,9 +251,10 @@ function buildDataZoneActions(trackOutcomes) {
  * The domains the worker may call DataZone in: the configured ones, or every domain of the stack's own account and
  * region. Fn::Sub fills in the account at deploy time, which osls does not know offline.
  * @param {unknown} domainIds
+ * @param {string} [name] the parameter, for the message
  */
-function buildDataZoneResources(domainIds) {
-  const ids = parseDomainIds(domainIds);
+function buildDataZoneResources(domainIds, name = 'domainIds') {
+  const ids = parseDomainIds(domainIds, name);
   return (ids.length > 0 ? ids : ['*']).map((id) => ({
     'Fn::Sub': `arn:\${AWS::Partition}:datazone:\${AWS::Region}:\${AWS::AccountId}:domain/${id}`,
   }));
@@ -442,6 +478,23 @@ async function runRetries({ resolveVariable }) {
 }
 
 /**
+ * The worker's per-container rate as deployed: the account's budget less the reconciler's share, if any, split over
+ * maxConcurrency (splitAccountRps).
+ * @param {VariableContext['resolveVariable']} resolveVariable
+ * @returns {Promise<number>}
+ */
+async function workerPerContainerRps(resolveVariable) {
+  return splitAccountRps(
+    await resolveVariable('param:datazoneAccountRps'),
+    await resolveVariable('param:maxConcurrency'),
+    reconcileShare(
+      await resolveVariable('param:reconcileSchedule'),
+      await resolveVariable('param:reconcileBudgetShare'),
+    ),
+  );
+}
+
+/**
  * DATAZONE_BURST: the parameter when set, else the worker's own default (burstWindowMs of requests at the
  * per-container rate, at least one), computed here so that the template shows the value in force.
  * @param {unknown} datazoneBurst
@@ -463,6 +516,10 @@ function burstFor(datazoneBurst, perContainerRps) {
 
 module.exports = {
   splitAccountRps,
+  reconcileShare,
+  floorToHundredths,
+  toNumber,
+  MIN_PER_CONTAINER_RPS,
   burstFor,
   parseDomainIds,
   buildEventPattern,
@@ -486,11 +543,7 @@ module.exports = {
   DEAD_LETTER_QUEUE_MAX_MESSAGE_BYTES,
   // --- resolvers: `${file(./stack/variables.cjs):<name>}` -----------------------------------------------------
   /** @param {VariableContext} context */
-  perContainerRps: async ({ resolveVariable }) =>
-    splitAccountRps(
-      await resolveVariable('param:datazoneAccountRps'),
-      await resolveVariable('param:maxConcurrency'),
-    ),
+  perContainerRps: async ({ resolveVariable }) => workerPerContainerRps(resolveVariable),
   /** @param {VariableContext} context */
   eventPattern: async ({ resolveVariable }) =>
     buildEventPattern(
@@ -533,10 +586,7 @@ module.exports = {
       await resolveVariable('self:custom.functionTimeoutSeconds'),
     );
     return checkBatchSize(await resolveVariable('param:batchSize'), {
-      perContainerRps: splitAccountRps(
-        await resolveVariable('param:datazoneAccountRps'),
-        await resolveVariable('param:maxConcurrency'),
-      ),
+      perContainerRps: await workerPerContainerRps(resolveVariable),
       functionTimeoutSeconds,
       marginMs: checkDeadlineMargin(
         await resolveVariable('param:deadlineSafetyMarginMs'),
@@ -589,13 +639,7 @@ module.exports = {
   deadLetterQueueMaxMessageSize: async () => DEAD_LETTER_QUEUE_MAX_MESSAGE_BYTES,
   /** @param {VariableContext} context */
   datazoneBurst: async ({ resolveVariable }) =>
-    burstFor(
-      await resolveVariable('param:datazoneBurst'),
-      splitAccountRps(
-        await resolveVariable('param:datazoneAccountRps'),
-        await resolveVariable('param:maxConcurrency'),
-      ),
-    ),
+    burstFor(await resolveVariable('param:datazoneBurst'), await workerPerContainerRps(resolveVariable)),
   // --- the worker's defaults (src/runtime/defaults.json), as the parameters' defaults -----------------------
   defaultDetailTypes: async () => WORKER_DEFAULTS.handledDetailTypes.join(','),
   defaultSupportedAssetTypes: async () => WORKER_DEFAULTS.supportedAssetTypes.join(','),

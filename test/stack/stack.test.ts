@@ -17,6 +17,7 @@ import { kib } from '../../tools/bundle-size.js';
 import { buildBundles } from '../../tools/bundles.js';
 import { packageReport } from '../../tools/package.js';
 import { readZip } from '../../tools/zip.js';
+import { describeReconciler, RECONCILED_PARAMS } from './reconciler-stack.js';
 import {
   type CfnResource,
   type Json,
@@ -83,6 +84,7 @@ let direct: PackagedStack;
 let configured: PackagedStack;
 /** The default queue wiring without outcome tracking. */
 let untracked: PackagedStack;
+let reconciled: PackagedStack;
 
 beforeAll(async () => {
   outRoot = mkdtempSync(join(tmpdir(), 'metagen-stack-'));
@@ -95,7 +97,11 @@ beforeAll(async () => {
     params: CONFIGURED_PARAMS,
   });
   untracked = await packageStack({ outDir: join(outRoot, 'untracked'), params: { trackOutcomes: 'false' } });
-}, 180_000);
+  reconciled = await packageStack({ outDir: join(outRoot, 'reconciled'), params: RECONCILED_PARAMS });
+}, 240_000);
+
+// The scheduled reconciler's resources, with and without reconcileSchedule (reconciler-stack.ts).
+describeReconciler(() => ({ queue, direct, configured, untracked, reconciled, outRoot }));
 
 afterAll(() => {
   if (outRoot !== '') rmSync(outRoot, { recursive: true, force: true });

@@ -335,6 +335,8 @@ describe('the resolvers osls calls', () => {
       domainIds: 'dzd_abc123',
       trackOutcomes: 'false',
       alarmEmail: '',
+      reconcileSchedule: '',
+      reconcileBudgetShare: 0.25,
     };
     await expect(perContainerRps(context(params))).resolves.toBe(4.16);
     await expect(eventPattern(context(params))).resolves.toEqual(
@@ -461,6 +463,8 @@ describe('checkBatchSize', () => {
       datazoneAccountRps: '12.5',
       maxConcurrency: '3',
       deadlineSafetyMarginMs: 3000,
+      reconcileSchedule: '',
+      reconcileBudgetShare: 0.25,
     };
     const custom = { functionTimeoutSeconds: 60 };
     await expect(batchSize(context(params, custom))).resolves.toBe(58);
