@@ -160,9 +160,10 @@ export function statusesByLabel(result: ScenarioResult): Record<string, EventSta
 
 /**
  * The invariant of every scenario: each event sent is accounted for exactly once (started, already existing,
- * skipped with a reason, a run's outcome recorded, or in the DLQ with a reason), so is each outcome event the
- * local DataZone published, no run's outcome is lost, and each (revision, group, attempt) has exactly one run.
- * Checked from the runner's accounting, then again straight from the endpoints' state and the worker's log lines.
+ * skipped with a reason, a run's outcome recorded, or in the DLQ with a reason), so is each event a sweep enqueued
+ * and each outcome event the local DataZone published, no run's outcome is lost, and each (revision, group,
+ * attempt) has exactly one run. Checked from the runner's accounting, then again straight from the endpoints'
+ * state and the worker's log lines.
  */
 export function expectAccountedOnce(result: ScenarioResult): void {
   expect(result.summary.violations).toEqual([]);
@@ -170,7 +171,7 @@ export function expectAccountedOnce(result: ScenarioResult): void {
 
   const local = result.world;
   if (local === undefined) throw new Error('the invariant is checked against local endpoints');
-  const ids = result.sent.map((e) => e.messageId);
+  const ids = [...result.sent, ...result.reconciled].map((e) => e.messageId);
   expect(ids.every((id) => id !== undefined)).toBe(true);
   expect(new Set(ids).size).toBe(ids.length);
 
@@ -180,7 +181,7 @@ export function expectAccountedOnce(result: ScenarioResult): void {
 
   const dlq = local.sqs.peek(local.deadLetterQueue);
   const logs = result.output.filter((line) => typeof line.outcome === 'string');
-  for (const outcome of result.outcomes) {
+  for (const outcome of [...result.outcomes, ...result.reconciledEvents]) {
     const id = outcome.messageId;
     const inDlq = dlq.filter(
       (m) => m.messageAttributes.SourceMessageId?.StringValue === id || m.messageId === id,
@@ -216,14 +217,15 @@ export function expectAccountedOnce(result: ScenarioResult): void {
         expect.fail(`${where} is unaccounted for: ${outcome.problems.join('; ')}`);
     }
   }
-  const totals = result.summary.totals;
-  expect(
+  const accounted = (totals: Record<EventStatus, number>) =>
     totals.started +
-      totals['already-exists'] +
-      totals.skipped +
-      totals['run-ended'] +
-      totals['dead-lettered'],
-  ).toBe(ids.length);
+    totals['already-exists'] +
+    totals.skipped +
+    totals['run-ended'] +
+    totals['dead-lettered'];
+  expect(accounted(result.summary.totals)).toBe(result.sent.length);
+  const reconciled = result.summary.reconcile?.reconciledEvents;
+  expect(reconciled === undefined ? 0 : accounted(reconciled)).toBe(result.reconciled.length);
 
   expectOutcomesProcessed(result, logs, dlq);
   expectOneRunPerAttempt(result);

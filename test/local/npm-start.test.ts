@@ -136,6 +136,64 @@ describe('npm start', () => {
     );
   }, 90_000);
 
+  it('with --faults lossy-bus --reconcile sweeps up what the bus lost: nothing missed, exit 0', async () => {
+    const { code, stdout } = await run('npm', [
+      'start',
+      '-s',
+      '--',
+      '--quiet',
+      '--json',
+      '--faults',
+      'lossy-bus',
+      '--reconcile',
+    ]);
+
+    const { summary, reconciledEvents } = JSON.parse(stdout) as {
+      summary: { violations: string[]; reconcile: Record<string, unknown> & { droppedEvents: unknown[] } };
+      reconciledEvents: { status: string }[];
+    };
+    expect(summary.violations).toEqual([]);
+    expect(code).toBe(0);
+    expect(summary.reconcile).toMatchObject({ swept: true, assetsScanned: 11, missed: [] });
+    expect(summary.reconcile.droppedEvents.length).toBeGreaterThan(0);
+    expect(summary.reconcile.enqueued).toBe(reconciledEvents.length);
+    expect(reconciledEvents.length).toBeGreaterThan(0);
+    expect(reconciledEvents.filter((e) => e.status === 'unaccounted')).toEqual([]);
+  });
+
+  it('with --faults lossy-bus alone prints the revisions whose events were lost, and exits 1', async () => {
+    const { code, stdout } = await run('npm', ['start', '-s', '--', '--quiet', '--faults', 'lossy-bus']);
+
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^reconcile: not run \(--reconcile sweeps/m);
+    expect(stdout).toMatch(/^lossy bus: \d+ event\(s\) lost before the source queue: #\d+/m);
+    const lost = stdout.match(
+      /^ {2}(dzd_\w+\/\w+@\d+) {2}BUSINESS_DESCRIPTIONS\+BUSINESS_NAMES {2}its event\(s\) .* lost on the bus$/gm,
+    );
+    expect(lost?.length).toBeGreaterThan(0);
+    expect(stdout).toMatch(/^FAILED: /m);
+    expect(stdout).toMatch(/ lost on the bus; --reconcile sweeps it up$/m);
+  });
+
+  it('refuses --reconcile against endpoints it did not start: the sweep judges by the local catalog', async () => {
+    const result = await run(process.execPath, [
+      '--import',
+      'tsx',
+      'tools/local/run.ts',
+      '--reconcile',
+      '--source-queue-url',
+      'https://sqs.eu-west-1.amazonaws.com/111111111111/source',
+      '--dlq-url',
+      'https://sqs.eu-west-1.amazonaws.com/111111111111/dlq',
+    ]);
+
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: '--reconcile applies to the local DataZone only\nTry: npm start -- --help\n',
+    });
+  });
+
   it('lists every invalid worker setting without a stack trace; exit status 2', async () => {
     const result = await run(
       process.execPath,

@@ -1,9 +1,10 @@
 // `npm start`: the worker's whole job on this machine. Starts local DataZone and SQS endpoints (or uses real
 // ones), sends the sample events to the source queue, plays Lambda's SQS event source over the wire against the
 // real handler until every run it started has ended and its outcome event has been processed, and prints what
-// became of every event and every run. Exits 1 if an event was not accounted for exactly once, a run's outcome
-// was lost, or an attempt of a revision got two runs. Everything but argument parsing and printing is in
-// runner/scenario.ts.
+// became of every event and every run. With --reconcile it then sweeps the events' domains as the scheduled
+// reconciler does and drains what the sweep enqueued. Exits 1 if an event was not accounted for exactly once, a
+// run's outcome was lost, an attempt of a revision got two runs, or an eligible revision was missed (see the help).
+// Everything but argument parsing and printing is in runner/scenario.ts.
 import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../../src/runtime/env-reader.js';
@@ -33,11 +34,13 @@ given. A file holds an EventBridge event, an SQS event {"Records": [...]} (each 
 array of EventBridge events; a directory stands for its *.json files.
 
 Options:
-  --faults <profile>               what the local DataZone does wrong (default none), one of:
+  --faults <profile>               what the local DataZone or the bus does wrong (default none), one of:
 ${Object.values(FAULT_PROFILES)
   .map((p) => `      ${p.name.padEnd(16)}${p.description}`)
   .join('\n')}
   --seed <n>                       seeds the faults and --generate (default 1)
+  --reconcile                      once the queue has drained, sweep the events' domains as the scheduled
+                                   reconciler does (src/sweep), then drain the events it enqueued
   --generate <n>                   also send n events generated from the local catalog (default 0)
   --batch-size <n>                 records per invocation, 1-10 (default 10)
   --batching-window-ms <ms>        receive until the batch is full or this long has passed (default 0)
@@ -64,10 +67,14 @@ Worker settings for local runs (a variable set in your environment wins):
     .map(([k, v]) => `${k}=${v}`)
     .join('\n  ')}
 
+Eligible revisions: the current revision of each catalog asset in a domain the events name, of a type in
+SUPPORTED_ASSET_TYPES that metadata generation accepts. The summary lists those without a run of every group.
+
 Exit status: 0 when every event is accounted for exactly once (started, already existing, skipped with a
 reason, a run's outcome recorded, or in the DLQ with a reason), every run started has ended with its outcome
-event processed by the worker, and no asset revision has two runs of one generation group and attempt; 1
-otherwise; 2 for a usage error or an invalid worker setting.`;
+event processed by the worker, no asset revision has two runs of one generation group and attempt, and no
+eligible revision is without a run of a group because the bus lost its events (or, with --reconcile, for any
+reason); 1 otherwise; 2 for a usage error or an invalid worker setting.`;
 
 function usage(message: string): never {
   writeSync(2, `${message}\nTry: npm start -- --help\n`);
@@ -97,6 +104,7 @@ function parse() {
     options: {
       faults: { type: 'string', default: 'none' },
       seed: { type: 'string', default: '1' },
+      reconcile: { type: 'boolean', default: false },
       generate: { type: 'string', default: '0' },
       'batch-size': { type: 'string', default: '10' },
       'batching-window-ms': { type: 'string', default: '0' },
@@ -163,6 +171,7 @@ if (!external) {
   }
 }
 if (external && values.faults !== 'none') usage('--faults applies to the local DataZone only');
+if (external && values.reconcile) usage('--reconcile applies to the local DataZone only');
 
 const quiet = values.quiet;
 // On a terminal: colour, and lines cut to its width; into a pipe or a file: plain and whole.
@@ -228,6 +237,8 @@ try {
     log: progress,
     faults: profile.name,
     seed,
+    ...(profile.bus === undefined ? {} : { busFaults: profile.bus }),
+    reconcile: values.reconcile,
     outcomeTimeoutMs,
     eventSource: {
       batchSize,
@@ -239,7 +250,7 @@ try {
     },
   });
   const text = values.json
-    ? `${JSON.stringify({ summary: result.summary, outcomes: result.outcomes, outcomeEvents: result.outcomeEvents }, null, 2)}\n`
+    ? `${JSON.stringify({ summary: result.summary, outcomes: result.outcomes, outcomeEvents: result.outcomeEvents, reconciledEvents: result.reconciledEvents }, null, 2)}\n`
     : fitSummary(formatSummary(result), displays.stdout.width);
   writeSync(1, text);
   exitCode = result.summary.ok ? 0 : 1;

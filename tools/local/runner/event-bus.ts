@@ -7,7 +7,7 @@ import { sendEvents } from './send-events.js';
 import type { ScheduledEvents } from './time-keeper.js';
 
 export interface LocalEventBus extends ScheduledEvents {
-  /** The outcome events put on the source queue so far, numbered after the run's own events. */
+  /** The outcome events put on the source queue so far, numbered after the events before them. */
   readonly delivered: readonly SentEvent[];
 }
 
@@ -17,8 +17,8 @@ export interface LocalEventBusOptions {
   readonly queueUrl: string;
   /** Runs that end after this (epoch ms, the endpoints' clock) are not waited for. */
   readonly waitUntil: number;
-  /** The number of the run's own events: outcome events are numbered after them. */
-  readonly firstIndex: number;
+  /** The next free event number (the run's own events, then outcome and reconciled events as they come). */
+  readonly nextIndex: () => number;
   readonly log: (line: string) => void;
 }
 
@@ -44,8 +44,11 @@ export function localEventBus(options: LocalEventBusOptions): LocalEventBus {
         (failed === 0 ? '' : ` (${failed} not put on the source queue)`),
     );
     sent.forEach((event, i) => {
-      const index = options.firstIndex + delivered.length + 1;
-      delivered.push({ ...event, index, runId: events[i]?.detail.data.metadataGenerationRunId ?? '' });
+      delivered.push({
+        ...event,
+        index: options.nextIndex(),
+        runId: events[i]?.detail.data.metadataGenerationRunId ?? '',
+      });
     });
   };
 

@@ -6,7 +6,7 @@ import type { InvocationVerdict, LambdaHandler } from './lambda-invocation.js';
 import { MAX_BATCH, sourceQueue } from './source-queue.js';
 import { keepVirtualTime, type VirtualTimeControl } from './time-keeper.js';
 
-interface EventSourceLimits {
+export interface EventSourceLimits {
   /** Default 1000. */
   readonly maxInvocations?: number;
   /** Real time. Default 120 000 ms. */
@@ -47,6 +47,8 @@ export interface EventSourceOptions {
    * that virtual time knows which in-flight messages nobody holds.
    */
   readonly settled?: Map<string, number>;
+  /** Invocations of earlier event sources of the same run: this one's are numbered after them. */
+  readonly invocationsBefore?: number;
   /** After each invocation is settled (e.g. to change faults mid-run). */
   readonly onInvocation?: (report: InvocationReport) => void | Promise<void>;
   /** Progress lines from the runner. */
@@ -84,6 +86,8 @@ export interface EventSourceResult {
   readonly reports: readonly InvocationReport[];
 }
 
+export const DEFAULT_LIMITS = { maxInvocations: 1000, maxWallMs: 120_000 } as const;
+
 /**
  * Polls the source queue as the mapping does (ReceiveMessage with long polling, batch size, batching window
  * and every attribute), invokes a container with the SQSEvent Lambda builds, then applies
@@ -95,8 +99,8 @@ export async function runEventSource(options: EventSourceOptions): Promise<Event
   const { batchSize, concurrency } = checkedSizes(options);
   const windowMs = options.batchingWindowMs ?? 0;
   const waitSeconds = options.waitTimeSeconds ?? 20;
-  const maxInvocations = options.limits?.maxInvocations ?? 1000;
-  const maxWallMs = options.limits?.maxWallMs ?? 120_000;
+  const maxInvocations = options.limits?.maxInvocations ?? DEFAULT_LIMITS.maxInvocations;
+  const maxWallMs = options.limits?.maxWallMs ?? DEFAULT_LIMITS.maxWallMs;
   const settled = options.settled ?? new Map<string, number>();
   const log = options.log ?? (() => undefined);
 
@@ -118,7 +122,7 @@ export async function runEventSource(options: EventSourceOptions): Promise<Event
   /** Stopped; and pollers holding messages. */
   const loop = { done: false, busy: 0 };
   let reserved = 0; // invocations started or about to be
-  let invocationSeq = 0;
+  let invocationSeq = options.invocationsBefore ?? 0;
   let virtualSkips = 0;
   let drained = false;
   let stoppedBy: string | undefined;

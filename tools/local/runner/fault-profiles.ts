@@ -1,11 +1,15 @@
-// Named fault profiles for local runs: what the local DataZone does wrong, and the worker settings that go with it.
+// Named fault profiles for local runs: what the local DataZone (or the bus before the source queue) does wrong,
+// and the worker settings that go with it.
 import type { DataZoneFaults, RunLifecycle } from '../datazone/types.js';
+import type { BusFaults } from './lossy-bus.js';
 
 export interface FaultProfile {
   readonly name: string;
   readonly description: string;
   readonly dataZone: DataZoneFaults;
   readonly lifecycle?: RunLifecycle;
+  /** What the bus loses of the run's own events before the source queue. */
+  readonly bus?: BusFaults;
   /** Worker environment this profile needs (e.g. a client-side rate above the endpoint's). */
   readonly workerEnv: Readonly<Record<string, string>>;
 }
@@ -71,6 +75,15 @@ export const FAULT_PROFILES: Readonly<Record<string, FaultProfile>> = {
     name: 'lost-outcomes',
     description: 'EventBridge loses half the outcome events: the runner reports those runs and exits 1',
     dataZone: { outcomeEventLossRate: 0.5 },
+    workerEnv: {},
+  },
+  'lossy-bus': {
+    name: 'lossy-bus',
+    description:
+      'EventBridge loses 30% of the asset events (every delivery of each, chosen by the seed) before the ' +
+      'source queue: the revisions left without a run are reported (exit 1) unless --reconcile sweeps them up',
+    dataZone: {},
+    bus: { eventLossRate: 0.3 },
     workerEnv: {},
   },
 };

@@ -1,5 +1,6 @@
-// What became of a run: its dead letters, what is left in the source queue, the accounting of its events and of
-// the outcome events of the runs it started, the generation section, the summary.
+// What became of a run: its dead letters, what is left in the source queue, the accounting of its events, of the
+// outcome events of the runs it started and of the events the reconciler's sweep enqueued, the generation and
+// reconcile sections, the summary.
 
 import type { DataZoneSummary } from '../datazone/types.js';
 import {
@@ -13,6 +14,9 @@ import { deadLettersOf } from './dead-letters.js';
 import type { Connection } from './endpoints.js';
 import type { EventSourceResult, EventSourceSettings } from './event-source.js';
 import { type GenerationSummary, generationOf } from './generation.js';
+import type { NumberedEvent } from './lossy-bus.js';
+import { type ReconcileSummary, reconcileSummary } from './reconcile-summary.js';
+import type { SweepResult } from './reconciler-sweep.js';
 import type { WorkerOutput } from './worker-output.js';
 
 interface DeadLetterEntry extends DeadLetter {
@@ -30,6 +34,8 @@ export interface ScenarioSummary {
   readonly runs?: { readonly total: number; readonly assetRevisions: number };
   /** Local endpoints: the runs' whole life, and what became of their outcome events. */
   readonly generation?: GenerationSummary;
+  /** Local endpoints: the lossy bus, the reconciler's sweep, the eligible revisions left without a run. */
+  readonly reconcile?: ReconcileSummary;
   readonly eventSource: Omit<EventSourceResult, 'reports'>;
   readonly dataZone?: DataZoneSummary & { readonly callsPerEvent: number };
   readonly sqs?: Record<string, number>;
@@ -60,6 +66,12 @@ export interface FinishedRun {
   readonly published: readonly SentEvent[];
   /** Runs whose outcome an earlier run against the same local world published. */
   readonly earlierRuns: ReadonlySet<string>;
+  /** The run's events the bus lost (never sent). */
+  readonly dropped: readonly NumberedEvent[];
+  /** Whether --reconcile asked for a sweep; the sweep, when it ran, and the events it enqueued (as sent events). */
+  readonly reconcile?: boolean;
+  readonly sweep?: SweepResult;
+  readonly reconciled: readonly SentEvent[];
   readonly eventSource: EventSourceResult;
   readonly output: WorkerOutput;
   readonly workerEnv: Readonly<Record<string, string>>;
@@ -73,13 +85,15 @@ export interface Results {
   readonly accounting: Accounting;
   /** The outcome events published while it ran. */
   readonly outcomeAccounting: Accounting;
+  /** The events the reconciler's sweep enqueued. */
+  readonly reconciledAccounting: Accounting;
   readonly summary: ScenarioSummary;
 }
 
 export async function collectResults(run: FinishedRun): Promise<Results> {
-  const { connection, sent, published, output } = run;
+  const { connection, sent, published, reconciled, output } = run;
   const ids = new Set(
-    [...sent, ...published].flatMap((e) => (e.messageId === undefined ? [] : [e.messageId])),
+    [...sent, ...published, ...reconciled].flatMap((e) => (e.messageId === undefined ? [] : [e.messageId])),
   );
   const deadLetters = await deadLettersOf(connection);
   const relevant = (d: DeadLetter) =>
@@ -97,6 +111,7 @@ export async function collectResults(run: FinishedRun): Promise<Results> {
     });
   const accounting = account(sent);
   const outcomeAccounting = account(published);
+  const reconciledAccounting = account(reconciled);
   const generation = local
     ? generationOf({
         dataZone: local.dataZone,
@@ -106,9 +121,21 @@ export async function collectResults(run: FinishedRun): Promise<Results> {
         workerEnv: run.workerEnv,
       })
     : undefined;
+  const reconcile = local
+    ? reconcileSummary({
+        catalog: local.dataZone.catalog,
+        runs: local.dataZone.runs,
+        workerEnv: run.workerEnv,
+        sent,
+        dropped: run.dropped,
+        requested: run.reconcile ?? false,
+        sweep: run.sweep,
+        reconciledAccounting,
+      })
+    : undefined;
   const deadLetterQueue = deadLetters.map((d) => ({ ...d, ofThisRun: relevant(d) }));
-  const summary = summarize(run, accounting, generation, deadLetterQueue);
-  return { accounting, outcomeAccounting, summary };
+  const summary = summarize(run, accounting, { generation, reconcile }, deadLetterQueue);
+  return { accounting, outcomeAccounting, reconciledAccounting, summary };
 }
 
 /** The message ids of this run still in the source queue, when they can be known. */
@@ -134,12 +161,20 @@ function leftInSourceQueue(
 function summarize(
   run: FinishedRun,
   accounting: Accounting,
-  generation: GenerationSummary | undefined,
+  sections: {
+    generation: GenerationSummary | undefined;
+    reconcile: { section: ReconcileSummary; violations: string[] } | undefined;
+  },
   deadLetterQueue: readonly DeadLetterEntry[],
 ): ScenarioSummary {
   const { local } = run.connection;
   const { sent, eventSource } = run;
-  const violations = [...accounting.violations, ...(generation?.violations ?? [])];
+  const { generation, reconcile } = sections;
+  const violations = [
+    ...accounting.violations,
+    ...(generation?.violations ?? []),
+    ...(reconcile?.violations ?? []),
+  ];
   if (eventSource.stoppedBy !== undefined)
     violations.push(`the event source stopped early: ${eventSource.stoppedBy}`);
   const { reports: _reports, ...eventSourceTotals } = eventSource;
@@ -160,6 +195,7 @@ function summarize(
         }
       : {}),
     ...(generation === undefined ? {} : { generation }),
+    ...(reconcile === undefined ? {} : { reconcile: reconcile.section }),
     eventSource: eventSourceTotals,
     ...(dzSummary === undefined
       ? {}

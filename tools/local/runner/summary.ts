@@ -1,7 +1,8 @@
-// The readable summary of a local run: per event what became of it, totals, the runs' whole life, the endpoints'
-// view, the DLQ.
+// The readable summary of a local run: per event what became of it, totals, the runs' whole life, the reconcile
+// section, the endpoints' view, the DLQ.
 import type { EventOutcome, EventStatus } from './accounting.js';
 import type { GenerationSummary } from './generation.js';
+import { reconcileLines } from './reconcile-summary.js';
 import type { ScenarioResult } from './scenario.js';
 
 const STATUS_LABEL: Record<EventStatus, string> = {
@@ -70,7 +71,7 @@ function detailLines(outcome: EventOutcome, firstRunOwner: ReadonlyMap<string, n
 }
 
 export function formatSummary(result: ScenarioResult): string {
-  const { summary, outcomes, outcomeEvents } = result;
+  const { summary, outcomes, outcomeEvents, reconciledEvents } = result;
   const s = summary.settings;
   const out: string[] = [];
   const rule = '─'.repeat(100);
@@ -86,7 +87,8 @@ export function formatSummary(result: ScenarioResult): string {
   const firstRunOwner = new Map<string, number>();
   for (const o of outcomes)
     if (o.runId !== undefined && !firstRunOwner.has(o.runId)) firstRunOwner.set(o.runId, o.index);
-  const width = Math.max(...[...outcomes, ...outcomeEvents].map((o) => o.label.length), 10);
+  const everyEvent = [...outcomes, ...outcomeEvents, ...reconciledEvents];
+  const width = Math.max(...everyEvent.map((o) => o.label.length), 10);
   const row = (o: EventOutcome) => {
     const deliveries = o.deliveries > 1 ? ` (${o.deliveries} deliveries)` : '';
     out.push(
@@ -99,12 +101,17 @@ export function formatSummary(result: ScenarioResult): string {
     out.push('', 'outcome events the local DataZone published as runs ended:');
     outcomeEvents.forEach(row);
   }
+  if (reconciledEvents.length > 0) {
+    out.push('', "events the reconciler's sweep enqueued:");
+    reconciledEvents.forEach(row);
+  }
 
   const t = summary.totals;
   out.push(
     '',
     `events: ${summary.events} — ${t.started} started, ${t['already-exists']} already existing, ${t.skipped} skipped, ` +
-      `${t['dead-lettered']} in the DLQ, ${t.unaccounted} unaccounted`,
+      `${t['dead-lettered']} in the DLQ, ${t.unaccounted} unaccounted` +
+      (result.dropped.length > 0 ? `; ${result.dropped.length} more lost on the bus, never sent` : ''),
   );
   const redriven = outcomes.filter((o) => o.deadLetteredBy === 'redrive');
   if (redriven.length > 0) {
@@ -121,6 +128,7 @@ export function formatSummary(result: ScenarioResult): string {
       `runs at the DataZone endpoint: ${summary.runs.total} for ${summary.runs.assetRevisions} asset revision(s)`,
     );
   }
+  if (summary.reconcile) out.push(...reconcileLines(summary.reconcile));
   const es = summary.eventSource;
   out.push(
     `event source: ${es.invocations} invocation(s) (${entries(es.verdicts)}), ${es.records} record(s) delivered, ` +
@@ -145,8 +153,7 @@ export function formatSummary(result: ScenarioResult): string {
   const dlq = summary.deadLetterQueue;
   out.push('', `dead-letter queue: ${dlq.length} message(s)`);
   const indexOf = (d: (typeof dlq)[number]) =>
-    [...outcomes, ...outcomeEvents].find((o) => o.messageId === (d.attributes.SourceMessageId ?? d.messageId))
-      ?.index;
+    everyEvent.find((o) => o.messageId === (d.attributes.SourceMessageId ?? d.messageId))?.index;
   const ordered = [...dlq].sort(
     (a, b) => (indexOf(a) ?? Number.MAX_SAFE_INTEGER) - (indexOf(b) ?? Number.MAX_SAFE_INTEGER),
   );
@@ -166,12 +173,15 @@ export function formatSummary(result: ScenarioResult): string {
 
   out.push('');
   if (summary.ok) {
-    out.push(
-      'OK: every event accounted for exactly once' +
-        (summary.generation
-          ? "; every run's outcome processed by the worker; one run per asset revision, group and attempt."
-          : '.'),
-    );
+    const held = ['every event accounted for exactly once'];
+    if (summary.generation)
+      held.push(
+        "every run's outcome processed by the worker",
+        'one run per asset revision, group and attempt',
+      );
+    if (summary.reconcile?.swept)
+      held.push('after the sweep, every eligible revision has a run of every group');
+    out.push(`OK: ${held.join('; ')}.`);
   } else {
     out.push(`FAILED: ${summary.violations.length} problem(s):`);
     for (const v of summary.violations) out.push(`  - ${v}`);
