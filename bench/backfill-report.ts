@@ -150,6 +150,7 @@ function method(workload: Workload): string[] {
 function findings(repetitions: readonly Repetition[], workload: Workload, f: Figures): string[] {
   const list = (values: readonly number[], decimals = 0) => values.map((v) => fixed(v, decimals)).join(', ');
   const excess = repetitions.map((r) => r.withBackfill.p95 - r.without.p95);
+  const { batchSize } = workload.settings;
   return [
     `Per repetition: live events compared ${list(repetitions.map((r) => workload.count - r.from))}; with the ` +
       `backfill p50 ${list(repetitions.map((r) => r.withBackfill.p50))} ms, p95 ` +
@@ -161,8 +162,8 @@ function findings(repetitions: readonly Repetition[], workload: Workload, f: Fig
       `${list(f.peaks)}. All calls ${list(repetitions.map((r) => r.side.calls))}, throttled ` +
       `${list(repetitions.map((r) => r.side.throttled))}; without the backfill ` +
       `${list(repetitions.map((r) => r.baseline.calls))}, throttled ${list(repetitions.map((r) => r.baseline.throttled))}.`,
-    `Where a live event’s time goes: without the backfill mostly in the batch filling up (10 events at ` +
-      `${SETUP.livePerSecond}/s take ${(10 * 1000) / SETUP.livePerSecond} ms to gather; the batching window is ` +
+    `Where a live event’s time goes: without the backfill mostly in the batch filling up (${batchSize} events ` +
+      `at ${SETUP.livePerSecond}/s take ${(batchSize * 1000) / SETUP.livePerSecond} ms to gather; the batching window is ` +
       `${workload.settings.batchingWindowMs / 1000} s). The backfill put its events on the queue in bursts of ` +
       `${spread(f.bursts, 0)} (its SendMessageBatch calls less than ${SETUP.burstGapMs} ms apart; a page every ` +
       `${fixed((SETUP.pageSize * 2) / SETUP.backfillRps, 1)} s at its rate), and the worker, first in first out, ` +
