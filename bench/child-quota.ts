@@ -1,8 +1,9 @@
 /**
- * Quota efficiency child (run with tsx): drains the source queue through the local runner's event-source loop
- * (tools/local/runner/event-source.ts: ReceiveMessage over the wire, Lambda's SQSEvent, ReportBatchItemFailures
- * deletes), invoking the real handler imported as Lambda would (tools/local/runner/worker-environment.ts
- * `importHandler`), with one poller and one container. The endpoints run in the parent. Reports over IPC when the queue is drained.
+ * Drain child of the quota efficiency and backfill benchmarks (run with tsx): drains the source queue through the
+ * local runner's event-source loop (tools/local/runner/event-source.ts: ReceiveMessage over the wire, Lambda's
+ * SQSEvent, ReportBatchItemFailures deletes), invoking the real handler imported as Lambda would
+ * (tools/local/runner/worker-environment.ts `importHandler`), with one poller and one container. The endpoints run in
+ * the parent. Says `{ ready: true }` over IPC once the container is loaded, and reports when the queue is drained.
  * Usage: child-quota.ts '<json settings>'
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -63,6 +64,8 @@ const result = await runEventSource({
       container,
     );
     loadedAt = Date.now();
+    // The first receive follows at once: a parent that sends events as they come starts now.
+    process.send?.({ ready: true });
     return handler;
   },
   onInvocation: (report: InvocationReport) => {

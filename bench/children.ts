@@ -10,6 +10,8 @@ export interface ChildOptions {
   /** Node flags before the script, e.g. --enable-source-maps or --cpu-prof. */
   readonly nodeFlags?: readonly string[];
   readonly timeoutMs?: number;
+  /** Called when the child says it is ready (`{ ready: true }`, e.g. its container is loaded) before its result. */
+  readonly onReady?: () => void;
 }
 
 export interface ChildRun<T> {
@@ -38,8 +40,8 @@ function baseEnv(extra: Readonly<Record<string, string>> = {}): Record<string, s
 }
 
 /**
- * Runs a child and resolves with the first IPC message it sends; a child that fails or sends nothing rejects
- * with the end of its stderr. `keepStdout` keeps what it printed (the cold start child prints its result).
+ * Runs a child and resolves with the first IPC message it sends other than `{ ready: true }`; a child that fails
+ * or sends nothing rejects with the end of its stderr.
  */
 export function runChild<T>(
   script: string,
@@ -66,7 +68,8 @@ export function runChild<T>(
       stderr = (stderr + chunk.toString('utf8')).slice(-8_192);
     });
     child.on('message', (value) => {
-      message ??= { value: value as T };
+      if (isReady(value)) options.onReady?.();
+      else message ??= { value: value as T };
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -81,4 +84,48 @@ export function runChild<T>(
       }
     });
   });
+}
+
+const isReady = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && (value as { ready?: unknown }).ready === true;
+
+export interface Exited {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  /** The end of it. */
+  readonly stderr: string;
+}
+
+export interface RunningProcess {
+  /** Sends a signal (SIGINT: what Ctrl-C sends an operator's command). */
+  signal(signal: NodeJS.Signals): void;
+  readonly exited: Promise<Exited>;
+}
+
+/** Starts a command that reports by printing (an operator's command), with the same clean env as runChild. */
+export function startProcess(
+  script: string,
+  args: readonly string[],
+  options: Pick<ChildOptions, 'env' | 'tsx' | 'timeoutMs'> = {},
+): RunningProcess {
+  const child = spawn(process.execPath, [...(options.tsx ? ['--import', 'tsx'] : []), script, ...args], {
+    cwd: REPO_ROOT,
+    env: baseEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: options.timeoutMs ?? 300_000,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-8_192);
+  });
+  const exited = new Promise<Exited>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { signal: (signal) => child.kill(signal), exited };
 }

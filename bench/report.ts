@@ -55,8 +55,8 @@ export function renderReport(input: ReportInput): string {
     'A verdict is the median’s; when the repetitions disagree, the table says how many meet the target on their',
     'own. Rows marked “diagnostic” have no target: they locate the cost when a target is close or missed.',
     '',
-    'Options: `--repetitions N` (default 5), `--only throughput,quota,cold-start,memory,cpu`, `--quick` (a fast',
-    'smoke run), `--out PATH` (default docs/benchmarks.md).',
+    'Options: `--repetitions N` (default 5), `--only throughput,quota,cold-start,memory,cpu,backfill`, `--quick`',
+    '(a fast smoke run), `--out PATH` (default docs/benchmarks.md).',
   );
   for (const result of input.results) {
     lines.push('', `## ${result.title}`, '', ...result.details.map((detail) => `- ${detail}`));

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs the benchmarks and writes docs/benchmarks.md.
  *   --repetitions N   repetitions of each measurement (default 5); every figure is the median
- *   --only a,b        some of: throughput, quota, cold-start, memory, cpu
+ *   --only a,b        some of: throughput, quota, cold-start, memory, cpu, backfill
  *   --quick           a fast smoke run with small workloads
  *   --out PATH        where to write the report (default docs/benchmarks.md)
  */
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Bundles, buildBundles, REPO_ROOT } from '../tools/bundles.js';
+import { backfill } from './backfill.js';
 import { coldStart } from './cold-start.js';
 import { quota } from './quota.js';
 import { renderReport } from './report.js';
@@ -33,7 +34,7 @@ if (values.help) {
     [
       'npm run bench -- [options]: runs the benchmarks and writes docs/benchmarks.md',
       '  --repetitions N   repetitions of each measurement (default 5); every figure is the median',
-      '  --only a,b        some of: throughput, quota, cold-start, memory, cpu',
+      '  --only a,b        some of: throughput, quota, cold-start, memory, cpu, backfill',
       '  --quick           a fast smoke run with small workloads (not representative: printed, not written,',
       '                    unless --out says where)',
       '  --out PATH        where to write the report (default docs/benchmarks.md for a full run)',
@@ -75,6 +76,7 @@ const runners: Record<BenchmarkId, () => Promise<BenchmarkResult>> = {
   'cold-start': async () => coldStart(ctx, await getBundles()),
   memory: async () => memoryResult(await getResources()),
   cpu: async () => cpuResult(await getResources()),
+  backfill: () => backfill(ctx),
 };
 
 const results: BenchmarkResult[] = [];

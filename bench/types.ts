@@ -25,7 +25,7 @@ export interface BenchmarkResult {
   readonly details: readonly string[];
 }
 
-export const BENCHMARK_IDS = ['throughput', 'quota', 'cold-start', 'memory', 'cpu'] as const;
+export const BENCHMARK_IDS = ['throughput', 'quota', 'cold-start', 'memory', 'cpu', 'backfill'] as const;
 export type BenchmarkId = (typeof BENCHMARK_IDS)[number];
 
 export interface BenchContext {

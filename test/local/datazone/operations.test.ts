@@ -1,5 +1,5 @@
 import {
-  type DataZoneClient,
+  DataZoneClient,
   GetAssetCommand,
   GetMetadataGenerationRunCommand,
   ListMetadataGenerationRunsCommand,
@@ -163,6 +163,26 @@ describe('local DataZone: operations', () => {
       runs: 1,
       replays: 0,
     });
+  });
+
+  it("records each caller's User-Agent, with the SDK's app id, so that callers can be told apart", async () => {
+    const backfill = new DataZoneClient({
+      endpoint: server.url,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      userAgentAppId: 'bench-backfill',
+    });
+    try {
+      await backfill.send(new GetAssetCommand({ domainIdentifier: DOMAIN, identifier: ORDERS }));
+    } finally {
+      backfill.destroy();
+    }
+    await client.send(new GetAssetCommand({ domainIdentifier: DOMAIN, identifier: ORDERS }));
+
+    const [fromBackfill, fromOther] = server.requests;
+    expect(fromBackfill?.userAgent?.split(' ')).toContain('app/bench-backfill');
+    expect(fromOther?.userAgent).toMatch(/^aws-sdk-js\//);
+    expect(fromOther?.userAgent).not.toContain('app/');
   });
 
   it('sends errors as x-amzn-ErrorType + {"message"} (raw wire check)', async () => {

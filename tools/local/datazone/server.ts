@@ -89,6 +89,7 @@ async function handle(server: LocalServer, req: IncomingMessage, res: ServerResp
     query,
     body: undefined,
     dropped: false,
+    ...(req.headers['user-agent'] === undefined ? {} : { userAgent: req.headers['user-agent'] }),
     receivedAt: now(),
   };
   server.requests.push(rec);

@@ -162,6 +162,8 @@ export interface RecordedRequest {
   dropped: boolean;
   /** A StartMetadataGenerationRun answered from its client token (no new run). */
   replayed?: boolean;
+  /** The caller's User-Agent header: tells callers apart (the SDK adds `app/<id>` from AWS_SDK_UA_APP_ID). */
+  userAgent?: string;
   runId?: string;
   receivedAt: number;
   respondedAt?: number;
