@@ -132,6 +132,31 @@ describe('sweepPage', () => {
     expect(warnings).toEqual(['asset passed over by the sweep']);
   });
 
+  it('sends the missing revisions ten at a time as they are found, not the whole page at the end', async () => {
+    const order: string[] = [];
+    const ids = Array.from({ length: 25 }, (_, index) => `a${index}`);
+    const datazone: SweepDataZone = {
+      searchAssets: async () => ({
+        assets: ids.map((assetId) => ({ assetId, typeIdentifier: GLUE, owningProjectId: 'p1' })),
+        nextToken: undefined,
+        totalMatchCount: ids.length,
+      }),
+      getAsset: async (_domain, assetId) => {
+        order.push(assetId);
+        return facts('1');
+      },
+      listRuns: async () => [],
+    };
+    const { deps: d } = deps(datazone, []);
+    const page = await sweepPage(undefined, settings, {
+      ...d,
+      queue: { send: async (bodies) => void order.push(`send ${bodies.length}`) },
+    });
+    expect(order.filter((entry) => entry.startsWith('send'))).toEqual(['send 10', 'send 10', 'send 5']);
+    expect(order.indexOf('send 10')).toBe(10);
+    expect(page.counts.enqueued).toBe(25);
+  });
+
   it('fails the page on a failure that may pass, so that it is swept again', async () => {
     const throttled = fakeDataZone({
       a: { facts: new ServiceError('throttled', 'ThrottlingException', 'slow'), runs: [] },
