@@ -74,6 +74,8 @@ export type RunDecision =
   | { readonly kind: 'done'; readonly why: string }
   | {
       readonly kind: 'start-again';
+      /** The configured group the failed run belongs to; `types` are those of it that failed. */
+      readonly group: GenerationGroup;
       readonly types: GenerationGroup;
       readonly attempt: number;
       /** Epoch ms before which the next attempt does not start. */
@@ -114,7 +116,7 @@ export function decideAfterRun(
     return { kind: 'give-up', why: `attempt ${attempt} of ${policy.maxRunAttempts} failed: ${errors}` };
   }
   const delayMs = policy.runRetryBaseSeconds * 1000 * 2 ** (attempt - 1);
-  return { kind: 'start-again', types: failed, attempt: attempt + 1, notBefore: endedAt + delayMs };
+  return { kind: 'start-again', group, types: failed, attempt: attempt + 1, notBefore: endedAt + delayMs };
 }
 
 /** The types that failed: those with a FAILED result, or all of the run's when it reports none per type. */

@@ -94,6 +94,16 @@ async function resolveAndStart(
     revision: event.revision,
     assetType: event.assetType,
   };
+  const groups = groupsFor(event, settings.generationTypes);
+  if (groups.length === 0) {
+    // A sweep run with other GENERATION_TYPES than this worker's: nothing it asks for is configured here.
+    const marked = event.reconciliation?.groups.map((group) => group.join('+')).join(', ') ?? '';
+    return {
+      kind: 'skipped',
+      reason: `none of the groups the sweep marked (${marked}) is in GENERATION_TYPES`,
+      target: known,
+    };
+  }
   // A reconciled or redelivered event is checked against the revision's runs first: exactly one run per group
   // holds even when a client token no longer protects it (DataZone does not say for how long it does).
   let runs: readonly RunSummary[] = [];
@@ -117,7 +127,6 @@ async function resolveAndStart(
       target,
     };
   }
-  const groups = groupsFor(event, settings.generationTypes);
   const outcomes = await Promise.all(
     groups.map((types): Promise<RecordOutcome> => {
       const token = clientToken({ ...event, revision: resolved.revision, generationTypes: types });

@@ -21,6 +21,8 @@ export async function startRun(
   datazone: DataZonePort,
   starts: StartsInBatch,
   attempt = 1,
+  /** The configured group a retry of some of its types belongs to (attempts are counted per group). */
+  group: GenerationGroup = request.generationTypes,
 ): Promise<RecordOutcome> {
   const shared = starts.get(request.clientToken);
   const start = shared ?? datazone.startMetadataGenerationRun(request);
@@ -30,7 +32,7 @@ export async function startRun(
     run = await start;
   } catch (error) {
     if (error instanceof ServiceError && error.kind === 'conflict') {
-      return confirmConflict(datazone, target, { ...request, attempt }, error);
+      return confirmConflict(datazone, target, { revision: request.revision, group, attempt }, error);
     }
     const outcome = outcomeForError(error, target);
     // A duplicate never called: a throttle or quota its twin met makes it a deferred record, like any other
@@ -71,11 +73,7 @@ export async function startRun(
 async function confirmConflict(
   datazone: DataZonePort,
   target: Target,
-  {
-    revision,
-    generationTypes: group,
-    attempt,
-  }: { revision: string; generationTypes: GenerationGroup; attempt: number },
+  { revision, group, attempt }: { revision: string; group: GenerationGroup; attempt: number },
   conflict: ServiceError,
 ): Promise<RecordOutcome> {
   const error = { name: conflict.name, message: conflict.message };

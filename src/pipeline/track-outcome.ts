@@ -5,7 +5,7 @@
  */
 import { MAX_VISIBILITY_TIMEOUT_SECONDS } from '../core/backoff.js';
 import { clientToken } from '../core/client-token.js';
-import type { GenerationType } from '../core/generation-types.js';
+import type { GenerationGroup, GenerationType } from '../core/generation-types.js';
 import { outcomeForError, type RecordOutcome, type RunReport, type Target } from '../core/outcome.js';
 import type { RunOutcomeEvent } from '../core/outcome-event.js';
 import type { Clock, DataZonePort, RunDetails } from '../core/ports.js';
@@ -89,7 +89,7 @@ export async function trackOutcome(
           visibleAfterSeconds: Math.min(Math.ceil(waitMs / 1000), MAX_VISIBILITY_TIMEOUT_SECONDS),
         };
       }
-      return startAgain(revisionRef, decision.types, decision.attempt, report, datazone, starts);
+      return startAgain(revisionRef, decision, report, datazone, starts);
     }
   }
 }
@@ -103,8 +103,7 @@ interface RevisionRef {
 
 async function startAgain(
   run: RevisionRef,
-  types: readonly GenerationType[],
-  attempt: number,
+  { group, types, attempt }: { group: GenerationGroup; types: readonly GenerationType[]; attempt: number },
   report: RunReport,
   datazone: DataZonePort,
   starts: StartsInBatch,
@@ -131,7 +130,7 @@ async function startAgain(
     generationTypes: types,
     clientToken: token,
   };
-  const started = await startRun(request, target, datazone, starts, attempt);
+  const started = await startRun(request, target, datazone, starts, attempt, group);
   if (started.kind === 'started')
     return { kind: 'run-ended', target, run: report, next: { runId: started.runId, attempt } };
   if (started.kind !== 'already-exists') return started;

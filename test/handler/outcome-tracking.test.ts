@@ -299,4 +299,26 @@ describe('review findings: no retry lost, none doubled', () => {
     const written = stdout.logs().map((line) => JSON.stringify(line));
     expect(written.filter((line) => line.includes(record.receiptHandle))).toEqual([]);
   });
+
+  it('recognises a retry of some of the group’s types as this attempt’s run when its start meets a 409', async () => {
+    const handler = await loadHandler();
+    const partial = run('PARTIALLY_SUCCEEDED', {
+      typeStats: [
+        { type: 'BUSINESS_DESCRIPTIONS', status: 'SUCCEEDED' },
+        { type: 'BUSINESS_NAMES', status: 'FAILED', errorMessage: 'internal error' },
+      ],
+    });
+    const retry = run('IN_PROGRESS', {
+      id: 'attempt-2',
+      types: ['BUSINESS_NAMES'],
+      createdAt: new Date(Date.now() - 1000),
+    });
+    datazone.on(GetMetadataGenerationRunCommand).resolves(partial);
+    datazone.on(ListMetadataGenerationRunsCommand).resolves({ items: [partial, retry] as never });
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ConflictException', 409));
+    const record = outcomeRecord('failed', 301_000);
+    // The late copy check sees attempt 2 listed already; without it, the 409 must find attempt 2 too.
+    expect(await handler({ Records: [record] }, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(stdout.logs().find((entry) => entry.outcome === 'retry')).toBeUndefined();
+  });
 });

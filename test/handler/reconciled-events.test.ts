@@ -123,4 +123,15 @@ describe('a reconciled event', () => {
     expect(startedTypes()).toEqual([]);
     expect(stdout.metrics()).toMatchObject({ RunsAlreadyExisting: 1 });
   });
+
+  it('is skipped with the reason when none of its groups is configured here, without any call', async () => {
+    const handler = buildHandler({ random: lowestJitter });
+    expect(await handler(batchOf(record([['BUSINESS_GLOSSARY_ASSOCIATIONS']])), lambdaContext())).toEqual({
+      batchItemFailures: [],
+    });
+    expect(datazone.calls()).toEqual([]);
+    expect(stdout.logs().find((line) => line.outcome === 'skipped')?.reason).toMatch(
+      /none of the groups the sweep marked \(BUSINESS_GLOSSARY_ASSOCIATIONS\) is in GENERATION_TYPES/,
+    );
+  });
 });

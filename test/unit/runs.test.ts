@@ -77,6 +77,7 @@ describe('decideAfterRun', () => {
     const run = failedRun('r1');
     expect(decideAfterRun(run, [run], POLICY, T0 + 60_000)).toEqual({
       kind: 'start-again',
+      group: [...BOTH],
       types: [...BOTH],
       attempt: 2,
       notBefore: T0 + 60_000 + 300_000,
@@ -94,6 +95,7 @@ describe('decideAfterRun', () => {
     });
     expect(decideAfterRun(run, [first, run], POLICY, T0)).toEqual({
       kind: 'start-again',
+      group: [...BOTH],
       types: ['BUSINESS_NAMES'],
       attempt: 3,
       notBefore: T0 + 600_000,
