@@ -28,6 +28,7 @@ export function summaryTable(counts: SweepCounts, dryRun: boolean): string {
     ['revisions already covered', counts.revisionsCovered],
     [dryRun ? 'revisions missing (not enqueued: dry run)' : 'revisions missing', counts.revisionsMissing],
     ['enqueued', counts.enqueued],
+    ['failed runs re-enqueued', counts.failedRunsRequeued],
     ['skipped by type', counts.skippedByType],
     ['skipped, not published', counts.skippedUnpublished],
     ['errors', counts.errors],

@@ -69,6 +69,7 @@ const settings = {
   publishedOnly: values['published-only'],
   groups: generationGroups(worker.generationTypes),
   origin: 'backfill' as const,
+  retry: worker,
   sweepId: `backfill/${new Date(clock()).toISOString()}`,
   pageSize: Math.min(50, Number.isFinite(maxAssets) ? maxAssets : 50),
 };

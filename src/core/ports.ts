@@ -82,7 +82,7 @@ export interface DataZonePort {
 }
 
 /** What a sweep asks DataZone: the assets of a domain, page by page, and each one's revision and runs. */
-export interface SweepDataZone extends Pick<DataZonePort, 'getAsset' | 'listRuns'> {
+export interface SweepDataZone extends Pick<DataZonePort, 'getAsset' | 'listRuns' | 'getRun'> {
   /** One page of a domain's assets (Search, scope ASSET), optionally of one owning project. */
   searchAssets(
     domainId: string,

@@ -69,6 +69,33 @@ export function reconciledEvent(
   };
 }
 
+/**
+ * A stand-in for a failed run's outcome event that never came (EventBridge delivers on a best-effort basis): the
+ * worker reads it as DataZone's own and decides from the run itself, so a retry it owed is not lost. Without a
+ * time, the retry's backoff counts from the run's creation.
+ */
+export function reconciledOutcomeEvent(
+  domainId: string,
+  runId: string,
+  mark: Omit<ReconciliationMark, 'groups'>,
+): Record<string, unknown> {
+  return {
+    version: '0',
+    id: `reconcile-outcome-${runId}`,
+    'detail-type': 'Metadata Generation Failed',
+    source: 'aws.datazone',
+    account: '',
+    region: '',
+    resources: [],
+    detail: {
+      version: '1',
+      metadata: { domain: domainId, id: runId },
+      data: { metadataGenerationRunId: runId },
+      reconciliation: mark,
+    },
+  };
+}
+
 /** The DataZone calls a sweep makes per asset (GetAsset, ListMetadataGenerationRuns), and per page (Search). */
 const CALLS_PER_ASSET = 2;
 const ASSETS_PER_SEARCH_PAGE = 50;

@@ -19,6 +19,20 @@ function isOfGroup(run: RunSummary, group: GenerationGroup): boolean {
   return run.types.length === 0 || groupOf(run.types, [group]) === group;
 }
 
+/** The newest run of a revision and group (the one whose outcome decides what comes next), if any. */
+export function latestRunOf(
+  runs: readonly RunSummary[],
+  revision: string,
+  group: GenerationGroup,
+): RunSummary | undefined {
+  return runs
+    .filter((run) => run.revision === revision && isOfGroup(run, group))
+    .reduce<RunSummary | undefined>(
+      (latest, run) => (latest === undefined || isBefore(latest, run) ? run : latest),
+      undefined,
+    );
+}
+
 /** The run that was the given attempt for a revision and group (the attempt-th, oldest first), if any. */
 export function runOfAttempt(
   runs: readonly RunSummary[],

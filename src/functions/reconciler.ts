@@ -65,7 +65,7 @@ async function sweep(event: SQSEvent, context: Context): Promise<void> {
       }
       await reconcileStep(
         message,
-        { ...config, ...config.worker, pageSize },
+        { ...config, ...config.worker, pageSize, retry: config.worker },
         {
           datazone: session,
           queue: events,

@@ -20,7 +20,10 @@ export interface ReconcilerConfig {
   readonly requestTimeoutMs: number;
   readonly deadlineSafetyMarginMs: number;
   /** What the worker would start: its generation types and the asset types it supports. */
-  readonly worker: Pick<WorkerConfig, 'generationTypes' | 'supportedAssetTypes'>;
+  readonly worker: Pick<
+    WorkerConfig,
+    'generationTypes' | 'supportedAssetTypes' | 'maxRunAttempts' | 'runRetryBaseSeconds'
+  >;
 }
 
 const QUEUE_URL = 'an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/name';
@@ -55,17 +58,15 @@ export function loadReconcilerConfig(env: Env = process.env): ReconcilerConfig {
   return config;
 }
 
-/** The worker's own reading of GENERATION_TYPES and SUPPORTED_ASSET_TYPES, so that both judge alike. */
+/** The worker's own reading of its generation, asset-type and retry settings, so that both judge alike. */
 function workerSettings(env: Env, reader: EnvReader): ReconcilerConfig['worker'] {
   try {
-    const { generationTypes, supportedAssetTypes } = loadConfig({
-      ...env,
-      DEAD_LETTER_QUEUE_URL: 'https://unused.invalid/q',
-    });
-    return { generationTypes, supportedAssetTypes };
+    const worker = loadConfig({ ...env, DEAD_LETTER_QUEUE_URL: 'https://unused.invalid/q' });
+    const { generationTypes, supportedAssetTypes, maxRunAttempts, runRetryBaseSeconds } = worker;
+    return { generationTypes, supportedAssetTypes, maxRunAttempts, runRetryBaseSeconds };
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     reader.problems.push(...error.problems);
-    return { generationTypes: [], supportedAssetTypes: new Set() };
+    return { generationTypes: [], supportedAssetTypes: new Set(), maxRunAttempts: 1, runRetryBaseSeconds: 1 };
   }
 }

@@ -5,7 +5,14 @@
  * fails on comes back (SQS), and its page is swept again: the worker's checks make that harmless.
  */
 import { generationGroups } from '../core/generation-types.js';
-import { addCounts, NO_COUNTS, type SweepCounts, type SweepDeps, sweepPage } from './sweep.js';
+import {
+  addCounts,
+  NO_COUNTS,
+  type SweepCounts,
+  type SweepDeps,
+  type SweepSettings,
+  sweepPage,
+} from './sweep.js';
 
 export interface SweepCursor {
   readonly sweepId: string;
@@ -28,6 +35,7 @@ export interface ReconcileSettings {
   readonly generationTypes: Parameters<typeof generationGroups>[0];
   readonly supportedAssetTypes: ReadonlySet<string>;
   readonly pageSize: number;
+  readonly retry: SweepSettings['retry'];
 }
 
 export interface ReconcileDeps extends SweepDeps {
@@ -79,6 +87,7 @@ export async function reconcileStep(
     publishedOnly: settings.publishedOnly,
     groups: generationGroups(settings.generationTypes),
     origin: 'reconciler' as const,
+    retry: settings.retry,
     sweepId: cursor.sweepId,
     pageSize: settings.pageSize,
   };

@@ -6,13 +6,15 @@
 
 import { ServiceError } from '../core/errors.js';
 import type { GenerationGroup } from '../core/generation-types.js';
-import type { Clock, EventQueue, SweepDataZone } from '../core/ports.js';
+import type { Clock, EventQueue, RunSummary, SweepDataZone } from '../core/ports.js';
 import {
   type MissingRevision,
   missingGroups,
   type ReconcileOrigin,
   reconciledEvent,
+  reconciledOutcomeEvent,
 } from '../core/reconciliation.js';
+import { decideAfterRun, latestRunOf, type RetryPolicy } from '../core/runs.js';
 
 export interface SweepSettings {
   readonly domainId: string;
@@ -25,6 +27,8 @@ export interface SweepSettings {
   readonly sweepId: string;
   /** Assets per page (at most 50): small enough that a page fits in an invocation at the sweep's rate. */
   readonly pageSize?: number | undefined;
+  /** The worker's retry policy: a failed run it still owes a retry is enqueued again as its outcome. */
+  readonly retry: Pick<RetryPolicy, 'maxRunAttempts' | 'runRetryBaseSeconds'>;
 }
 
 export interface SweepCounts {
@@ -34,6 +38,8 @@ export interface SweepCounts {
   readonly enqueued: number;
   readonly skippedByType: number;
   readonly skippedUnpublished: number;
+  /** Failed runs owed a retry whose outcome never reached the worker, enqueued again as their outcome. */
+  readonly failedRunsRequeued: number;
   readonly errors: number;
 }
 
@@ -47,6 +53,7 @@ export const NO_COUNTS: SweepCounts = {
   enqueued: 0,
   skippedByType: 0,
   skippedUnpublished: 0,
+  failedRunsRequeued: 0,
   errors: 0,
 };
 
@@ -84,7 +91,9 @@ export async function sweepPage(
   });
   const counts = { ...NO_COUNTS, assetsScanned: page.assets.length };
   const missing: MissingRevision[] = [];
-  const outbox = new Outbox(settings, deps);
+  const outbox = new Outbox(deps);
+  const outcomeOf = (runId: string) =>
+    reconciledOutcomeEvent(settings.domainId, runId, { origin: settings.origin, sweepId: settings.sweepId });
   for (const asset of page.assets) {
     if (asset.typeIdentifier !== undefined && !settings.assetTypes.has(asset.typeIdentifier)) {
       counts.skippedByType += 1;
@@ -104,15 +113,22 @@ export async function sweepPage(
     if (judged === 'error') counts.errors += 1;
     else if (judged === 'other-type') counts.skippedByType += 1;
     else if (judged === 'unpublished') counts.skippedUnpublished += 1;
-    else if (judged === 'covered') counts.revisionsCovered += 1;
     else {
-      missing.push(judged);
-      await outbox.add(judged);
+      for (const runId of judged.rerun) await outbox.addBody(JSON.stringify(outcomeOf(runId)));
+      counts.failedRunsRequeued += judged.rerun.length;
+      if (judged.missing === undefined) counts.revisionsCovered += 1;
+      else {
+        missing.push(judged.missing);
+        const mark = { origin: settings.origin, sweepId: settings.sweepId, groups: judged.missing.groups };
+        await outbox.addBody(
+          JSON.stringify(reconciledEvent(judged.missing, mark, { time: new Date(deps.clock()) })),
+        );
+      }
     }
   }
   await outbox.flush();
   counts.revisionsMissing = missing.length;
-  counts.enqueued = outbox.sent;
+  counts.enqueued = outbox.sent - counts.failedRunsRequeued;
   return { counts, nextToken: page.nextToken, totalMatchCount: page.totalMatchCount, missing };
 }
 
@@ -122,46 +138,45 @@ export async function sweepPage(
  * A dry run (no queue) sends nothing.
  */
 class Outbox {
-  private readonly waiting: MissingRevision[] = [];
+  private readonly waiting: string[] = [];
   sent = 0;
 
-  constructor(
-    private readonly settings: SweepSettings,
-    private readonly deps: SweepDeps,
-  ) {}
+  constructor(private readonly deps: SweepDeps) {}
 
-  async add(revision: MissingRevision): Promise<void> {
+  async addBody(body: string): Promise<void> {
     if (this.deps.queue === undefined) return;
-    this.waiting.push(revision);
+    this.waiting.push(body);
     if (this.waiting.length >= SEND_BATCH) await this.flush();
   }
 
   async flush(): Promise<void> {
     const batch = this.waiting.splice(0);
     if (this.deps.queue === undefined || batch.length === 0) return;
-    const time = new Date(this.deps.clock());
-    const { origin, sweepId } = this.settings;
-    await this.deps.queue.send(
-      batch.map((revision) =>
-        JSON.stringify(reconciledEvent(revision, { origin, sweepId, groups: revision.groups }, { time })),
-      ),
-    );
+    await this.deps.queue.send(batch);
     this.sent += batch.length;
   }
+}
+
+interface Judged {
+  /** The revision's groups without a run, if any. */
+  readonly missing: MissingRevision | undefined;
+  /** Failed runs of the revision the worker still owes a retry. */
+  readonly rerun: readonly string[];
 }
 
 async function judgeAsset(
   assetId: string,
   settings: SweepSettings,
   deps: SweepDeps,
-): Promise<MissingRevision | 'covered' | 'other-type' | 'unpublished'> {
+): Promise<Judged | 'other-type' | 'unpublished'> {
   const asset = await deps.datazone.getAsset(settings.domainId, assetId, undefined);
   if (!settings.assetTypes.has(asset.typeIdentifier)) return 'other-type';
   if (settings.publishedOnly && asset.listed !== true) return 'unpublished';
   const runs = await deps.datazone.listRuns(settings.domainId, assetId);
   const groups = missingGroups(asset.revision, runs, settings.groups);
-  if (groups.length === 0) return 'covered';
-  return {
+  const rerun = await owedRetries(asset.revision, runs, settings, deps);
+  if (groups.length === 0) return { missing: undefined, rerun };
+  const missing = {
     domainId: settings.domainId,
     assetId,
     revision: asset.revision,
@@ -169,6 +184,29 @@ async function judgeAsset(
     assetType: asset.typeIdentifier,
     groups,
   };
+  return { missing, rerun };
+}
+
+/**
+ * The groups whose newest run failed and is owed another attempt (the worker's own rule, decideAfterRun): its
+ * outcome event was lost, or is still on its way, which the attempt's token and the worker's checks make harmless.
+ */
+async function owedRetries(
+  revision: string,
+  runs: readonly RunSummary[],
+  settings: SweepSettings,
+  deps: SweepDeps,
+): Promise<string[]> {
+  const owed: string[] = [];
+  for (const group of settings.groups) {
+    const latest = latestRunOf(runs, revision, group);
+    if (latest?.status !== 'FAILED' && latest?.status !== 'PARTIALLY_SUCCEEDED') continue;
+    const run = await deps.datazone.getRun(settings.domainId, latest.runId);
+    const policy = { ...settings.retry, groups: settings.groups };
+    if (decideAfterRun(run, runs, policy, run.createdAt ?? deps.clock()).kind === 'start-again')
+      owed.push(run.runId);
+  }
+  return owed;
 }
 
 export function addCounts(a: SweepCounts, b: SweepCounts): SweepCounts {

@@ -96,6 +96,7 @@ describe('npm run backfill', () => {
       enqueued: 0,
       skippedByType: expectedSkippedByType(ASSETS),
       skippedUnpublished: 0,
+      failedRunsRequeued: 0,
       errors: 0,
     };
     expect(run.stdout.endsWith(`${summaryTable(counts, true)}\n`)).toBe(true);

@@ -46,6 +46,7 @@ const settings: ReconcileSettings = {
   publishedOnly: false,
   generationTypes: DEFAULT_TYPES,
   supportedAssetTypes: SUPPORTED,
+  retry: { maxRunAttempts: 3, runRetryBaseSeconds: 300 },
   pageSize: PAGE_SIZE,
 };
 
@@ -156,6 +157,7 @@ const TOTALS = {
   enqueued: expectedMissing(ASSETS, DEFAULT_TYPES).length,
   skippedByType: expectedSkippedByType(ASSETS),
   skippedUnpublished: 0,
+  failedRunsRequeued: 0,
   errors: 0,
 };
 

@@ -218,6 +218,7 @@ export const sweepSettings = (
   origin: 'backfill',
   sweepId: 'backfill/test',
   pageSize: 10,
+  retry: { maxRunAttempts: 3, runRetryBaseSeconds: 300 },
   ...over,
 });
 

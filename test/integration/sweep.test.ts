@@ -82,6 +82,7 @@ describe('sweep over the wire', () => {
       enqueued: expected.length,
       skippedByType: expectedSkippedByType(ASSETS),
       skippedUnpublished: 0,
+      failedRunsRequeued: 0,
       errors: 0,
     });
     expect(pages).toBe(5);

@@ -48,6 +48,7 @@ describe('summaryTable', () => {
     enqueued: 200,
     skippedByType: 30,
     skippedUnpublished: 3,
+    failedRunsRequeued: 2,
     errors: 1,
   });
 
@@ -57,6 +58,7 @@ describe('summaryTable', () => {
       'revisions already covered      1000',
       'revisions missing               200',
       'enqueued                        200',
+      'failed runs re-enqueued           2',
       'skipped by type                  30',
       'skipped, not published            3',
       'errors                            1',
@@ -67,6 +69,7 @@ describe('summaryTable', () => {
     const lines = summaryTable({ ...final, enqueued: 0 }, true).split('\n');
     expect(lines[2]).toBe('revisions missing (not enqueued: dry run)       200');
     expect(lines[3]).toBe('enqueued                                          0');
+    expect(lines[4]).toBe('failed runs re-enqueued                           2');
     expect(new Set(lines.map((line) => line.length)).size).toBe(1);
   });
 });

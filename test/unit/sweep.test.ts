@@ -39,6 +39,13 @@ function fakeDataZone(assets: Record<string, FakeAsset>): SweepDataZone {
       return facts;
     },
     listRuns: async (_domain, assetId) => [...(assets[assetId]?.runs ?? [])],
+    getRun: async (_domain, runId) => {
+      const run = Object.values(assets)
+        .flatMap((asset) => asset.runs)
+        .find((candidate) => candidate.runId === runId);
+      if (run === undefined) throw new Error(`no run ${runId}`);
+      return { ...run, domainId: DOMAIN, owningProjectId: 'p1', typeStats: [] };
+    },
   };
 }
 
@@ -66,6 +73,7 @@ const settings = {
   groups: BOTH,
   origin: 'backfill' as const,
   sweepId: 's1',
+  retry: { maxRunAttempts: 3, runRetryBaseSeconds: 300 },
 };
 
 function deps(datazone: SweepDataZone, sent: string[] | undefined) {
@@ -146,6 +154,9 @@ describe('sweepPage', () => {
         return facts('1');
       },
       listRuns: async () => [],
+      getRun: async () => {
+        throw new Error('unused');
+      },
     };
     const { deps: d } = deps(datazone, []);
     const page = await sweepPage(undefined, settings, {
@@ -155,6 +166,56 @@ describe('sweepPage', () => {
     expect(order.filter((entry) => entry.startsWith('send'))).toEqual(['send 10', 'send 10', 'send 5']);
     expect(order.indexOf('send 10')).toBe(10);
     expect(page.counts.enqueued).toBe(25);
+  });
+
+  describe('a failed run whose outcome never reached the worker', () => {
+    const failedRun = (runId: string, createdAt: number): RunSummary => ({
+      ...runOf('3'),
+      runId,
+      status: 'FAILED',
+      createdAt,
+    });
+    function catalogWith(runs: RunSummary[], errorMessage: string): SweepDataZone {
+      return {
+        ...fakeDataZone({ asset: { facts: facts('3'), runs } }),
+        getRun: async (_domain, runId) => {
+          const run = runs.find((candidate) => candidate.runId === runId);
+          if (run === undefined) throw new Error(`no run ${runId}`);
+          const typeStats = run.types.map((type) => ({ type, status: 'FAILED', errorMessage }));
+          return { ...run, domainId: DOMAIN, owningProjectId: 'p1', typeStats };
+        },
+      };
+    }
+
+    it('is enqueued again as its outcome, so that the retry the worker owes it is not lost', async () => {
+      const sent: string[] = [];
+      const page = await sweepPage(
+        undefined,
+        settings,
+        deps(catalogWith([failedRun('r1', 0)], 'internal error'), sent).deps,
+      );
+      expect(page.counts).toMatchObject({ revisionsCovered: 1, failedRunsRequeued: 1, enqueued: 0 });
+      expect(sent.map((body) => JSON.parse(body) as Record<string, unknown>)).toEqual([
+        expect.objectContaining({
+          'detail-type': 'Metadata Generation Failed',
+          detail: expect.objectContaining({ data: { metadataGenerationRunId: 'r1' } }),
+        }),
+      ]);
+    });
+
+    it('is left alone when no attempt is owed: a hopeless failure, or the attempts used up', async () => {
+      const hopeless = catalogWith([failedRun('r1', 0)], 'Asset has no structured schema');
+      const usedUp = catalogWith(
+        [failedRun('r1', 0), failedRun('r2', 1), failedRun('r3', 2)],
+        'internal error',
+      );
+      for (const datazone of [hopeless, usedUp]) {
+        const sent: string[] = [];
+        const page = await sweepPage(undefined, settings, deps(datazone, sent).deps);
+        expect(page.counts.failedRunsRequeued).toBe(0);
+        expect(sent).toEqual([]);
+      }
+    });
   });
 
   it('fails the page on a failure that may pass, so that it is swept again', async () => {
@@ -175,6 +236,7 @@ describe('reconcileStep', () => {
     generationTypes: ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES'] as const,
     supportedAssetTypes: new Set([GLUE]),
     pageSize: 2,
+    retry: { maxRunAttempts: 3, runRetryBaseSeconds: 300 },
   };
   const fiveAssets = Object.fromEntries(
     ['a', 'b', 'c', 'd', 'e'].map((id) => [id, { facts: facts('1'), runs: [] }]),

@@ -78,6 +78,7 @@ export async function reconcilerSweep(options: ReconcilerSweepOptions): Promise<
     generationTypes: worker.generationTypes,
     supportedAssetTypes: worker.supportedAssetTypes,
     pageSize: PAGE_SIZE,
+    retry: worker,
   };
   const deadline = new InvocationDeadline(clock);
   const client = new DataZoneClient({
