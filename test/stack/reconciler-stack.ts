@@ -291,7 +291,12 @@ export function describeReconciler(stacks: () => Stacks): void {
         {
           Sid: 'SweepDomains',
           Effect: 'Allow',
-          Action: ['datazone:Search', 'datazone:GetAsset', 'datazone:ListMetadataGenerationRuns'],
+          Action: [
+            'datazone:Search',
+            'datazone:GetAsset',
+            'datazone:ListMetadataGenerationRuns',
+            'datazone:GetMetadataGenerationRun',
+          ],
           Resource: [domainArn('dzd_abc123')],
         },
         {
