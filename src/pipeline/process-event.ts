@@ -28,6 +28,8 @@ export interface PipelineSettings extends SelectionSettings {
 /** What the records of one batch (or one direct event) share: DataZone's batch scope and the starts made. */
 export class EventBatch {
   private readonly starts: StartsInBatch = new Map();
+  /** The configured generation types as runs, derived once rather than per record. */
+  private readonly groups: readonly GenerationGroup[];
 
   constructor(
     private readonly settings: PipelineSettings,
@@ -35,7 +37,9 @@ export class EventBatch {
     private readonly clock: Clock,
     /** A queue to wait in (SQS wiring): a failed run's next attempt waits there for its backoff. */
     private readonly canWaitInQueue = true,
-  ) {}
+  ) {
+    this.groups = generationGroups(settings.generationTypes);
+  }
 
   /**
    * A parse result → outcome: an input that is not an EventBridge event is dead-lettered with the reason.
@@ -56,14 +60,14 @@ export class EventBatch {
         return { kind: 'name-generation-ended', status: selection.status, domainId: selection.domainId };
       case 'run-outcome':
         return this.withSession((datazone) => {
-          const policy = { ...this.settings, groups: generationGroups(this.settings.generationTypes) };
+          const policy = { ...this.settings, groups: this.groups };
           return trackOutcome(selection.event, policy, datazone, this.starts, this.clock, {
             canWaitInQueue: this.canWaitInQueue,
           });
         });
       case 'asset-event':
         return this.withSession((datazone) =>
-          resolveAndStart(selection.event, this.settings, datazone, this.starts, redelivered),
+          resolveAndStart(selection.event, this.settings, this.groups, datazone, this.starts, redelivered),
         );
     }
   }
@@ -83,6 +87,7 @@ export class EventBatch {
 async function resolveAndStart(
   event: AssetEvent,
   settings: PipelineSettings,
+  configured: readonly GenerationGroup[],
   datazone: DataZonePort,
   starts: StartsInBatch,
   redelivered: boolean,
@@ -94,7 +99,7 @@ async function resolveAndStart(
     revision: event.revision,
     assetType: event.assetType,
   };
-  const groups = groupsFor(event, settings.generationTypes);
+  const groups = groupsFor(event, configured);
   if (groups.length === 0) {
     // A sweep run with other GENERATION_TYPES than this worker's: nothing it asks for is configured here.
     const marked = event.reconciliation?.groups.map((group) => group.join('+')).join(', ') ?? '';
@@ -156,10 +161,9 @@ async function resolveAndStart(
 }
 
 /** The configured groups, or those of them a sweep found missing (it names them in its mark). */
-function groupsFor(event: AssetEvent, types: readonly GenerationType[]): GenerationGroup[] {
-  const configured = generationGroups(types);
+function groupsFor(event: AssetEvent, configured: readonly GenerationGroup[]): GenerationGroup[] {
   const marked = event.reconciliation?.groups;
-  if (marked === undefined) return configured;
+  if (marked === undefined) return [...configured];
   const named = new Set(marked.map((group) => [...group].sort().join(',')));
   return configured.filter((group) => named.has(group.join(',')));
 }
