@@ -49,7 +49,7 @@ export async function quota(ctx: BenchContext): Promise<BenchmarkResult> {
   // The deployed settings (serverless.yml: batch size 10, 5 s batching window, 60 s timeout; the worker's
   // defaults, DATAZONE_BURST 1 included), but the client-side rate is the whole endpoint's R: one container.
   const workerEnv = { DATAZONE_REQUESTS_PER_SECOND: String(rps), RECORD_CONCURRENCY: '10' };
-  const { datazoneBurst: burst } = loadConfig({ ...endpoints.env, ...workerEnv });
+  const { burst } = loadConfig({ ...endpoints.env, ...workerEnv }).datazoneRates.StartMetadataGenerationRun;
   const settings: QuotaChildSettings = {
     sqsUrl: endpoints.sqs.url,
     queueUrl: endpoints.sqs.queueUrl(SOURCE_QUEUE),

@@ -11,7 +11,7 @@ import { generationGroups } from '../core/generation-types.js';
 import { summarise } from '../core/outcome.js';
 import { sweepSeconds } from '../core/reconciliation.js';
 import { createDataZoneClient } from '../datazone/client.js';
-import { RequestBudget } from '../datazone/request-budget.js';
+import { oneBucketForAll, RequestBudget } from '../datazone/request-budget.js';
 import { DataZoneSweepCalls } from '../datazone/sweep-calls.js';
 import { TokenBucket } from '../datazone/token-bucket.js';
 import { SqsEventQueue } from '../queues/event-queue.js';
@@ -56,7 +56,12 @@ const deadline = new InvocationDeadline(clock);
 deadline.start(2 ** 31 - 1, 0);
 const datazone = new DataZoneSweepCalls(
   createDataZoneClient(worker.datazoneRequestTimeoutMs),
-  new RequestBudget(new TokenBucket({ ratePerSecond: rate, burst: 1, now: clock }), deadline, clock),
+  // --rate is the backfill's total, whatever the operation.
+  new RequestBudget(
+    oneBucketForAll(new TokenBucket({ ratePerSecond: rate, burst: 1, now: clock })),
+    deadline,
+    clock,
+  ),
   deadline,
   clock,
 );

@@ -33,7 +33,7 @@ import type {
   StartRunRequest,
 } from '../core/ports.js';
 import { kindOf, type Operation, toServiceError } from './errors.js';
-import type { RecordBudget, RequestBudget } from './request-budget.js';
+import type { RecordBudget, RequestBudget, Slot } from './request-budget.js';
 import { incompleteResponse, summaryOf } from './responses.js';
 
 const WORKER_ERRORS = [BatchDeferredError, RequestSlotUnavailableError, DeadlineExceededError, ServiceError];
@@ -189,12 +189,12 @@ export class RecordCalls implements DataZoneSession {
   ): Promise<Output> {
     if (this.deadline.expired())
       throw new DeadlineExceededError(`invocation deadline reached before ${operation}`);
-    const attempts = this.paceAttempts(this.budget.reserve(operation), operation, stack);
+    const attempts = this.paceAttempts(this.budget.reserve(operation), stack);
     try {
       return await send(this.deadline.signal);
     } catch (error) {
       const failure = this.translate(operation, attempts, error);
-      this.budget.callFailed(failure);
+      this.budget.callFailed(operation, failure);
       throw failure;
     }
   }
@@ -214,22 +214,23 @@ export class RecordCalls implements DataZoneSession {
    * is signed when it actually goes out.
    */
   private paceAttempts<Input extends object, Output extends MetadataBearer>(
-    firstSlotAt: number,
-    operation: Operation,
+    firstSlot: Slot,
     stack: MiddlewareStack<Input, Output>,
   ): Attempts {
+    const { operation } = firstSlot;
     const attempts: Attempts = {};
     let first = true;
     const middleware: FinalizeRequestMiddleware<Input, Output> = (next) => async (args) => {
-      if (first) await this.budget.beforeFirstAttempt(firstSlotAt);
-      else await this.budget.beforeRetry();
+      if (first) await this.budget.beforeFirstAttempt(firstSlot);
+      else await this.budget.beforeRetry(operation);
       first = false;
+      const sentAt = this.now();
       try {
         const result = await next(args);
-        this.budget.attempted(false);
+        this.budget.answered(operation, sentAt, false);
         return result;
       } catch (error) {
-        this.budget.attempted(kindOf(error, operation) === 'throttled');
+        this.budget.answered(operation, sentAt, kindOf(error, operation) === 'throttled');
         if (!this.deadline.signal.aborted) attempts.lastFailure = error;
         throw error;
       }

@@ -3,56 +3,57 @@
  * slots that would arrive after the invocation's deadline instead of waiting and being cut off, and can reserve
  * several at once (all or none) for work that needs them all.
  * Reservations are granted in call order and spaced 1/rate apart once the burst is used, which keeps a fleet of
- * N containers at N × rate requests per second at most.
- *
- * The rate adapts below the configured one: a throttled request halves it, at most once per second, and every
- * successful request raises it by a thirty-second of itself. Growth is clocked by successes, so it is slow
- * where the service admits little and quick where it admits much (about 22 successes double the rate).
- * A quota shared with other callers, or a fleet configured above it, then settles near what the service admits
- * instead of spending its retries on throttles. Time alone also doubles it every RECOVERY_DOUBLING_MS: a rate
- * so low that a record's slots no longer fit in an invocation makes no calls, so no success would ever raise
- * it again. The rate never exceeds the configured one.
+ * N containers at N × rate requests per second at most. The rate is the adaptation's (adaptive-rate.ts): it
+ * follows DataZone's answers, never above the configured rate.
  */
+import { AdaptiveRate, type RateAdaptation } from './adaptive-rate.js';
+
 export interface TokenBucketOptions {
   /** Tokens added per second: the configured, and highest, rate. */
   readonly ratePerSecond: number;
   /** Bucket size: requests allowed back to back after an idle period. */
   readonly burst: number;
-  /** Lowest rate throttling can bring it to. Default: a sixty-fourth of ratePerSecond (six halvings). */
+  /** Lowest rate throttling can bring it to (AdaptiveRate's default when absent). */
   readonly minRatePerSecond?: number;
+  /** How answers move the rate; default AdaptiveRate at ratePerSecond. */
+  readonly adaptation?: RateAdaptation;
   readonly now?: () => number;
 }
-
-/** Each success raises the rate by this fraction of itself. */
-const GROWTH_PER_SUCCESS = 1 / 32;
-/** One throttle episode halves the rate once, however many requests of the burst it throttled. */
-const DECREASE_INTERVAL_MS = 1000;
-/**
- * Without successes, the rate still doubles this often: from the floor back to the configured rate in three
- * minutes. Slow enough that under sustained throttling the halvings (once per second) still dominate.
- */
-const RECOVERY_DOUBLING_MS = 30_000;
 
 export class TokenBucket {
   private tokens: number;
   private updatedAt: number;
+  private cuts = 0;
   private rate: number;
-  private lastDecreaseAt = Number.NEGATIVE_INFINITY;
-  private readonly minRate: number;
+  private readonly adaptation: RateAdaptation;
   private readonly now: () => number;
 
   constructor(private readonly options: TokenBucketOptions) {
     if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be greater than 0');
     if (!(options.burst >= 1)) throw new RangeError('burst must be at least 1');
     this.now = options.now ?? Date.now;
+    this.adaptation =
+      options.adaptation ??
+      new AdaptiveRate({
+        ratePerSecond: options.ratePerSecond,
+        ...(options.minRatePerSecond === undefined ? {} : { minRatePerSecond: options.minRatePerSecond }),
+      });
     this.tokens = options.burst;
     this.updatedAt = this.now();
-    this.rate = options.ratePerSecond;
-    this.minRate = Math.min(options.ratePerSecond, options.minRatePerSecond ?? options.ratePerSecond / 64);
+    this.rate = this.adaptation.perSecond(this.updatedAt);
+  }
+
+  /**
+   * How many times the rate has been cut. A slot reserved before a cut and not yet used is void: the cut
+   * forgave the debt it stood for, and its holder reserves again at the new rate (see `answered`).
+   */
+  get epoch(): number {
+    return this.cuts;
   }
 
   /** The rate in force now, in requests per second. */
   get currentRatePerSecond(): number {
+    this.refill();
     return this.rate;
   }
 
@@ -76,31 +77,28 @@ export class TokenBucket {
     this.tokens = Math.min(this.options.burst, this.tokens + count);
   }
 
-  /** A request was throttled: halve the rate, once per episode. */
-  throttled(): void {
-    const now = this.refill();
-    if (now - this.lastDecreaseAt < DECREASE_INTERVAL_MS) return;
-    this.lastDecreaseAt = now;
-    this.rate = Math.max(this.minRate, this.rate / 2);
-  }
-
-  /** A request went through: climb back towards the configured rate. */
-  succeeded(): void {
-    this.refill();
-    this.rate = Math.min(this.options.ratePerSecond, this.rate * (1 + GROWTH_PER_SUCCESS));
-  }
-
   /**
-   * Adds the tokens earned since the last update, at the rate in force during that time, then lets that time
-   * raise the rate (a throttle in between has already halved it).
+   * An attempt sent at `sentAt` (its slot) was answered: the adaptation moves the rate. A cut also voids the
+   * slots promised at the old spacing (the debt they stand for is forgiven, with no new burst): sent as promised
+   * they would meet the same throttling that caused the cut.
    */
+  answered(sentAt: number, throttled: boolean): void {
+    const now = this.refill();
+    const before = this.rate;
+    this.adaptation.answered(sentAt, throttled, now);
+    this.rate = this.adaptation.perSecond(now);
+    if (this.rate < before) {
+      this.cuts += 1;
+      this.tokens = Math.max(0, this.tokens);
+    }
+  }
+
+  /** Adds the tokens earned since the last update at the rate in force during that time. */
   private refill(): number {
     const now = this.now();
     const elapsedMs = Math.max(0, now - this.updatedAt);
     this.tokens = Math.min(this.options.burst, this.tokens + (elapsedMs * this.rate) / 1000);
-    if (this.rate < this.options.ratePerSecond) {
-      this.rate = Math.min(this.options.ratePerSecond, this.rate * 2 ** (elapsedMs / RECOVERY_DOUBLING_MS));
-    }
+    this.rate = this.adaptation.perSecond(now);
     this.updatedAt = now;
     return now;
   }

@@ -13,9 +13,8 @@ import middy from '@middy/core';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { sweepSeconds } from '../core/reconciliation.js';
 import { createDataZoneClient } from '../datazone/client.js';
-import { RequestBudget } from '../datazone/request-budget.js';
+import { bucketsPerOperation, RequestBudget } from '../datazone/request-budget.js';
 import { DataZoneSweepCalls } from '../datazone/sweep-calls.js';
-import { TokenBucket } from '../datazone/token-bucket.js';
 import { SqsEventQueue } from '../queues/event-queue.js';
 import { createSqsClient } from '../queues/sqs.js';
 import { InvocationDeadline } from '../runtime/deadline.js';
@@ -34,11 +33,7 @@ const deadline = new InvocationDeadline(clock);
 const sqs = createSqsClient(SQS_REQUEST_TIMEOUT_MS);
 const datazone = new DataZoneSweepCalls(
   createDataZoneClient(config.requestTimeoutMs),
-  new RequestBudget(
-    new TokenBucket({ ratePerSecond: config.requestsPerSecond, burst: 1, now: clock }),
-    deadline,
-    clock,
-  ),
+  new RequestBudget(bucketsPerOperation(config.rates, clock), deadline, clock),
   deadline,
   clock,
 );

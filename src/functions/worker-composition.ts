@@ -7,8 +7,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Clock } from '../core/ports.js';
 import { createDataZoneClient, DataZoneCalls } from '../datazone/client.js';
-import { RequestBudget } from '../datazone/request-budget.js';
-import { TokenBucket } from '../datazone/token-bucket.js';
+import { bucketsPerOperation, RequestBudget } from '../datazone/request-budget.js';
 import { createHandler } from '../intake/lambda-handler.js';
 import { createSqsClient, SqsQueues } from '../queues/sqs.js';
 import type { WorkerConfig } from '../runtime/config.js';
@@ -28,16 +27,12 @@ export interface WorkerRuntime {
 
 export function composeWorker(config: WorkerConfig, { clock, random, logger, metrics }: WorkerRuntime) {
   const deadline = new InvocationDeadline(clock);
-  const bucket = new TokenBucket({
-    ratePerSecond: config.datazoneRequestsPerSecond,
-    burst: config.datazoneBurst,
-    now: clock,
-  });
+  const buckets = bucketsPerOperation(config.datazoneRates, clock);
   return createHandler({
     config,
     datazone: new DataZoneCalls(
       createDataZoneClient(config.datazoneRequestTimeoutMs),
-      new RequestBudget(bucket, deadline, clock, config.maxSlotWaitMs),
+      new RequestBudget(buckets, deadline, clock, config.maxSlotWaitMs),
       deadline,
       clock,
     ),

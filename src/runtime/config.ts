@@ -16,6 +16,12 @@ import {
 import { GENERATION_TYPES, type GenerationType } from '../core/generation-types.js';
 import DEFAULTS from './defaults.json' with { type: 'json' };
 import { ConfigurationError, type Env, EnvReader } from './env-reader.js';
+import {
+  type OperationRates,
+  readOperationRates,
+  WORKER_OPERATIONS,
+  type WorkerOperation,
+} from './operation-rates.js';
 
 export interface WorkerConfig {
   /** Powertools service name: the `service` key of every log line and the metrics' service dimension. */
@@ -36,10 +42,11 @@ export interface WorkerConfig {
   readonly domainIds: ReadonlySet<string>;
   /** How many records of one batch are processed at the same time. */
   readonly recordConcurrency: number;
-  /** DataZone requests per second from one container (token bucket refill rate). */
-  readonly datazoneRequestsPerSecond: number;
-  /** Token bucket size: how many requests may go out back to back after an idle period (default: 50 ms' worth). */
-  readonly datazoneBurst: number;
+  /**
+   * Each DataZone operation's rate from one container (its token bucket): DATAZONE_REQUESTS_PER_SECOND_<OPERATION>,
+   * else DATAZONE_REQUESTS_PER_SECOND; burst DATAZONE_BURST, else 50 ms' worth of the operation's rate.
+   */
+  readonly datazoneRates: OperationRates<WorkerOperation>;
   /** A record whose first request slot is further away is handed back to wait in the queue, not in Lambda. */
   readonly maxSlotWaitMs: number;
   /** Per-attempt HTTP timeout for DataZone calls. */
@@ -77,15 +84,6 @@ function parseBackoff(reader: EnvReader, prefix: string, fallback: BackoffSettin
   return { baseSeconds, maxSeconds };
 }
 
-/**
- * DEFAULTS.burstWindowMs (50 ms) of requests at the configured rate, at least one: enough to bank the pause between two batches (receive,
- * delete, invoke), which a bucket of one token would lose at high rates, and small enough that a fleet's
- * combined burst stays a small fraction of a second of its budget.
- */
-function defaultBurst(requestsPerSecond: number): number {
-  return Math.max(1, Math.ceil((requestsPerSecond * DEFAULTS.burstWindowMs) / 1000));
-}
-
 export function loadConfig(env: Env = process.env): WorkerConfig {
   const reader = new EnvReader(env);
   const deadLetterQueueUrl = reader.requiredString(
@@ -108,7 +106,6 @@ export function loadConfig(env: Env = process.env): WorkerConfig {
     );
   }
 
-  const datazoneRequestsPerSecond = reader.number('DATAZONE_REQUESTS_PER_SECOND', 2, 0.01, 10_000);
   const config: WorkerConfig = {
     serviceName: reader.string('POWERTOOLS_SERVICE_NAME', 'datazone-metagen-worker'),
     metricsNamespace: reader.string('POWERTOOLS_METRICS_NAMESPACE', 'DataZoneMetagenWorker'),
@@ -120,8 +117,11 @@ export function loadConfig(env: Env = process.env): WorkerConfig {
     supportedAssetTypes: new Set(supportedAssetTypes),
     domainIds: new Set(domainIds),
     recordConcurrency: reader.integer('RECORD_CONCURRENCY', 10, 1, 1000),
-    datazoneRequestsPerSecond,
-    datazoneBurst: reader.integer('DATAZONE_BURST', defaultBurst(datazoneRequestsPerSecond), 1, 10_000),
+    datazoneRates: readOperationRates(reader, WORKER_OPERATIONS, {
+      prefix: 'DATAZONE_REQUESTS_PER_SECOND',
+      defaultRate: 2,
+      burstVariable: 'DATAZONE_BURST',
+    }),
     maxSlotWaitMs: reader.integer('MAX_SLOT_WAIT_MS', DEFAULTS.maxSlotWaitMs, 0, 900_000),
     datazoneRequestTimeoutMs: reader.integer('DATAZONE_REQUEST_TIMEOUT_MS', 10_000, 100, 900_000),
     backoff: {

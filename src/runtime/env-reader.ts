@@ -44,6 +44,12 @@ export class EnvReader {
       .filter((item) => item !== '');
   }
 
+  /** An integer when set, undefined when not (its default depends on other values). */
+  optionalInteger(name: string, min: number, max: number): number | undefined {
+    if (this.raw(name) === undefined) return undefined;
+    return this.integer(name, min, min, max);
+  }
+
   integer(name: string, fallback: number, min: number, max: number): number {
     return this.number(name, fallback, min, max, true);
   }

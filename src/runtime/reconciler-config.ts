@@ -2,6 +2,12 @@
 import { DOMAIN_ID_PATTERN } from '../core/asset-event.js';
 import { loadConfig, type WorkerConfig } from './config.js';
 import { ConfigurationError, type Env, EnvReader } from './env-reader.js';
+import {
+  type OperationRates,
+  readOperationRates,
+  SWEEP_OPERATIONS,
+  type SweepOperation,
+} from './operation-rates.js';
 
 export interface ReconcilerConfig {
   readonly serviceName: string;
@@ -15,7 +21,12 @@ export interface ReconcilerConfig {
   readonly sourceQueueUrl: string;
   /** Where the reconciler hands itself the rest of a sweep: its own queue. */
   readonly sweepQueueUrl: string;
-  /** The sweep's share of the account's DataZone budget, per second. */
+  /**
+   * The sweep's share of the account's budget of each DataZone operation, per second (burst 1):
+   * SWEEP_REQUESTS_PER_SECOND_<OPERATION>, else SWEEP_REQUESTS_PER_SECOND.
+   */
+  readonly rates: OperationRates<SweepOperation>;
+  /** The slowest of them: what a page's duration is estimated at. */
   readonly requestsPerSecond: number;
   readonly requestTimeoutMs: number;
   readonly deadlineSafetyMarginMs: number;
@@ -41,15 +52,25 @@ export function loadReconcilerConfig(env: Env = process.env): ReconcilerConfig {
   if (publishedOnly !== 'true' && publishedOnly !== 'false') {
     reader.problems.push(`RECONCILE_PUBLISHED_ONLY must be true or false, got "${publishedOnly}"`);
   }
+  const sourceQueueUrl = reader.requiredString('SOURCE_QUEUE_URL', QUEUE_URL, isUrl);
+  const sweepQueueUrl = reader.requiredString('SWEEP_QUEUE_URL', QUEUE_URL, isUrl);
+  const rates = readOperationRates(reader, SWEEP_OPERATIONS, {
+    prefix: 'SWEEP_REQUESTS_PER_SECOND',
+    defaultRate: 1,
+    burst: 1,
+  });
   const config: ReconcilerConfig = {
     serviceName: reader.string('POWERTOOLS_SERVICE_NAME', 'datazone-metagen-reconciler'),
     metricsNamespace: reader.string('POWERTOOLS_METRICS_NAMESPACE', 'DataZoneMetagenWorker'),
     domainIds,
     owningProjectId: reader.string('RECONCILE_PROJECT_ID', '') || undefined,
     publishedOnly: publishedOnly === 'true',
-    sourceQueueUrl: reader.requiredString('SOURCE_QUEUE_URL', QUEUE_URL, isUrl),
-    sweepQueueUrl: reader.requiredString('SWEEP_QUEUE_URL', QUEUE_URL, isUrl),
-    requestsPerSecond: reader.number('SWEEP_REQUESTS_PER_SECOND', 1, 0.01, 10_000),
+    sourceQueueUrl,
+    sweepQueueUrl,
+    rates,
+    requestsPerSecond: Math.min(
+      ...Object.values<{ ratePerSecond: number }>(rates).map((rate) => rate.ratePerSecond),
+    ),
     requestTimeoutMs: reader.integer('DATAZONE_REQUEST_TIMEOUT_MS', 10_000, 100, 900_000),
     deadlineSafetyMarginMs: reader.integer('DEADLINE_SAFETY_MARGIN_MS', 3000, 0, 900_000),
     worker: workerSettings(env, reader),

@@ -140,4 +140,17 @@ describe('loadReconcilerConfig', () => {
       /RECONCILE_DOMAIN_IDS: invalid domain ids: nope[\s\S]*SOURCE_QUEUE_URL is required[\s\S]*SWEEP_QUEUE_URL is required[\s\S]*SWEEP_REQUESTS_PER_SECOND must be a number/,
     );
   });
+
+  it('gives each operation of a sweep its own rate, and estimates pages at the slowest', () => {
+    const config = loadReconcilerConfig({
+      RECONCILE_DOMAIN_IDS: 'dzd_bc8e1ez8r2a6xz',
+      SOURCE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/source',
+      SWEEP_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/sweep',
+      SWEEP_REQUESTS_PER_SECOND: '4',
+      SWEEP_REQUESTS_PER_SECOND_SEARCH: '2.5',
+    });
+    expect(config.rates.Search).toEqual({ ratePerSecond: 2.5, burst: 1 });
+    expect(config.rates.GetAsset).toEqual({ ratePerSecond: 4, burst: 1 });
+    expect(config.requestsPerSecond).toBe(2.5);
+  });
 });

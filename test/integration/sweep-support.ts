@@ -19,7 +19,7 @@ import {
 } from '../../src/core/generation-types.js';
 import type { ReconcileOrigin } from '../../src/core/reconciliation.js';
 import { createDataZoneClient } from '../../src/datazone/client.js';
-import { RequestBudget } from '../../src/datazone/request-budget.js';
+import { oneBucketForAll, RequestBudget } from '../../src/datazone/request-budget.js';
 import { DataZoneSweepCalls } from '../../src/datazone/sweep-calls.js';
 import { TokenBucket } from '../../src/datazone/token-bucket.js';
 import { SqsEventQueue } from '../../src/queues/event-queue.js';
@@ -192,7 +192,11 @@ export function sweepAdapters(world: LocalWorld): SweepAdapters {
   deadline.start(120_000, 0);
   const datazone = new DataZoneSweepCalls(
     createDataZoneClient(5000),
-    new RequestBudget(new TokenBucket({ ratePerSecond: 1000, burst: 20 }), deadline, Date.now),
+    new RequestBudget(
+      oneBucketForAll(new TokenBucket({ ratePerSecond: 1000, burst: 20 })),
+      deadline,
+      Date.now,
+    ),
     deadline,
   );
   const sqs = createSqsClient(5000);

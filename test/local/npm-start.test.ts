@@ -206,8 +206,8 @@ describe('npm start', () => {
       stdout: '',
       stderr:
         'Invalid configuration:\n' +
-        '  - DATAZONE_REQUESTS_PER_SECOND must be a number from 0.01 to 10000, got "abc"\n' +
         '  - RECORD_CONCURRENCY must be an integer from 1 to 1000, got "0"\n' +
+        '  - DATAZONE_REQUESTS_PER_SECOND must be a number from 0.01 to 10000, got "abc"\n' +
         'Try: npm start -- --help\n',
     });
   });

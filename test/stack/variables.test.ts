@@ -547,7 +547,7 @@ describe('one source of defaults for the worker and the stack', () => {
     'sets the burst the worker would choose at %s requests/s',
     (rate) => {
       const config = workerDefaults({ DATAZONE_REQUESTS_PER_SECOND: String(rate) });
-      expect(variables.burstFor('', rate)).toBe(config.datazoneBurst);
+      expect(variables.burstFor('', rate)).toBe(config.datazoneRates.StartMetadataGenerationRun.burst);
     },
   );
 

@@ -33,8 +33,12 @@ describe('loadConfig', () => {
       ]),
       domainIds: new Set(),
       recordConcurrency: 10,
-      datazoneRequestsPerSecond: 2,
-      datazoneBurst: 1,
+      datazoneRates: {
+        GetAsset: { ratePerSecond: 2, burst: 1 },
+        StartMetadataGenerationRun: { ratePerSecond: 2, burst: 1 },
+        ListMetadataGenerationRuns: { ratePerSecond: 2, burst: 1 },
+        GetMetadataGenerationRun: { ratePerSecond: 2, burst: 1 },
+      },
       datazoneRequestTimeoutMs: 10_000,
       backoff: {
         short: { baseSeconds: 10, maxSeconds: 900 },
@@ -109,14 +113,53 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('defaults DATAZONE_BURST to 50 ms of requests at the configured rate, at least 1', () => {
+  it('defaults DATAZONE_BURST to 50 ms of requests at each operation’s rate, at least 1', () => {
     const burst = (rate: string) =>
-      loadConfig({ DEAD_LETTER_QUEUE_URL: DLQ, DATAZONE_REQUESTS_PER_SECOND: rate }).datazoneBurst;
+      loadConfig({ DEAD_LETTER_QUEUE_URL: DLQ, DATAZONE_REQUESTS_PER_SECOND: rate }).datazoneRates.GetAsset
+        .burst;
     expect([burst('0.5'), burst('2'), burst('20'), burst('21'), burst('200')]).toEqual([1, 1, 1, 2, 10]);
+    const rates = loadConfig({
+      DEAD_LETTER_QUEUE_URL: DLQ,
+      DATAZONE_REQUESTS_PER_SECOND: '2',
+      DATAZONE_REQUESTS_PER_SECOND_GET_ASSET: '200',
+    }).datazoneRates;
+    expect([rates.GetAsset.burst, rates.StartMetadataGenerationRun.burst]).toEqual([10, 1]);
     expect(
       loadConfig({ DEAD_LETTER_QUEUE_URL: DLQ, DATAZONE_REQUESTS_PER_SECOND: '200', DATAZONE_BURST: '3' })
-        .datazoneBurst,
+        .datazoneRates.StartMetadataGenerationRun.burst,
     ).toBe(3);
+  });
+
+  it('gives each DataZone operation its own rate: DATAZONE_REQUESTS_PER_SECOND_<OPERATION>, else the default', () => {
+    const { datazoneRates } = loadConfig({
+      DEAD_LETTER_QUEUE_URL: DLQ,
+      DATAZONE_REQUESTS_PER_SECOND: '3',
+      DATAZONE_REQUESTS_PER_SECOND_GET_ASSET: '8',
+      DATAZONE_REQUESTS_PER_SECOND_START_METADATA_GENERATION_RUN: '1.5',
+      DATAZONE_REQUESTS_PER_SECOND_LIST_METADATA_GENERATION_RUNS: '4',
+    });
+    expect(Object.entries(datazoneRates).map(([operation, rate]) => [operation, rate.ratePerSecond])).toEqual(
+      [
+        ['GetAsset', 8],
+        ['StartMetadataGenerationRun', 1.5],
+        ['ListMetadataGenerationRuns', 4],
+        ['GetMetadataGenerationRun', 3],
+      ],
+    );
+    expect(
+      loadConfig({ DEAD_LETTER_QUEUE_URL: DLQ }).datazoneRates.GetMetadataGenerationRun.ratePerSecond,
+    ).toBe(2);
+  });
+
+  it('names the operation’s variable when its rate is invalid', () => {
+    expect(
+      problemsOf({
+        DEAD_LETTER_QUEUE_URL: DLQ,
+        DATAZONE_REQUESTS_PER_SECOND_GET_METADATA_GENERATION_RUN: '0',
+      }),
+    ).toEqual([
+      'DATAZONE_REQUESTS_PER_SECOND_GET_METADATA_GENERATION_RUN must be a number from 0.01 to 10000, got "0"',
+    ]);
   });
 
   it('reads lists and numbers', () => {
@@ -138,8 +181,7 @@ describe('loadConfig', () => {
     );
     expect(config.domainIds).toEqual(new Set(['dzd_bc8e1ez8r2a6xz', 'dzd-7ttq4pj2fcnl0m']));
     expect(config.recordConcurrency).toBe(4);
-    expect(config.datazoneRequestsPerSecond).toBe(0.5);
-    expect(config.datazoneBurst).toBe(1);
+    expect(config.datazoneRates.StartMetadataGenerationRun).toEqual({ ratePerSecond: 0.5, burst: 1 });
     expect(config.backoff.short).toEqual({ baseSeconds: 5, maxSeconds: 60 });
     expect(config.deadlineSafetyMarginMs).toBe(0);
   });
@@ -158,8 +200,8 @@ describe('loadConfig', () => {
     ).toEqual([
       expect.stringMatching(/^DEAD_LETTER_QUEUE_URL is required/),
       'DOMAIN_IDS must be DataZone domain ids (dzd_…), comma-separated; invalid: prod',
-      'DATAZONE_REQUESTS_PER_SECOND must be a number from 0.01 to 10000, got "fast"',
       'RECORD_CONCURRENCY must be an integer from 1 to 1000, got "0"',
+      'DATAZONE_REQUESTS_PER_SECOND must be a number from 0.01 to 10000, got "fast"',
       'DATAZONE_BURST must be an integer from 1 to 10000, got "1.5"',
       'RETRY_BACKOFF_MAX_SECONDS must be an integer from 1 to 42000, got "50000"',
       'QUOTA_BACKOFF_MAX_SECONDS (60) must be at least QUOTA_BACKOFF_BASE_SECONDS (600)',

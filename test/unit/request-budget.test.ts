@@ -1,4 +1,7 @@
-/** The request budget: a record's slots as a unit, given back when unused, and the batch's breaker. */
+/**
+ * The request budget: a bucket per operation, a record's slots as a unit (given back when unused, reserved again
+ * when a cut voids them), and the batch's breaker per operation.
+ */
 import { describe, expect, it } from 'vitest';
 import {
   BatchDeferredError,
@@ -7,55 +10,105 @@ import {
   ServiceError,
 } from '../../src/core/errors.js';
 import type { Deadline } from '../../src/core/ports.js';
-import { RequestBudget } from '../../src/datazone/request-budget.js';
+import type { Operation } from '../../src/datazone/errors.js';
+import { oneBucketForAll, RequestBudget } from '../../src/datazone/request-budget.js';
 import { TokenBucket } from '../../src/datazone/token-bucket.js';
 
 const T0 = 1_000_000;
+const OPERATIONS: Operation[] = [
+  'GetAsset',
+  'StartMetadataGenerationRun',
+  'ListMetadataGenerationRuns',
+  'GetMetadataGenerationRun',
+];
 
-/** A deadline far away unless told otherwise, on a clock that only moves when the test moves it. */
+/**
+ * A bucket per operation (or one for all), a deadline far away unless told otherwise, on a clock that only moves
+ * when the test moves it.
+ */
 function setup({
   ratePerSecond = 10,
   burst = 1,
   deadlineInMs = 60_000,
   maxWaitMs = Number.POSITIVE_INFINITY,
+  shared = false,
 } = {}) {
   let now = T0;
   const clock = () => now;
-  const bucket = new TokenBucket({ ratePerSecond, burst, now: clock });
+  const bucketOf = (): TokenBucket => new TokenBucket({ ratePerSecond, burst, now: clock });
+  const buckets = shared
+    ? oneBucketForAll(bucketOf())
+    : Object.fromEntries(OPERATIONS.map((operation) => [operation, bucketOf()]));
+  const bucket = (operation: Operation): TokenBucket => buckets[operation] as TokenBucket;
   const deadline: Deadline = {
     at: T0 + deadlineInMs,
     signal: new AbortController().signal,
     finalSignal: new AbortController().signal,
     expired: () => now >= T0 + deadlineInMs,
   };
-  const budget = new RequestBudget(bucket, deadline, clock, maxWaitMs);
+  const budget = new RequestBudget(buckets, deadline, clock, maxWaitMs);
   return { budget, bucket, advance: (ms: number) => (now += ms) };
 }
 
-describe('a record’s slots', () => {
-  it('reserves the start’s slot with the GetAsset, and uses it for the start', () => {
+function thrown(action: () => unknown): unknown {
+  try {
+    action();
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+describe('a bucket per operation', () => {
+  it('reserves the start’s slot with the GetAsset, each from its own operation’s bucket', () => {
     const { budget, bucket } = setup();
     const record = budget.openBatch().openRecord();
-    expect(record.reserve('GetAsset')).toBe(T0);
-    expect(record.reserve('StartMetadataGenerationRun')).toBe(T0 + 100);
-    // Two slots taken in all: the next caller's comes after them.
-    expect(bucket.reserve(1)).toEqual([T0 + 200]);
+    expect(record.reserve('GetAsset').at).toBe(T0);
+    expect(record.reserve('StartMetadataGenerationRun').at).toBe(T0);
+    // One slot taken from each: the next caller of either comes after it.
+    expect(bucket('GetAsset').reserve(1)).toEqual([T0 + 100]);
+    expect(bucket('StartMetadataGenerationRun').reserve(1)).toEqual([T0 + 100]);
+    expect(bucket('ListMetadataGenerationRuns').reserve(1)).toEqual([T0]);
   });
 
+  it('does not slow one operation when another is throttled', () => {
+    const { budget, bucket } = setup({ ratePerSecond: 10 });
+    const record = budget.openBatch().openRecord();
+    record.answered('GetAsset', T0, true);
+    expect(bucket('GetAsset').currentRatePerSecond).toBeCloseTo(6);
+    expect(bucket('StartMetadataGenerationRun').currentRatePerSecond).toBe(10);
+  });
+
+  it('draws every operation from one bucket when they share it (a backfill’s total rate)', () => {
+    const { budget, bucket } = setup({ shared: true });
+    const record = budget.openBatch().openRecord();
+    expect(record.reserve('GetAsset').at).toBe(T0);
+    expect(record.reserve('StartMetadataGenerationRun').at).toBe(T0 + 100);
+    expect(bucket('Search').reserve(1)).toEqual([T0 + 200]);
+  });
+
+  it('names an operation without a bucket instead of calling it unpaced', () => {
+    const budget = new RequestBudget({}, { at: T0, expired: () => false } as Deadline, () => T0);
+    expect(() => budget.reserve(['Search'])).toThrow('no request budget configured for Search');
+  });
+});
+
+describe('a record’s slots', () => {
   it('gives back the slot of a start that never came when the record closes', () => {
     const { budget, bucket } = setup();
     const record = budget.openBatch().openRecord();
     record.reserve('GetAsset');
     record.close();
-    expect(bucket.reserve(1)).toEqual([T0 + 100]);
+    expect(bucket('StartMetadataGenerationRun').reserve(1)).toEqual([T0]);
   });
 
   it('reserves all or nothing: no GetAsset when its start could not follow before the deadline', () => {
     const { budget, bucket } = setup({ ratePerSecond: 1, deadlineInMs: 500 });
+    bucket('StartMetadataGenerationRun').reserve(1); // the next start is 1 s away
     const record = budget.openBatch().openRecord();
     expect(() => record.reserve('GetAsset')).toThrow(RequestSlotUnavailableError);
-    // Nothing was taken: a single call still fits now.
-    expect(bucket.reserve(1, T0 + 500)).toEqual([T0]);
+    // Nothing was taken: a GetAsset still fits now.
+    expect(bucket('GetAsset').reserve(1, T0 + 500)).toEqual([T0]);
   });
 
   it('refuses to reserve once the deadline has passed', () => {
@@ -65,34 +118,67 @@ describe('a record’s slots', () => {
       DeadlineExceededError,
     );
   });
+
+  it('reserves again, at the new spacing, a slot that a cut voided while it waited', async () => {
+    const { budget, bucket } = setup({ ratePerSecond: 1000 });
+    const batch = budget.openBatch();
+    // Promised at 1 ms spacing: the fifth record's slot is 4 ms away.
+    const slots = [0, 1, 2, 3, 4].map(() => batch.openRecord().reserve('StartMetadataGenerationRun'));
+    expect(slots.at(-1)?.at).toBe(T0 + 4);
+    const record = batch.openRecord();
+    const slot = record.reserve('StartMetadataGenerationRun');
+    record.answered('StartMetadataGenerationRun', T0, true); // cut to 600/s: the promised slots are void
+    expect(budget.voided(slot)).toBe(true);
+    await record.beforeFirstAttempt(slot);
+    // It took a fresh slot, the first at the new spacing: the next one comes after it.
+    const [next] = bucket('StartMetadataGenerationRun').reserve(1) ?? [];
+    expect(next).toBeCloseTo(T0 + 2000 / 600, 3);
+  });
+
+  it('gives a voided slot nothing back when its record closes: the cut forgave it', () => {
+    const { budget, bucket } = setup({ ratePerSecond: 10 });
+    const record = budget.openBatch().openRecord();
+    record.reserve('GetAsset'); // holds a start slot at T0
+    bucket('StartMetadataGenerationRun').answered(T0, true);
+    record.close();
+    // No token was returned for the voided slot: the bucket starts from zero at 6/s.
+    expect(bucket('StartMetadataGenerationRun').reserve(1)?.[0]).toBeCloseTo(T0 + 1000 / 6, 3);
+  });
 });
 
 describe('the batch breaker', () => {
   it.each([
     ['a throttle', 'throttled', false],
     ['a quota', 'quota', true],
-  ] as const)('stops the batch’s later calls after %s, with the matching schedule', (_label, kind, long) => {
+  ] as const)(
+    'stops the batch’s later calls of that operation after %s, with the matching schedule',
+    (_label, kind, long) => {
+      const { budget } = setup();
+      const batch = budget.openBatch();
+      batch.openRecord().callFailed('StartMetadataGenerationRun', new ServiceError(kind, 'X', 'pushed back'));
+      const refused = thrown(() => batch.openRecord().reserve('StartMetadataGenerationRun'));
+      expect(refused).toBeInstanceOf(BatchDeferredError);
+      expect(refused).toMatchObject({ long });
+      // A record that would need a start after its GetAsset is refused before the GetAsset.
+      expect(thrown(() => batch.openRecord().reserve('GetAsset'))).toBeInstanceOf(BatchDeferredError);
+      // Other operations go on, and another batch is not stopped.
+      expect(() => batch.openRecord().reserve('GetMetadataGenerationRun')).not.toThrow();
+      expect(() => budget.openBatch().openRecord().reserve('StartMetadataGenerationRun')).not.toThrow();
+    },
+  );
+
+  it('lets the starts of a batch go on when only its GetAssets are throttled', () => {
     const { budget } = setup();
     const batch = budget.openBatch();
-    batch.openRecord().callFailed(new ServiceError(kind, 'X', 'pushed back'));
-    const refused = (() => {
-      try {
-        batch.openRecord().reserve('StartMetadataGenerationRun');
-        return undefined;
-      } catch (error) {
-        return error;
-      }
-    })();
-    expect(refused).toBeInstanceOf(BatchDeferredError);
-    expect(refused).toMatchObject({ long });
-    // Another batch is not stopped.
-    expect(() => budget.openBatch().openRecord().reserve('StartMetadataGenerationRun')).not.toThrow();
+    batch.openRecord().callFailed('GetAsset', new ServiceError('throttled', 'ThrottlingException', 'slow'));
+    expect(thrown(() => batch.openRecord().reserve('GetAsset'))).toBeInstanceOf(BatchDeferredError);
+    expect(() => batch.openRecord().reserve('StartMetadataGenerationRun')).not.toThrow();
   });
 
   it.each(['transient', 'permanent', 'conflict'] as const)('keeps calling after a %s failure', (kind) => {
     const { budget } = setup();
     const batch = budget.openBatch();
-    batch.openRecord().callFailed(new ServiceError(kind, 'X', 'failed'));
+    batch.openRecord().callFailed('StartMetadataGenerationRun', new ServiceError(kind, 'X', 'failed'));
     expect(() => batch.openRecord().reserve('StartMetadataGenerationRun')).not.toThrow();
   });
 
@@ -100,46 +186,51 @@ describe('the batch breaker', () => {
     const { budget, bucket } = setup();
     const batch = budget.openBatch();
     const record = batch.openRecord();
-    const slotAt = record.reserve('StartMetadataGenerationRun');
-    batch.openRecord().callFailed(new ServiceError('throttled', 'ThrottlingException', 'slow down'));
-    await expect(record.beforeFirstAttempt(slotAt)).rejects.toBeInstanceOf(BatchDeferredError);
-    expect(bucket.reserve(1)).toEqual([T0]);
+    const slot = record.reserve('StartMetadataGenerationRun');
+    batch
+      .openRecord()
+      .callFailed('StartMetadataGenerationRun', new ServiceError('throttled', 'ThrottlingException', 'slow'));
+    await expect(record.beforeFirstAttempt(slot)).rejects.toBeInstanceOf(BatchDeferredError);
+    expect(bucket('StartMetadataGenerationRun').reserve(1)).toEqual([T0]);
   });
 });
 
 describe('adaptation', () => {
-  it('halves the rate on a throttled attempt only', () => {
+  it('cuts an operation’s rate on a throttled attempt only', () => {
     const { budget, bucket } = setup({ ratePerSecond: 8 });
     const record = budget.openBatch().openRecord();
-    record.attempted(false);
-    expect(bucket.currentRatePerSecond).toBe(8);
-    record.attempted(true);
-    expect(bucket.currentRatePerSecond).toBe(4);
+    record.answered('StartMetadataGenerationRun', T0, false);
+    expect(bucket('StartMetadataGenerationRun').currentRatePerSecond).toBe(8);
+    record.answered('StartMetadataGenerationRun', T0, true);
+    expect(bucket('StartMetadataGenerationRun').currentRatePerSecond).toBeCloseTo(4.8);
   });
 });
 
 describe('no paid waiting', () => {
-  it('hands a record whose first slot is further than the limit back to the queue, for as long as the wait', () => {
+  it('hands a record whose slot is further than the limit back to the queue, for as long as the wait', () => {
     const { budget, bucket } = setup({ ratePerSecond: 1, maxWaitMs: 3000 });
     const batch = budget.openBatch();
     for (let record = 0; record < 4; record++) batch.openRecord().reserve('StartMetadataGenerationRun');
     // The fifth slot would come 4 s from now: not waited for in Lambda.
-    let refused: unknown;
-    try {
-      batch.openRecord().reserve('StartMetadataGenerationRun');
-    } catch (error) {
-      refused = error;
-    }
+    const refused = thrown(() => batch.openRecord().reserve('StartMetadataGenerationRun'));
     expect(refused).toBeInstanceOf(RequestSlotUnavailableError);
     expect(refused).toMatchObject({ retryAfterSeconds: 4 });
     // Nothing was kept of the refused reservation.
-    expect(bucket.reserve(1)).toEqual([T0 + 4000]);
+    expect(bucket('StartMetadataGenerationRun').reserve(1)).toEqual([T0 + 4000]);
+  });
+
+  it('counts the furthest of a record’s slots: a near GetAsset does not hide a far start', () => {
+    const { budget, bucket } = setup({ ratePerSecond: 1, maxWaitMs: 3000 });
+    for (let i = 0; i < 4; i++) bucket('StartMetadataGenerationRun').reserve(1);
+    const refused = thrown(() => budget.openBatch().openRecord().reserve('GetAsset'));
+    expect(refused).toMatchObject({ retryAfterSeconds: 4 });
+    expect(bucket('GetAsset').reserve(1)).toEqual([T0]);
   });
 
   it('waits in Lambda for a slot within the limit', () => {
     const { budget } = setup({ ratePerSecond: 1, maxWaitMs: 3000 });
     const batch = budget.openBatch();
-    const slots = [0, 1, 2, 3].map(() => batch.openRecord().reserve('StartMetadataGenerationRun'));
+    const slots = [0, 1, 2, 3].map(() => batch.openRecord().reserve('StartMetadataGenerationRun').at);
     expect(slots).toEqual([T0, T0 + 1000, T0 + 2000, T0 + 3000]);
   });
 });

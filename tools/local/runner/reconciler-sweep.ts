@@ -7,12 +7,12 @@ import { DataZoneClient } from '@aws-sdk/client-datazone';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { parseAssetEvent, parseEnvelopeJson } from '../../../src/core/asset-event.js';
 import { summarise } from '../../../src/core/outcome.js';
-import { RequestBudget } from '../../../src/datazone/request-budget.js';
+import { bucketsPerOperation, RequestBudget } from '../../../src/datazone/request-budget.js';
 import { DataZoneSweepCalls } from '../../../src/datazone/sweep-calls.js';
-import { TokenBucket } from '../../../src/datazone/token-bucket.js';
 import { SqsEventQueue } from '../../../src/queues/event-queue.js';
 import { loadConfig } from '../../../src/runtime/config.js';
 import { InvocationDeadline } from '../../../src/runtime/deadline.js';
+import { SWEEP_OPERATIONS } from '../../../src/runtime/operation-rates.js';
 import { parseSweepMessage, reconcileStep, type SweepCursor } from '../../../src/sweep/reconcile.js';
 import { addCounts, NO_COUNTS, type SweepCounts } from '../../../src/sweep/sweep.js';
 import { LOCAL_CREDENTIALS } from './endpoints.js';
@@ -24,6 +24,7 @@ const PAGE_SIZE = 50;
  * The local worker's pace (LOCAL_WORKER_DEFAULTS) rather than the production sweep's 1 request/s: a sweep of the
  * sample catalog then takes a second, not half a minute of real time.
  */
+/** Each operation's, as the reconciler's per-operation buckets. */
 const SWEEP_RATE = { ratePerSecond: 20, burst: 10 };
 /** Lambda's longest timeout: every step has time for every page, so one step sweeps a domain whole. */
 const STEP_TIME_MS = 900_000;
@@ -90,7 +91,11 @@ export async function reconcilerSweep(options: ReconcilerSweepOptions): Promise<
   });
   const datazone = new DataZoneSweepCalls(
     client,
-    new RequestBudget(new TokenBucket({ ...SWEEP_RATE, now: clock }), deadline, clock),
+    new RequestBudget(
+      bucketsPerOperation(Object.fromEntries(SWEEP_OPERATIONS.map((op) => [op, SWEEP_RATE])), clock),
+      deadline,
+      clock,
+    ),
     deadline,
     clock,
   );

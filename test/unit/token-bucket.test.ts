@@ -15,6 +15,13 @@ function bucket(ratePerSecond: number, burst: number) {
   };
 }
 
+/** Waits equal to the microsecond: a rate of 6/s spaces slots by 166.67 ms. */
+function expectMs(actual: number[] | undefined, expected: number[]) {
+  expect(actual?.map((ms) => Math.round(ms * 1000) / 1000)).toEqual(
+    expected.map((ms) => Math.round(ms * 1000) / 1000),
+  );
+}
+
 describe('TokenBucket', () => {
   it('lets a burst through at once, then spaces reservations 1/rate apart', () => {
     const { waits } = bucket(4, 2);
@@ -63,57 +70,32 @@ describe('TokenBucket', () => {
     expect(waits(3)).toEqual([0, 0, 100]);
   });
 
-  it('halves the rate on a throttle, once per second, never below the minimum', () => {
-    const { limiter, advance } = bucket(16, 1);
-    limiter.throttled();
-    expect(limiter.currentRatePerSecond).toBe(8);
-    limiter.throttled(); // the same episode: a burst of 429s counts once
-    expect(limiter.currentRatePerSecond).toBe(8);
-    for (let i = 0; i < 10; i++) {
-      advance(1000);
-      limiter.throttled();
-    }
-    expect(limiter.currentRatePerSecond).toBe(0.25); // a sixty-fourth of 16
-  });
-
-  it('spaces new reservations at the lowered rate', () => {
-    const { limiter, waits, advance } = bucket(10, 1);
+  it('spaces new reservations at the rate the adaptation sets', () => {
+    const { limiter, waits, advance, now } = bucket(10, 1);
     waits();
     advance(100);
-    limiter.throttled();
-    expect(waits(2)).toEqual([0, 200]);
+    limiter.answered(now() - 50, true); // cut to 0.6 of 10
+    expect(limiter.currentRatePerSecond).toBeCloseTo(6);
+    expectMs(waits(2), [0, 1000 / 6]);
   });
 
-  it('recovers with time alone: a rate too low for a record to make its calls does not stay there', () => {
-    const { limiter, advance, waits, now } = bucket(1, 1);
-    for (let i = 0; i < 8; i++) {
-      limiter.throttled();
-      advance(1000);
-    }
-    // Near the floor, a sixty-fourth of the rate: a record's two slots would not fit in a 57 s budget, so the
-    // record makes no call, and no success could ever raise the rate again.
-    limiter.throttled();
-    expect(limiter.currentRatePerSecond).toBeLessThan(1 / 32);
-    expect(waits(2, now() + 57_000)).toBeUndefined();
-    // Time does: it doubles every 30 s, back to the configured rate (never above it) within three minutes.
-    advance(30_000);
-    waits(0);
-    expect(limiter.currentRatePerSecond).toBeLessThan(1 / 16);
-    expect(limiter.currentRatePerSecond).toBeGreaterThan(1 / 64);
-    advance(180_000);
-    expect(waits(2, now() + 57_000)).toEqual([0, 1000]);
-    expect(limiter.currentRatePerSecond).toBe(1);
+  it('voids the slots promised before a cut: their debt is forgiven, with no new burst', () => {
+    const { limiter, waits, advance, now } = bucket(10, 1);
+    expect(waits(5)).toEqual([0, 100, 200, 300, 400]);
+    const epoch = limiter.epoch;
+    advance(50);
+    limiter.answered(now() - 50, true);
+    expect(limiter.epoch).toBe(epoch + 1);
+    // The four slots still to come are void: the next reservation is the first at the new spacing, not after them.
+    expectMs(waits(2), [1000 / 6, 2000 / 6]);
   });
 
-  it('climbs back to the configured rate with successes, and never above it', () => {
-    const { limiter } = bucket(10, 1);
-    limiter.throttled();
-    expect(limiter.currentRatePerSecond).toBe(5);
-    for (let i = 0; i < 22; i++) limiter.succeeded();
-    expect(limiter.currentRatePerSecond).toBeCloseTo(5 * (33 / 32) ** 22);
-    expect(limiter.currentRatePerSecond).toBeLessThan(10);
-    limiter.succeeded();
-    expect(limiter.currentRatePerSecond).toBe(10);
+  it('keeps the epoch when an answer does not cut the rate', () => {
+    const { limiter, waits, now } = bucket(10, 1);
+    waits(3);
+    limiter.answered(now(), false);
+    expect(limiter.epoch).toBe(0);
+    expect(waits(1)).toEqual([300]);
   });
 
   it('rejects a rate or burst that cannot work', () => {
