@@ -2,6 +2,8 @@
  * What the benchmarks feed the worker: a generated catalog of Glue tables with many revisions, and for each
  * (asset, revision) one "New Asset Version Available" event that names domain, asset, owning project, revision
  * and a supported asset type, so that the worker needs no GetAsset call: one StartMetadataGenerationRun each.
+ * Events can leave the revision out; the worker then asks GetAsset for the current one, so each asset of such a
+ * catalog has one revision.
  */
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Catalog } from '../tools/local/datazone/catalog.js';
@@ -23,20 +25,20 @@ export interface AssetRevision {
 
 const REVISIONS_PER_ASSET = 10;
 
-/** `count` distinct asset revisions: assets bench-a0000, bench-a0001, … with revisions 1–10 each. */
-export function assetRevisions(count: number, offset = 0): AssetRevision[] {
+/** `count` distinct asset revisions: assets bench-a0000, bench-a0001, … with revisions 1–10 (by default) each. */
+export function assetRevisions(count: number, offset = 0, perAsset = REVISIONS_PER_ASSET): AssetRevision[] {
   return Array.from({ length: count }, (_, index) => {
     const n = offset + index;
     return {
-      assetId: `bench-a${String(Math.floor(n / REVISIONS_PER_ASSET)).padStart(5, '0')}`,
-      revision: String((n % REVISIONS_PER_ASSET) + 1),
+      assetId: `bench-a${String(Math.floor(n / perAsset)).padStart(5, '0')}`,
+      revision: String((n % perAsset) + 1),
     };
   });
 }
 
-/** A catalog holding every revision of `assetRevisions(count)`. */
-export function benchCatalog(count: number): Catalog {
-  const assets = Math.ceil(count / REVISIONS_PER_ASSET);
+/** A catalog holding every revision of `assetRevisions(count, 0, perAsset)`. */
+export function benchCatalog(count: number, perAsset = REVISIONS_PER_ASSET): Catalog {
+  const assets = Math.ceil(count / perAsset);
   return {
     domains: [
       {
@@ -49,7 +51,7 @@ export function benchCatalog(count: number): Catalog {
           typeIdentifier: ASSET_TYPE,
           typeRevision: '1',
           owningProjectId: PROJECT_ID,
-          revisions: Array.from({ length: REVISIONS_PER_ASSET }, (_, r) => ({
+          revisions: Array.from({ length: perAsset }, (_, r) => ({
             revision: String(r + 1),
             createdAt: new Date(Date.UTC(2026, 0, 1, 0, r)).toISOString(),
           })),
@@ -59,8 +61,11 @@ export function benchCatalog(count: number): Catalog {
   };
 }
 
-/** The EventBridge event DataZone publishes for a new asset revision, as the SQS message body. */
-export function eventBody({ assetId, revision }: AssetRevision, index: number): string {
+/**
+ * The EventBridge event DataZone publishes for a new asset revision, as the SQS message body; without
+ * `metadata.version` when `withRevision` is false (the worker then looks the revision up with GetAsset).
+ */
+export function eventBody({ assetId, revision }: AssetRevision, index: number, withRevision = true): string {
   return JSON.stringify({
     version: '0',
     id: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
@@ -77,7 +82,7 @@ export function eventBody({ assetId, revision }: AssetRevision, index: number): 
         user: '44f864b8-50a1-70cc-736f-c1f763934ab7',
         id: assetId,
         awsAccountId: ACCOUNT_ID,
-        version: revision,
+        ...(withRevision ? { version: revision } : {}),
         typeName: ASSET_TYPE,
         owningProjectId: PROJECT_ID,
       },

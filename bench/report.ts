@@ -1,6 +1,6 @@
 /** docs/benchmarks.md: results table, machine, Node version, date, the command to reproduce. */
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import type { BenchmarkResult } from './types.js';
+import { BENCHMARK_IDS, type BenchmarkResult } from './types.js';
 
 export interface ReportInput {
   readonly results: readonly BenchmarkResult[];
@@ -55,7 +55,7 @@ export function renderReport(input: ReportInput): string {
     'A verdict is the median’s; when the repetitions disagree, the table says how many meet the target on their',
     'own. Rows marked “diagnostic” have no target: they locate the cost when a target is close or missed.',
     '',
-    'Options: `--repetitions N` (default 5), `--only throughput,quota,cold-start,memory,cpu,backfill`, `--quick`',
+    `Options: \`--repetitions N\` (default 5), \`--only ${BENCHMARK_IDS.join(',')}\`, \`--quick\``,
     '(a fast smoke run), `--out PATH` (default docs/benchmarks.md).',
   );
   for (const result of input.results) {

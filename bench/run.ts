@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs the benchmarks and writes docs/benchmarks.md.
  *   --repetitions N   repetitions of each measurement (default 5); every figure is the median
- *   --only a,b        some of: throughput, quota, cold-start, memory, cpu, backfill
+ *   --only a,b        some of: throughput, quota, cold-start, memory, cpu, backfill, per-operation, fleet
  *   --quick           a fast smoke run with small workloads
  *   --out PATH        where to write the report (default docs/benchmarks.md)
  */
@@ -12,6 +12,8 @@ import { parseArgs } from 'node:util';
 import { type Bundles, buildBundles, REPO_ROOT } from '../tools/bundles.js';
 import { backfill } from './backfill.js';
 import { coldStart } from './cold-start.js';
+import { fleet } from './fleet.js';
+import { perOperation } from './per-operation.js';
 import { quota } from './quota.js';
 import { renderReport } from './report.js';
 import { cpuResult, memoryResult, type ResourceSamples, sampleResources } from './resources.js';
@@ -34,7 +36,8 @@ if (values.help) {
     [
       'npm run bench -- [options]: runs the benchmarks and writes docs/benchmarks.md',
       '  --repetitions N   repetitions of each measurement (default 5); every figure is the median',
-      '  --only a,b        some of: throughput, quota, cold-start, memory, cpu, backfill',
+      '  --only a,b        some of: throughput, quota, cold-start, memory, cpu, backfill, per-operation,',
+      '                    fleet',
       '  --quick           a fast smoke run with small workloads (not representative: printed, not written,',
       '                    unless --out says where)',
       '  --out PATH        where to write the report (default docs/benchmarks.md for a full run)',
@@ -73,6 +76,8 @@ const getResources = async () => {
 const runners: Record<BenchmarkId, () => Promise<BenchmarkResult>> = {
   throughput: () => throughput(ctx),
   quota: () => quota(ctx),
+  'per-operation': () => perOperation(ctx),
+  fleet: () => fleet(ctx),
   'cold-start': async () => coldStart(ctx, await getBundles()),
   memory: async () => memoryResult(await getResources()),
   cpu: async () => cpuResult(await getResources()),

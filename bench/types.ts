@@ -25,7 +25,16 @@ export interface BenchmarkResult {
   readonly details: readonly string[];
 }
 
-export const BENCHMARK_IDS = ['throughput', 'quota', 'cold-start', 'memory', 'cpu', 'backfill'] as const;
+export const BENCHMARK_IDS = [
+  'throughput',
+  'quota',
+  'cold-start',
+  'memory',
+  'cpu',
+  'backfill',
+  'per-operation',
+  'fleet',
+] as const;
 export type BenchmarkId = (typeof BENCHMARK_IDS)[number];
 
 export interface BenchContext {

@@ -50,6 +50,74 @@ describe('local DataZone: fault injection', () => {
     });
   });
 
+  it('limits the operations named together, from one bucket, unless told otherwise', async () => {
+    const clock = manualClock();
+    const faults = { rateLimit: { requestsPerSecond: 1, burst: 1 } };
+    await withServer({ now: clock.now, faults }, async (s, c) => {
+      await c.send(new GetAssetCommand({ domainIdentifier: DOMAIN, identifier: ORDERS }));
+      const e = await failure(() => c.send(new StartMetadataGenerationRunCommand(startInput())));
+      expect(e.name).toBe('ThrottlingException');
+      expect(s.summary().byError).toEqual({ ThrottlingException: 1 });
+    });
+  });
+
+  it('gives each operation its own bucket with perOperation, as AWS sets quotas per API operation', async () => {
+    const clock = manualClock();
+    const faults = { rateLimit: { requestsPerSecond: 2, burst: 2, perOperation: true } };
+    await withServer({ now: clock.now, faults }, async (s, c) => {
+      const get = () => c.send(new GetAssetCommand({ domainIdentifier: DOMAIN, identifier: ORDERS }));
+      // Distinct revisions, so that no start conflicts with a run of an earlier one.
+      const targets = [
+        { identifier: ORDERS, revision: '3' },
+        { identifier: CUSTOMERS, revision: '1' },
+        { identifier: ORDER_ITEMS, revision: '2' },
+      ];
+      let started = 0;
+      const start = async () => {
+        const target = targets[started];
+        if (target === undefined) throw new Error('no target left');
+        await c.send(
+          new StartMetadataGenerationRunCommand(startInput({ target: { type: 'ASSET', ...target } })),
+        );
+        started += 1;
+      };
+      await get();
+      await get();
+      // GetAsset's bucket is empty; StartMetadataGenerationRun's is still full.
+      expect((await failure(get)).name).toBe('ThrottlingException');
+      await start();
+      await start();
+      expect((await failure(start)).name).toBe('ThrottlingException');
+      clock.advance(500); // one token back in each bucket
+      await get();
+      await start();
+      expect((await failure(get)).name).toBe('ThrottlingException');
+      expect(s.summary().byError).toEqual({ ThrottlingException: 3 });
+      s.setFaults({}); // refills every bucket
+      await get();
+      await get();
+    });
+  });
+
+  it('leaves operations not named unlimited when each named one has its own bucket', async () => {
+    const clock = manualClock();
+    const faults = {
+      rateLimit: {
+        requestsPerSecond: 1,
+        burst: 1,
+        perOperation: true,
+        operations: ['StartMetadataGenerationRun' as const],
+      },
+    };
+    await withServer({ now: clock.now, faults }, async (_s, c) => {
+      await c.send(new StartMetadataGenerationRunCommand(startInput()));
+      for (let i = 0; i < 3; i++)
+        await c.send(new GetAssetCommand({ domainIdentifier: DOMAIN, identifier: ORDERS }));
+      const e = await failure(() => c.send(new StartMetadataGenerationRunCommand(startInput())));
+      expect(e.name).toBe('ThrottlingException');
+    });
+  });
+
   it('caps runs in progress (402 ServiceQuotaExceededException)', async () => {
     await withServer(
       { lifecycle: { completeAfterMs: 'never' }, faults: { maxRunsInProgress: 2 } },

@@ -1,4 +1,4 @@
-// Fault injection for the local DataZone: a token bucket, seeded 500s, drops and latency, errors forced per asset
+// Fault injection for the local DataZone: token buckets, seeded 500s, drops and latency, errors forced per asset
 // or by a hook, outcome events lost or published twice. Every random decision comes from the seed, so a run with the same seed fails the same way.
 import { seededRandom } from '../http-util.js';
 import { ApiError } from './protocol.js';
@@ -8,7 +8,7 @@ import type { DataZoneOperation, ErrorSpec } from './types.js';
 export interface FaultInjector {
   /** Whether a random drop applies to this request (draws from the seed only when drops are on). */
   drops(operation: DataZoneOperation): boolean;
-  /** Takes a token from the bucket; false when the request is throttled. */
+  /** Takes a token from the operation's bucket; false when the request is throttled. */
   takeToken(operation: DataZoneOperation): boolean;
   latencyFor(operation: DataZoneOperation): number;
   /** Applies a forced error spec, honouring `times`; returns the error to throw, if any. */
@@ -19,8 +19,14 @@ export interface FaultInjector {
   losesOutcome(): boolean;
   /** Whether an outcome event is published twice (draws from the seed only when the rate is above 0). */
   duplicatesOutcome(): boolean;
-  /** Refills the bucket and forgets how often forced errors were applied. */
+  /** Refills the buckets and forgets how often forced errors were applied. */
   reset(): void;
+}
+
+/** A bucket starts full when its first request comes (after a reset, the buckets are forgotten). */
+interface Bucket {
+  tokens: number;
+  at: number;
 }
 
 export function createFaultInjector(state: DataZoneState, seed: number): FaultInjector {
@@ -33,7 +39,7 @@ export function createFaultInjector(state: DataZoneState, seed: number): FaultIn
     duplicate: seededRandom(seed ^ 0x7feb352d),
     loss: seededRandom(seed ^ 0x846ca68b),
   };
-  let bucket = { tokens: state.faults.rateLimit?.burst ?? 0, at: now() };
+  let buckets = new Map<DataZoneOperation | 'shared', Bucket>();
   let forcedLeft = new Map<string, number>();
   const randomFaultsApply = (operation: DataZoneOperation): boolean =>
     !state.faults.operations || state.faults.operations.includes(operation);
@@ -46,7 +52,10 @@ export function createFaultInjector(state: DataZoneState, seed: number): FaultIn
     takeToken(operation) {
       const limit = state.faults.rateLimit;
       if (!limit || (limit.operations && !limit.operations.includes(operation))) return true;
+      const key = limit.perOperation ? operation : 'shared';
       const t = now();
+      const bucket = buckets.get(key) ?? { tokens: limit.burst, at: t };
+      buckets.set(key, bucket);
       bucket.tokens = Math.min(
         limit.burst,
         bucket.tokens + ((t - bucket.at) / 1000) * limit.requestsPerSecond,
@@ -85,7 +94,7 @@ export function createFaultInjector(state: DataZoneState, seed: number): FaultIn
       return rate > 0 && rng.duplicate() < rate;
     },
     reset() {
-      bucket = { tokens: state.faults.rateLimit?.burst ?? 0, at: now() };
+      buckets = new Map();
       forcedLeft = new Map();
     },
   };

@@ -88,9 +88,18 @@ interface FaultHookRequest {
 }
 
 export interface DataZoneFaults {
-  /** Token bucket: `burst` tokens, refilled at `requestsPerSecond` on the server clock; empty → 429. */
+  /**
+   * Token bucket: `burst` tokens, refilled at `requestsPerSecond` on the server clock; empty → 429. It limits the
+   * `operations` named (default all) together, or with `perOperation` each of them on its own bucket of that size,
+   * as AWS sets its quotas per API operation.
+   */
   rateLimit?:
-    | { requestsPerSecond: number; burst: number; operations?: readonly DataZoneOperation[] }
+    | {
+        requestsPerSecond: number;
+        burst: number;
+        operations?: readonly DataZoneOperation[];
+        perOperation?: boolean;
+      }
     | undefined;
   /** Runs SUBMITTED/IN_PROGRESS at once; a new run beyond it → 402 ServiceQuotaExceededException. */
   maxRunsInProgress?: number | undefined;

@@ -1,0 +1,62 @@
+/**
+ * 8. A fleet sharing one quota: 4 containers drain events that carry their revision (one
+ * StartMetadataGenerationRun each) against a local DataZone that admits R requests per second of each operation,
+ * shared by all of them. Configured 10 × R each (far too high: the fleet must find the quota) and R / 4 each
+ * (exactly its share): drain time against events / R, throttled calls, how the admitted rate settles, and the
+ * function time billed per event.
+ */
+import { startEndpoints } from './endpoints.js';
+import { assetRevisions, benchCatalog, eventBody } from './fixtures.js';
+import { drainFleet, type FleetWorkload } from './fleet-drain.js';
+import { type FleetPair, fleetReport } from './fleet-report.js';
+import type { BenchContext, BenchmarkResult } from './types.js';
+
+const FLEET = {
+  rps: 50,
+  containers: 4,
+  /** Each container's rate in the over-configured fleet, as a multiple of the whole quota. */
+  overFactor: 10,
+} as const;
+
+export async function fleet(ctx: BenchContext): Promise<BenchmarkResult> {
+  const events = ctx.quick ? 250 : 650;
+  const repetitionCount = ctx.quick ? 1 : ctx.repetitions;
+  const revisions = assetRevisions(events);
+  const endpoints = await startEndpoints(benchCatalog(events), {
+    rateLimit: { requestsPerSecond: FLEET.rps, burst: FLEET.rps / 10, perOperation: true },
+  });
+  const workload: FleetWorkload = {
+    endpoints,
+    bodies: revisions.map((revision, index) => eventBody(revision, index)),
+    rps: FLEET.rps,
+    paced: 'StartMetadataGenerationRun',
+  };
+  const over = { concurrency: FLEET.containers, containerRps: FLEET.rps * FLEET.overFactor };
+  const exact = { concurrency: FLEET.containers, containerRps: FLEET.rps / FLEET.containers };
+  const pairs: FleetPair[] = [];
+  try {
+    for (let repetition = 0; repetition < repetitionCount; repetition++) {
+      const of = `${repetition + 1}/${repetitionCount}`;
+      const drainOver = () => drainFleet(workload, { ...over, label: `fleet over-configured ${of}` }, ctx);
+      const drainExact = () =>
+        drainFleet(workload, { ...exact, label: `fleet exactly configured ${of}` }, ctx);
+      // The order alternates, so that neither side always runs on a warmer machine.
+      if (repetition % 2 === 0) {
+        const o = await drainOver();
+        pairs.push({ over: o, exact: await drainExact() });
+      } else {
+        const e = await drainExact();
+        pairs.push({ over: await drainOver(), exact: e });
+      }
+    }
+  } finally {
+    await endpoints.close();
+  }
+  return fleetReport(pairs, {
+    events,
+    rps: FLEET.rps,
+    containers: FLEET.containers,
+    overRps: over.containerRps,
+    exactRps: exact.containerRps,
+  });
+}
