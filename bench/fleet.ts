@@ -12,14 +12,14 @@ import { type FleetPair, fleetReport } from './fleet-report.js';
 import type { BenchContext, BenchmarkResult } from './types.js';
 
 const FLEET = {
-  rps: 50,
+  rps: 100,
   containers: 4,
   /** Each container's rate in the over-configured fleet, as a multiple of the whole quota. */
   overFactor: 10,
 } as const;
 
 export async function fleet(ctx: BenchContext): Promise<BenchmarkResult> {
-  const events = ctx.quick ? 250 : 650;
+  const events = ctx.quick ? 500 : 2000;
   const repetitionCount = ctx.quick ? 1 : ctx.repetitions;
   const revisions = assetRevisions(events);
   const endpoints = await startEndpoints(benchCatalog(events), {

@@ -3,8 +3,8 @@
  * - passes the request budget on each HTTP attempt (request-budget.ts), SDK retries included;
  * - has an enforced per-attempt timeout and the invocation deadline as abort signal, so no call outlives it;
  * - fails with the worker's own errors (errors.ts), translated once here.
- * The SDK's own retry strategy (standard, pinned; 3 attempts with jitter, tunable with AWS_MAX_ATTEMPTS) handles
- * throttles and transient faults inside the invocation.
+ * The SDK's own retries (AWS_MAX_ATTEMPTS, default 3, with jitter; see createDataZoneClient) handle throttles and
+ * transient faults inside the invocation.
  */
 import {
   DataZoneClient,
@@ -13,6 +13,8 @@ import {
   ListMetadataGenerationRunsCommand,
   StartMetadataGenerationRunCommand,
 } from '@aws-sdk/client-datazone';
+import { loadConfig } from '@smithy/core/config';
+import { ConfiguredRetryStrategy, NODE_MAX_ATTEMPT_CONFIG_OPTIONS } from '@smithy/core/retry';
 import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import {
   BatchDeferredError,
@@ -47,14 +49,27 @@ const MAX_RUN_PAGES = 5;
  */
 const CLOCK_TOLERANCE_MS = 2000;
 
+/** The SDK's backoff before a retry, full jitter: up to 100 ms, then 200, 400, … (its standard curve for faults). */
+const RETRY_DELAY_BASE_MS = 100;
+const RETRY_DELAY_MAX_MS = 20_000;
+
 /**
  * The per-attempt timeout is enforced (the SDK's node handler only warns unless told to throw); a cut attempt is a
- * TimeoutError, retried by the SDK and then by the queue like any transient fault. The retry mode is pinned to
- * standard: the adaptive mode (AWS_RETRY_MODE) would stack its own rate limiter on top of the worker's.
+ * TimeoutError, retried by the SDK and then by the queue like any transient fault.
+ * The SDK retries as in its standard mode (AWS_MAX_ATTEMPTS, default 3, and its retry quota), with one backoff
+ * for throttles and faults alike: pacing after a throttle is the request budget's (each retry waits for a slot of
+ * its operation's adapted rate), and the standard mode's own throttle backoff (up to 1 s, then 2 s) would hold a
+ * whole batch behind one record's blind wait. The adaptive mode (AWS_RETRY_MODE) is not used: it would stack its
+ * own rate limiter on top of the worker's.
  */
-export function createDataZoneClient(requestTimeoutMs: number): DataZoneClient {
+export function createDataZoneClient(
+  requestTimeoutMs: number,
+  random: () => number = Math.random,
+): DataZoneClient {
+  const retryDelayMs = (attempt: number) =>
+    Math.floor(random() * Math.min(RETRY_DELAY_MAX_MS, RETRY_DELAY_BASE_MS * 2 ** (attempt - 1)));
   return new DataZoneClient({
-    retryMode: 'standard',
+    retryStrategy: new ConfiguredRetryStrategy(loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS), retryDelayMs),
     requestHandler: {
       requestTimeout: requestTimeoutMs,
       connectionTimeout: Math.min(requestTimeoutMs, 3000),
@@ -200,6 +215,12 @@ export class RecordCalls implements DataZoneSession {
   }
 
   private translate(operation: Operation, attempts: Attempts, error: unknown): Error {
+    // A retry that found no slot in time: the failure it would have retried says what to do, as when the
+    // deadline cuts the SDK's wait short.
+    const retryRefused =
+      error instanceof RequestSlotUnavailableError || error instanceof DeadlineExceededError;
+    if (retryRefused && attempts.lastFailure !== undefined)
+      return toServiceError(attempts.lastFailure, operation);
     // The budget's own refusals (a tripped batch, no slot, the deadline) are already the worker's errors.
     if (WORKER_ERRORS.some((type) => error instanceof type)) return error as Error;
     if (this.deadline.signal.aborted) {

@@ -19,6 +19,7 @@ import {
   ServiceError,
 } from '../core/errors.js';
 import type { Deadline } from '../core/ports.js';
+import type { RateAdaptation } from './adaptive-rate.js';
 import type { Operation } from './errors.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -35,13 +36,21 @@ const FOLLOWED_BY: Readonly<Record<Operation, readonly Operation[]>> = {
 /** The bucket of each operation; operations may share one (a backfill's single total rate). */
 export type OperationBuckets = Readonly<Partial<Record<Operation, TokenBucket>>>;
 
-/** A bucket of its own for each operation, at its own rate. */
+/** A bucket of its own for each operation, at its own rate (adapted by AdaptiveRate unless told otherwise). */
 export function bucketsPerOperation(
   rates: Readonly<Partial<Record<Operation, { readonly ratePerSecond: number; readonly burst: number }>>>,
   now: () => number,
+  adaptation?: (ratePerSecond: number) => RateAdaptation,
 ): OperationBuckets {
   return Object.fromEntries(
-    Object.entries(rates).map(([operation, rate]) => [operation, new TokenBucket({ ...rate, now })]),
+    Object.entries(rates).map(([operation, rate]) => [
+      operation,
+      new TokenBucket({
+        ...rate,
+        now,
+        ...(adaptation === undefined ? {} : { adaptation: adaptation(rate.ratePerSecond) }),
+      }),
+    ]),
   );
 }
 

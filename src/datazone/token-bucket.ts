@@ -74,7 +74,7 @@ export class TokenBucket {
   /** Gives back reserved slots that will not be used (a record deferred, skipped or sharing a call). */
   release(count: number): void {
     this.refill();
-    this.tokens = Math.min(this.options.burst, this.tokens + count);
+    this.tokens = Math.min(this.burst, this.tokens + count);
   }
 
   /**
@@ -93,11 +93,19 @@ export class TokenBucket {
     }
   }
 
+  /**
+   * The burst shrinks with the rate: a burst sized for the configured rate, let out at a rate cut to a fortieth of
+   * it, would send a whole batch at once into the throttling that caused the cut.
+   */
+  private get burst(): number {
+    return Math.max(1, (this.options.burst * this.rate) / this.options.ratePerSecond);
+  }
+
   /** Adds the tokens earned since the last update at the rate in force during that time. */
   private refill(): number {
     const now = this.now();
     const elapsedMs = Math.max(0, now - this.updatedAt);
-    this.tokens = Math.min(this.options.burst, this.tokens + (elapsedMs * this.rate) / 1000);
+    this.tokens = Math.min(this.burst, this.tokens + (elapsedMs * this.rate) / 1000);
     this.rate = this.adaptation.perSecond(now);
     this.updatedAt = now;
     return now;

@@ -5,7 +5,9 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { DataZoneClient } from '@aws-sdk/client-datazone';
 import type { Clock } from '../core/ports.js';
+import type { RateAdaptation } from '../datazone/adaptive-rate.js';
 import { createDataZoneClient, DataZoneCalls } from '../datazone/client.js';
 import { bucketsPerOperation, RequestBudget } from '../datazone/request-budget.js';
 import { createHandler } from '../intake/lambda-handler.js';
@@ -23,15 +25,19 @@ export interface WorkerRuntime {
   readonly random: () => number;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Studies only (the fleet benchmark's variants): another rate law, another DataZone client. */
+  readonly adaptation?: (ratePerSecond: number) => RateAdaptation;
+  readonly datazoneClient?: DataZoneClient;
 }
 
-export function composeWorker(config: WorkerConfig, { clock, random, logger, metrics }: WorkerRuntime) {
+export function composeWorker(config: WorkerConfig, runtime: WorkerRuntime) {
+  const { clock, random, logger, metrics } = runtime;
   const deadline = new InvocationDeadline(clock);
-  const buckets = bucketsPerOperation(config.datazoneRates, clock);
+  const buckets = bucketsPerOperation(config.datazoneRates, clock, runtime.adaptation);
   return createHandler({
     config,
     datazone: new DataZoneCalls(
-      createDataZoneClient(config.datazoneRequestTimeoutMs),
+      runtime.datazoneClient ?? createDataZoneClient(config.datazoneRequestTimeoutMs, random),
       new RequestBudget(buckets, deadline, clock, config.maxSlotWaitMs),
       deadline,
       clock,

@@ -1,4 +1,7 @@
-/** How a container's rate of one operation follows DataZone's answers: cut on throttles, climb, plateau, probe. */
+/**
+ * How a container's rate of one operation follows DataZone's answers: a cut to 0.6 of what it actually sent, once
+ * per episode, then a climb back, a plateau near that ceiling and an accelerating probe above it.
+ */
 import { describe, expect, it } from 'vitest';
 import { AdaptiveRate } from '../../src/datazone/adaptive-rate.js';
 
@@ -12,90 +15,120 @@ function adaptive(ratePerSecond: number, minRatePerSecond?: number) {
     ...(minRatePerSecond === undefined ? {} : { minRatePerSecond }),
   });
   return {
-    rate,
     at: (ms: number) => rate.perSecond(T0 + ms),
     /** A request sent at `sentMs` answered with a throttle at `answeredMs`. */
     throttle: (sentMs: number, answeredMs = sentMs) => rate.answered(T0 + sentMs, true, T0 + answeredMs),
     admit: (sentMs: number, answeredMs = sentMs) => rate.answered(T0 + sentMs, false, T0 + answeredMs),
+    /** Admitted requests at `perSecond` from `fromMs` until before `toMs`, each answered when sent. */
+    traffic(perSecond: number, fromMs: number, toMs: number) {
+      for (let ms = fromMs; ms < toMs; ms += 1000 / perSecond) rate.answered(T0 + ms, false, T0 + ms);
+    },
   };
 }
 
 describe('AdaptiveRate', () => {
   it('holds the configured rate until DataZone throttles, whatever it admits', () => {
-    const { at, admit } = adaptive(10);
-    for (let ms = 0; ms < 5000; ms += 100) admit(ms);
+    const { at, traffic } = adaptive(10);
+    traffic(10, 0, 5000);
     expect(at(5000)).toBe(10);
   });
 
-  it('cuts to 0.6 of the rate on a throttle, once for a burst of 429s sent before the cut', () => {
-    const { at, throttle } = adaptive(10);
+  it('cuts to 0.6 of the rate sent over the last second when that is the configured rate', () => {
+    const { at, traffic, throttle } = adaptive(10);
+    traffic(10, 0, 2000);
+    throttle(2000);
+    // Eleven requests went out in the second up to the throttle, more than the rate allows: the rate is the ceiling.
+    expect(at(2000)).toBeCloseTo(6);
+  });
+
+  it('cuts from what the container actually sent when that is below its rate, as a container held back by its work', () => {
+    const { at, traffic, throttle } = adaptive(1000);
+    traffic(20, 0, 3000);
+    throttle(3000);
+    // 20 sent in the last second (and the throttled one): the ceiling is 21/s, not the configured 1000.
+    expect(at(3000)).toBeCloseTo(0.6 * 21);
+  });
+
+  it('measures a fresh container over its short life, not a whole second, but over a quarter of one at least', () => {
+    const young = adaptive(1000);
+    young.traffic(100, 0, 500);
+    young.throttle(500); // 51 requests in 0.5 s: 102/s
+    expect(young.at(500)).toBeCloseTo(0.6 * 102);
+    const newborn = adaptive(1000);
+    for (let i = 0; i < 9; i++) newborn.admit(0, 5);
+    newborn.throttle(0, 5); // ten at once, answered 5 ms later: counted over 250 ms, 40/s
+    expect(newborn.at(5)).toBeCloseTo(0.6 * 40);
+  });
+
+  it('counts a burst of 429s for requests sent before the cut once', () => {
+    const { at, traffic, throttle } = adaptive(10);
     const once = adaptive(10);
-    throttle(0, 20);
-    once.throttle(0, 20);
-    expect(at(20)).toBeCloseTo(6);
+    for (const rate of [{ traffic, throttle }, once]) {
+      rate.traffic(10, 0, 2000);
+      rate.throttle(2000, 2020);
+    }
     // Requests sent before the cut, answered after it: the same episode.
-    throttle(5, 25);
-    throttle(19, 30);
-    expect(at(30)).toBe(once.at(30));
+    throttle(2005, 2025);
+    throttle(2019, 2030);
+    expect(at(2030)).toBe(once.at(2030));
   });
 
   it('cuts again for a request sent after the cut that is throttled too', () => {
-    const { at, throttle } = adaptive(100);
-    throttle(0);
-    throttle(50, 60);
-    // Below the last ceiling, so the new ceiling is set lower still: (rate × 1.6) / 2 of the rate at the cut.
-    const rateAtCut = 100 * (1 + 0.1 * (0.06 - TO_CEILING_MS / 1000) ** 3);
-    expect(at(60)).toBeCloseTo(0.6 * ((rateAtCut * 1.6) / 2), 1);
+    const { at, traffic, throttle } = adaptive(10);
+    traffic(10, 0, 2000);
+    throttle(2000);
+    const rateThen = at(2100);
+    throttle(2100);
+    expect(at(2100)).toBeLessThan(rateThen);
   });
 
   it('climbs back to the ceiling, stays near it, and only then probes above it', () => {
-    const { at, throttle } = adaptive(1000);
-    // Four episodes in a row bring the ceiling well below the configured rate, so that the probe shows.
-    for (const ms of [0, 100, 200]) throttle(ms);
-    const rateAtCut = at(300);
-    throttle(300);
-    const ceiling = (rateAtCut * 1.6) / 2;
-    expect(ceiling).toBeLessThan(500);
-    expect(at(300)).toBeCloseTo(0.6 * ceiling);
-    expect(at(300 + TO_CEILING_MS)).toBeCloseTo(ceiling);
+    const { at, traffic, throttle } = adaptive(1000);
+    traffic(100, 0, 2000);
+    throttle(2000);
+    const ceiling = 101; // the last second's 100 admitted and the throttled one
+    expect(at(2000)).toBeCloseTo(0.6 * ceiling);
+    expect(at(2000 + TO_CEILING_MS)).toBeCloseTo(ceiling);
     // The plateau: within 6 % of the ceiling for 1.6 s around it.
     for (const offset of [-800, -400, 400, 800]) {
-      expect(Math.abs(at(300 + TO_CEILING_MS + offset) / ceiling - 1)).toBeLessThan(0.06);
+      expect(Math.abs(at(2000 + TO_CEILING_MS + offset) / ceiling - 1)).toBeLessThan(0.06);
     }
     // Then the probe accelerates: +10 % of the ceiling 1 s past the plateau's middle, +80 % after 2 s.
-    expect(at(300 + TO_CEILING_MS + 1000) / ceiling).toBeCloseTo(1.1);
-    expect(at(300 + TO_CEILING_MS + 2000) / ceiling).toBeCloseTo(1.8);
+    expect(at(2000 + TO_CEILING_MS + 1000) / ceiling).toBeCloseTo(1.1);
+    expect(at(2000 + TO_CEILING_MS + 2000) / ceiling).toBeCloseTo(1.8);
   });
 
   it('never goes above the configured rate', () => {
-    const { at, throttle } = adaptive(10);
-    throttle(0);
+    const { at, traffic, throttle } = adaptive(10);
+    traffic(10, 0, 1000);
+    throttle(1000);
     expect(at(60_000)).toBe(10);
   });
 
   it('never goes below the floor, 1/256 of the configured rate by default', () => {
-    const { at, throttle } = adaptive(256);
-    for (let ms = 0; ms < 2000; ms += 10) throttle(ms);
-    expect(at(2000)).toBe(1);
-    const floored = adaptive(256, 4);
-    for (let ms = 0; ms < 2000; ms += 10) floored.throttle(ms);
-    expect(floored.at(2000)).toBe(4);
+    const { at, throttle } = adaptive(2560);
+    throttle(1000); // one request in the first second (counted over 250 ms): the ceiling is 4/s, cut to 2.4
+    expect(at(1000)).toBe(10);
+    const floored = adaptive(2560, 40);
+    floored.throttle(1000);
+    expect(floored.at(1000)).toBe(40);
   });
 
   it('comes back from the floor with time alone, with no answer at all, in under 20 s', () => {
-    const { at, throttle } = adaptive(256);
-    for (let ms = 0; ms < 2000; ms += 10) throttle(ms);
-    expect(at(2000)).toBe(1);
-    expect(at(12_000)).toBeLessThan(256);
-    expect(at(22_000)).toBe(256);
+    const { at, throttle } = adaptive(1024);
+    throttle(1000); // one request in the first second (counted over 250 ms): cut to 2.4, below the floor of 4
+    expect(at(1000)).toBe(4);
+    expect(at(11_000)).toBeLessThan(1024);
+    expect(at(21_000)).toBe(1024);
   });
 
   it('is not moved by admitted answers', () => {
-    const { at, throttle, admit } = adaptive(100);
-    throttle(0);
-    const before = at(500);
-    for (let i = 0; i < 100; i++) admit(400, 500);
-    expect(at(500)).toBe(before);
+    const { at, traffic, throttle, admit } = adaptive(100);
+    traffic(50, 0, 1000);
+    throttle(1000);
+    const before = at(1500);
+    for (let i = 0; i < 100; i++) admit(1400, 1500);
+    expect(at(1500)).toBe(before);
   });
 
   it('refuses a rate that cannot work', () => {

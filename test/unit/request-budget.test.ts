@@ -13,6 +13,7 @@ import type { Deadline } from '../../src/core/ports.js';
 import type { Operation } from '../../src/datazone/errors.js';
 import { oneBucketForAll, RequestBudget } from '../../src/datazone/request-budget.js';
 import { TokenBucket } from '../../src/datazone/token-bucket.js';
+import { cutOnEveryThrottle } from '../support/rate-adaptation.js';
 
 const T0 = 1_000_000;
 const OPERATIONS: Operation[] = [
@@ -35,7 +36,8 @@ function setup({
 } = {}) {
   let now = T0;
   const clock = () => now;
-  const bucketOf = (): TokenBucket => new TokenBucket({ ratePerSecond, burst, now: clock });
+  const bucketOf = (): TokenBucket =>
+    new TokenBucket({ ratePerSecond, burst, adaptation: cutOnEveryThrottle(ratePerSecond), now: clock });
   const buckets = shared
     ? oneBucketForAll(bucketOf())
     : Object.fromEntries(OPERATIONS.map((operation) => [operation, bucketOf()]));

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../src/datazone/token-bucket.js';
+import { cutOnEveryThrottle } from '../support/rate-adaptation.js';
 
 function bucket(ratePerSecond: number, burst: number) {
   let now = 1_000_000;
-  const limiter = new TokenBucket({ ratePerSecond, burst, now: () => now });
+  const limiter = new TokenBucket({
+    ratePerSecond,
+    burst,
+    adaptation: cutOnEveryThrottle(ratePerSecond),
+    now: () => now,
+  });
   return {
     limiter,
     advance: (ms: number) => {
@@ -88,6 +94,15 @@ describe('TokenBucket', () => {
     expect(limiter.epoch).toBe(epoch + 1);
     // The four slots still to come are void: the next reservation is the first at the new spacing, not after them.
     expectMs(waits(2), [1000 / 6, 2000 / 6]);
+  });
+
+  it('shrinks its burst with the rate: a cut rate does not let a whole batch out at once', () => {
+    const { limiter, waits, advance, now } = bucket(1000, 50);
+    limiter.answered(now(), true); // 600/s: a burst of 30
+    advance(60_000);
+    const slots = waits(31) ?? [];
+    expect(slots.filter((ms) => ms === 0)).toHaveLength(30);
+    expect(slots.at(-1)).toBeCloseTo(1000 / 600);
   });
 
   it('keeps the epoch when an answer does not cut the rate', () => {
