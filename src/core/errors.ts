@@ -15,14 +15,18 @@ export type ServiceErrorKind = 'throttled' | 'quota' | 'conflict' | 'permanent' 
 
 /** A service's answer, translated: `name` and `message` stay the service's own, for logs and the DLQ. */
 export class ServiceError extends Error {
+  /** The call that failed (a DataZone operation), when known: quotas and throttles are per operation. */
+  readonly operation: string | undefined;
+
   constructor(
     readonly kind: ServiceErrorKind,
     name: string,
     message: string,
-    options?: { readonly cause?: unknown },
+    options?: { readonly cause?: unknown; readonly operation?: string },
   ) {
     super(message, options);
     this.name = name;
+    this.operation = options?.operation;
   }
 }
 

@@ -118,6 +118,8 @@ export interface RunReport {
 export interface ErrorSummary {
   readonly name: string;
   readonly message: string;
+  /** The call that failed, for a service error that knows it. */
+  readonly operation?: string;
 }
 
 const MAX_MESSAGE_CODE_POINTS = 1000;
@@ -128,9 +130,11 @@ export function summarise(error: unknown): ErrorSummary {
     return { name: 'NonErrorThrown', message: truncateCodePoints(String(error), MAX_MESSAGE_CODE_POINTS) };
   }
   const { name, message } = error as { name?: unknown; message?: unknown };
+  const operation = error instanceof ServiceError ? error.operation : undefined;
   return {
     name: typeof name === 'string' && name !== '' ? name : 'Error',
     message: truncateCodePoints(typeof message === 'string' ? message : '', MAX_MESSAGE_CODE_POINTS),
+    ...(operation === undefined ? {} : { operation }),
   };
 }
 

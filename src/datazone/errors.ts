@@ -67,5 +67,5 @@ export function kindOf(error: unknown, operation: Operation): ServiceErrorKind {
 export function toServiceError(error: unknown, operation: Operation): ServiceError {
   if (error instanceof ServiceError) return error;
   const { name, message } = summarise(error);
-  return new ServiceError(kindOf(error, operation), name, message, { cause: error });
+  return new ServiceError(kindOf(error, operation), name, message, { cause: error, operation });
 }

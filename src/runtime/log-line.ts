@@ -40,6 +40,7 @@ export function describe(outcome: RecordOutcome): Record<string, unknown> {
         retryCause: outcome.cause,
         errorName: outcome.error.name,
         errorMessage: outcome.error.message,
+        ...(outcome.error.operation === undefined ? {} : { operation: outcome.error.operation }),
       };
     case 'already-exists':
       return { runId: outcome.runId, errorName: outcome.error.name, errorMessage: outcome.error.message };
@@ -47,6 +48,7 @@ export function describe(outcome: RecordOutcome): Record<string, unknown> {
       return {
         errorName: outcome.error.name,
         errorMessage: outcome.error.message,
+        ...(outcome.error.operation === undefined ? {} : { operation: outcome.error.operation }),
         ...(outcome.run === undefined ? {} : runFields(outcome.run)),
       };
     case 'run-ended':

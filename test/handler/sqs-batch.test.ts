@@ -236,6 +236,11 @@ describe('SQS batch: failures', () => {
       },
     ]);
     expect(dlqSends()).toHaveLength(1);
+    // The throttled call is named: quotas are per operation, and so is what an operator changes.
+    expect(stdout.logs().find((line) => line.retryCause === 'throttled')).toMatchObject({
+      operation: 'StartMetadataGenerationRun',
+      errorName: 'ThrottlingException',
+    });
     expect(stdout.metrics()).toMatchObject({
       Throttled: 1,
       RecordsDeferred: 5,

@@ -73,6 +73,7 @@ describe('toServiceError', () => {
       name: 'ValidationException',
       message: 'ValidationException message',
       cause: original,
+      operation: 'GetAsset',
     });
   });
 
