@@ -11,11 +11,15 @@
 
 const DATAZONE_CONSTRAINTS = require('../src/core/datazone-constraints.json');
 const {
+  accountRateOf,
   floorToHundredths,
   MIN_PER_CONTAINER_RPS,
+  OPERATIONS,
   ParameterError,
   parseDomainIds,
+  positiveRate,
   buildDataZoneResources,
+  rateVariables,
   reconcileShare,
   toNumber,
 } = require('./variables.cjs');
@@ -142,27 +146,53 @@ function checkWorkerTakesReconciledEvents(wiring, detailTypes) {
 }
 
 /**
- * SWEEP_REQUESTS_PER_SECOND: the reconciler's share of the account's budget, split over the sweep steps that may
- * run at once (the mapping's maximum concurrency: two sweeps, or two domains of one, can overlap), rounded down.
- * The worker gets the rest (stack/variables.cjs, splitAccountRps), so live events are never starved.
- * @param {unknown} datazoneAccountRps
- * @param {number} share
+ * SWEEP_REQUESTS_PER_SECOND and its per-operation variables: the reconciler's share of an operation's account rate
+ * (all of it for Search, which the worker never calls) split over the sweep steps that may run at once (the
+ * mapping's maximum concurrency: two sweeps, or two domains of one, can overlap), rounded down. The worker gets the
+ * rest (stack/variables.cjs, workerRates), so live events are never starved.
+ * @param {unknown} accountRps
+ * @param {number} share the reconciler's fraction (1: the operation is the reconciler's alone)
  * @param {unknown} maxConcurrency
+ * @param {string} [parameter] the parameter accountRps comes from, for the messages
  * @returns {number}
  */
-function sweepRequestsPerSecond(datazoneAccountRps, share, maxConcurrency) {
-  const accountRps = toNumber('datazoneAccountRps', datazoneAccountRps);
+function sweepRequestsPerSecond(accountRps, share, maxConcurrency, parameter = 'datazoneAccountRps') {
+  const rps = positiveRate(parameter, accountRps);
   const steps = toNumber('reconcilerMaxConcurrency', maxConcurrency);
-  const rps = floorToHundredths((accountRps * share) / steps);
+  const perStep = floorToHundredths((rps * share) / steps);
   // Also what lets one page of one asset (Search, GetAsset, ListMetadataGenerationRuns) fit in an invocation.
-  if (rps < MIN_PER_CONTAINER_RPS) {
+  if (perStep < MIN_PER_CONTAINER_RPS) {
+    const part =
+      share === 1 ? `${parameter} (${rps})` : `${parameter} x reconcileBudgetShare (${rps} x ${share})`;
     throw new ParameterError(
-      `Parameters datazoneAccountRps x reconcileBudgetShare (${accountRps} x ${share}) leave each of the ` +
-        `${steps} sweep steps that may run at once less than ${MIN_PER_CONTAINER_RPS} requests per second: ` +
-        'raise reconcileBudgetShare or datazoneAccountRps',
+      `Parameters ${part} leave each of the ${steps} sweep steps that may run at once less than ` +
+        `${MIN_PER_CONTAINER_RPS} requests per second: raise ${share === 1 ? parameter : `reconcileBudgetShare or ${parameter}`}`,
     );
   }
-  return rps;
+  return perStep;
+}
+
+/**
+ * A sweep step's rates: the share of datazoneAccountRps as the default, and each operation the sweep calls at its
+ * own (StartMetadataGenerationRun, which it never calls, keeps the default).
+ * @param {Record<string, unknown>} params the stack parameters by name, and reconcilerMaxConcurrency
+ * @param {number} share
+ * @returns {import('./variables.cjs').Rates}
+ */
+function sweepRates(params, share) {
+  const steps = params.reconcilerMaxConcurrency;
+  const defaultRps = sweepRequestsPerSecond(params.datazoneAccountRps, share, steps);
+  const operations = OPERATIONS.filter((entry) => entry.sweep).map(({ operation, parameter, worker }) => {
+    const source = accountRateOf(parameter, params);
+    const perContainer = sweepRequestsPerSecond(
+      source.accountRps,
+      worker ? share : 1,
+      steps,
+      source.parameter,
+    );
+    return { operation, parameter: source.parameter, perContainer };
+  });
+  return { defaultRps, operations };
 }
 
 /**
@@ -174,6 +204,7 @@ function sweepRequestsPerSecond(datazoneAccountRps, share, maxConcurrency) {
  * @property {string} projectId RECONCILE_PROJECT_ID
  * @property {'true' | 'false'} publishedOnly RECONCILE_PUBLISHED_ONLY
  * @property {number} sweepRequestsPerSecond SWEEP_REQUESTS_PER_SECOND
+ * @property {Record<string, string>} rateVariables SWEEP_REQUESTS_PER_SECOND_<OPERATION> where it differs
  */
 
 /**
@@ -187,6 +218,7 @@ function reconcilerSettings(params) {
   checkWorkerTakesReconciledEvents(params.wiring, params.detailTypes);
   const domains = reconcileDomains(params.reconcileDomainIds, params.domainIds);
   const share = reconcileShare(params.reconcileSchedule, params.reconcileBudgetShare);
+  const rates = sweepRates(params, share);
   return {
     scheduleExpression: schedule.expression,
     alarmPeriodSeconds: schedule.intervalSeconds,
@@ -194,11 +226,8 @@ function reconcilerSettings(params) {
     dataZoneResources: buildDataZoneResources(domains.join(','), 'reconcileDomainIds'),
     projectId: checkProjectId(params.reconcileProjectId),
     publishedOnly: checkPublishedOnly(params.reconcilePublishedOnly),
-    sweepRequestsPerSecond: sweepRequestsPerSecond(
-      params.datazoneAccountRps,
-      share,
-      params.reconcilerMaxConcurrency,
-    ),
+    sweepRequestsPerSecond: rates.defaultRps,
+    rateVariables: rateVariables('SWEEP_REQUESTS_PER_SECOND', rates),
   };
 }
 
@@ -212,6 +241,7 @@ const INERT_SETTINGS = {
   projectId: '',
   publishedOnly: 'false',
   sweepRequestsPerSecond: 0,
+  rateVariables: {},
 };
 
 const PARAMETERS = [
@@ -221,6 +251,7 @@ const PARAMETERS = [
   'reconcilePublishedOnly',
   'reconcileBudgetShare',
   'datazoneAccountRps',
+  ...OPERATIONS.filter((entry) => entry.sweep).map((entry) => entry.parameter),
   'domainIds',
   'wiring',
   'detailTypes',
@@ -247,6 +278,7 @@ module.exports = {
   checkPublishedOnly,
   checkWorkerTakesReconciledEvents,
   sweepRequestsPerSecond,
+  sweepRates,
   reconcilerSettings,
   RECONCILED_DETAIL_TYPE,
   // --- resolvers: `${file(./stack/reconciler.cjs):<name>}` ---------------------------------------------------

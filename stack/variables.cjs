@@ -19,19 +19,40 @@ const DATAZONE_CONSTRAINTS = require('../src/core/datazone-constraints.json');
 const DOMAIN_ID_PATTERN = new RegExp(DATAZONE_CONSTRAINTS.domainIdPattern);
 
 /**
- * The smallest per-container rate the stack deploys: one request every 20 s. A record that needs GetAsset and
- * StartMetadataGenerationRun reserves both slots before its first call, all or none; below about one request per
- * (function timeout - margin) the second slot never fits in an invocation, and such records would be handed back
- * until the DLQ. (The worker itself accepts down to 0.01, for local experiments.)
+ * The smallest per-container rate of an operation the stack deploys: one request every 20 s. Each operation has a
+ * token bucket of its own, and a record reserves its slots before its first call, all or none, before the deadline;
+ * below about one request per (function timeout - margin) a drained bucket's next slot lies past the deadline, and
+ * records would be handed back without a call until the DLQ. (The worker itself accepts down to 0.01, for local
+ * experiments.)
  */
 const MIN_PER_CONTAINER_RPS = 0.05;
 
 /**
- * DataZone calls an ordinary record needs at worst: GetAsset (when the event lacks the revision, the project or a
- * supported asset type) and StartMetadataGenerationRun. A ConflictException's ListMetadataGenerationRuns and SDK
- * retries are exceptions, which the worker's hand-back at the deadline covers.
+ * The DataZone operations the stack rates one by one (AWS sets a quota per operation): each one's parameter, empty
+ * for datazoneAccountRps, and who calls it. The worker and the reconciler split by reconcileBudgetShare the rate of
+ * an operation both call; an operation only one of them calls is that one's alone.
+ * @type {readonly { operation: string, parameter: string, worker: boolean, sweep: boolean }[]}
  */
-const CALLS_PER_RECORD = 2;
+const OPERATIONS = Object.freeze([
+  { operation: 'GetAsset', parameter: 'datazoneAccountRpsGetAsset', worker: true, sweep: true },
+  {
+    operation: 'StartMetadataGenerationRun',
+    parameter: 'datazoneAccountRpsStartRun',
+    worker: true,
+    sweep: false,
+  },
+  {
+    operation: 'ListMetadataGenerationRuns',
+    parameter: 'datazoneAccountRpsListRuns',
+    worker: true,
+    sweep: true,
+  },
+  { operation: 'GetMetadataGenerationRun', parameter: 'datazoneAccountRpsGetRun', worker: true, sweep: true },
+  { operation: 'Search', parameter: 'datazoneAccountRpsSearch', worker: false, sweep: true },
+]);
+
+/** The most generation groups, hence runs, per revision: three types make two (src/core/generation-types.ts). */
+const MAX_TYPES_PER_RUN = 2;
 
 /**
  * The detail-types of run outcomes, which the worker tracks whatever HANDLED_DETAIL_TYPES says: those of metadata
@@ -109,7 +130,7 @@ function floorToHundredths(rps) {
 }
 
 /**
- * The fraction of datazoneAccountRps the scheduled reconciler takes (stack/reconciler.cjs): 0 without a
+ * The fraction of each operation's account rate the scheduled reconciler takes (stack/reconciler.cjs): 0 without a
  * reconcileSchedule, since then there is no reconciler and the worker keeps the whole budget.
  * @param {unknown} reconcileSchedule
  * @param {unknown} reconcileBudgetShare
@@ -121,42 +142,129 @@ function reconcileShare(reconcileSchedule, reconcileBudgetShare) {
   if (!(share > 0 && share < 1)) {
     throw new ParameterError(
       `Parameter reconcileBudgetShare must be a fraction of datazoneAccountRps greater than 0 and less than 1, ` +
-        `got ${share}: the reconciler and the worker share the account's DataZone budget`,
+        `got ${share}: the reconciler and the worker share the account's rate of each DataZone operation`,
     );
   }
   return share;
 }
 
 /**
- * DATAZONE_REQUESTS_PER_SECOND: the worker's part of the account's DataZone budget (all of it, or 1 - the
- * reconciler's share when a reconciler is deployed) split evenly over the containers that may run at once, rounded
- * down to 0.01 so that the whole fleet stays within it.
- * @param {unknown} datazoneAccountRps
- * @param {unknown} maxConcurrency
- * @param {number} [share] the reconciler's fraction (reconcileShare)
+ * An account rate in requests per second: any positive number.
+ * @param {string} parameter
+ * @param {unknown} value
  * @returns {number}
  */
-function splitAccountRps(datazoneAccountRps, maxConcurrency, share = 0) {
-  const accountRps = toNumber('datazoneAccountRps', datazoneAccountRps);
-  if (accountRps <= 0)
-    throw new ParameterError(`Parameter datazoneAccountRps must be positive, got ${accountRps}`);
+function positiveRate(parameter, value) {
+  const rps = toNumber(parameter, value);
+  if (rps <= 0) throw new ParameterError(`Parameter ${parameter} must be positive, got ${rps}`);
+  return rps;
+}
+
+/**
+ * An operation's account rate and the parameter it comes from: the operation's own, or datazoneAccountRps when that
+ * is empty.
+ * @param {string} parameter the operation's parameter (OPERATIONS)
+ * @param {Record<string, unknown>} params the stack parameters by name
+ * @returns {{ parameter: string, accountRps: unknown }}
+ */
+function accountRateOf(parameter, params) {
+  const own = params[parameter];
+  if (own === undefined || own === null || String(own).trim() === '') {
+    return { parameter: 'datazoneAccountRps', accountRps: params.datazoneAccountRps };
+  }
+  return { parameter, accountRps: own };
+}
+
+/**
+ * A worker container's rate of one operation (DATAZONE_REQUESTS_PER_SECOND and its per-operation variables): the
+ * worker's part of the account's rate (all of it, or 1 - the reconciler's share when a reconciler is deployed and
+ * calls the operation too) split evenly over the containers that may run at once, rounded down to 0.01 so that the
+ * whole fleet stays within it.
+ * @param {unknown} accountRps
+ * @param {unknown} maxConcurrency
+ * @param {number} [share] the reconciler's fraction (reconcileShare)
+ * @param {string} [parameter] the parameter accountRps comes from, for the messages
+ * @returns {number}
+ */
+function splitAccountRps(accountRps, maxConcurrency, share = 0, parameter = 'datazoneAccountRps') {
+  const rps = positiveRate(parameter, accountRps);
   const containers = toNumber('maxConcurrency', maxConcurrency);
   // The event source mapping's MaximumConcurrency accepts 2-1000; the direct wiring reuses it as reserved concurrency.
   if (!Number.isInteger(containers) || containers < 2 || containers > 1000) {
     throw new ParameterError(`Parameter maxConcurrency must be an integer from 2 to 1000, got ${containers}`);
   }
-  const perContainer = floorToHundredths((accountRps * (1 - share)) / containers);
+  const perContainer = floorToHundredths((rps * (1 - share)) / containers);
   if (perContainer < MIN_PER_CONTAINER_RPS) {
     const split =
       share === 0
-        ? `datazoneAccountRps / maxConcurrency (${accountRps} / ${containers})`
-        : `datazoneAccountRps x (1 - reconcileBudgetShare) / maxConcurrency (${accountRps} x ${1 - share} / ${containers})`;
+        ? `${parameter} / maxConcurrency (${rps} / ${containers})`
+        : `${parameter} x (1 - reconcileBudgetShare) / maxConcurrency (${rps} x ${1 - share} / ${containers})`;
     throw new ParameterError(
       `Parameters ${split} leave each container less than ${MIN_PER_CONTAINER_RPS} requests per second: ` +
-        `raise datazoneAccountRps or lower maxConcurrency${share === 0 ? '' : ' or reconcileBudgetShare'}`,
+        `raise ${parameter} or lower maxConcurrency${share === 0 ? '' : ' or reconcileBudgetShare'}`,
     );
   }
   return perContainer;
+}
+
+/**
+ * @typedef {object} OperationRate
+ * @property {string} operation
+ * @property {string} parameter the parameter its account rate comes from
+ * @property {number} perContainer requests per second from one container (or one sweep step)
+ */
+
+/**
+ * @typedef {object} Rates
+ * @property {number} defaultRps what every operation gets unless told otherwise (DATAZONE_REQUESTS_PER_SECOND)
+ * @property {OperationRate[]} operations each operation the function calls, at its own rate
+ */
+
+/**
+ * The worker container's rates: datazoneAccountRps's split as the default, and each operation's own. A reconciler
+ * takes its share of the operations it calls too; StartMetadataGenerationRun is the worker's alone.
+ * @param {Record<string, unknown>} params the stack parameters by name (WORKER_RATE_PARAMETERS)
+ * @returns {Rates}
+ */
+function workerRates(params) {
+  const share = reconcileShare(params.reconcileSchedule, params.reconcileBudgetShare);
+  const defaultRps = splitAccountRps(params.datazoneAccountRps, params.maxConcurrency, share);
+  const operations = OPERATIONS.filter((entry) => entry.worker).map(({ operation, parameter, sweep }) => {
+    const source = accountRateOf(parameter, params);
+    const perContainer = splitAccountRps(
+      source.accountRps,
+      params.maxConcurrency,
+      sweep ? share : 0,
+      source.parameter,
+    );
+    return { operation, parameter: source.parameter, perContainer };
+  });
+  return { defaultRps, operations };
+}
+
+/**
+ * `<PREFIX>_<OPERATION>`, the operation's name in SNAKE_CASE, as the worker and the reconciler read it
+ * (src/runtime/operation-rates.ts).
+ * @param {string} prefix
+ * @param {string} operation
+ */
+function rateVariableOf(prefix, operation) {
+  return `${prefix}_${operation.replace(/(?<=[a-z])(?=[A-Z])/g, '_').toUpperCase()}`;
+}
+
+/**
+ * The per-operation variables of the rates that differ from the default: the default's variable holds the rest, so
+ * the environment says which operations are rated apart, and changing the default changes every other one.
+ * @param {string} prefix the default's variable (DATAZONE_REQUESTS_PER_SECOND, SWEEP_REQUESTS_PER_SECOND)
+ * @param {Rates} rates
+ * @returns {Record<string, string>}
+ */
+function rateVariables(prefix, { defaultRps, operations }) {
+  return Object.fromEntries(
+    operations
+      .filter((rate) => rate.perContainer !== defaultRps)
+      .map((rate) => [rateVariableOf(prefix, rate.operation), String(rate.perContainer)]),
+  );
 }
 
 /**
@@ -363,41 +471,85 @@ function checkMaxReceiveCount(maxReceiveCount) {
 }
 
 /**
- * The largest batch one container can serve before the worker's deadline: CALLS_PER_RECORD calls per record at the
- * per-container rate, within the function timeout less the safety margin. Computed in hundredths of a request per
- * second (the rate's own precision) and whole milliseconds, so the integer arithmetic is exact.
- * @param {number} perContainerRps
- * @param {number} functionTimeoutSeconds
- * @param {number} marginMs
- * @returns {number}
+ * The calls of each operation one record makes at worst, SDK retries and a ConflictException's check aside (the
+ * worker's hand-back at the deadline covers those): GetAsset once (an event without its revision, project or asset
+ * type), ListMetadataGenerationRuns once (a redelivered or reconciled event, a failed run's next attempt),
+ * GetMetadataGenerationRun once (a run's outcome, while tracked), and StartMetadataGenerationRun once per
+ * generation group (two when all three types are generated).
+ * @param {unknown} generationTypes
+ * @param {unknown} trackOutcomes
+ * @returns {Record<string, number>}
  */
-function maxServableBatchSize(perContainerRps, functionTimeoutSeconds, marginMs) {
-  const budgetMs = functionTimeoutSeconds * 1000 - marginMs;
-  return Math.floor((Math.round(perContainerRps * 100) * budgetMs) / (CALLS_PER_RECORD * 100_000));
+function callsPerRecord(generationTypes, trackOutcomes) {
+  const types = new Set(splitList(generationTypes)).size;
+  return {
+    GetAsset: 1,
+    StartMetadataGenerationRun: types > MAX_TYPES_PER_RUN ? 2 : 1,
+    ListMetadataGenerationRuns: 1,
+    GetMetadataGenerationRun: checkTrackOutcomes(trackOutcomes) ? 1 : 0,
+  };
 }
 
 /**
- * The event source mapping's batch size (1-10000 on a standard queue), refused when the container's rate cannot
+ * @typedef {object} BatchLimit
+ * @property {number} max the largest batch one container serves before the worker's deadline
+ * @property {OperationRate} rate the operation that bounds it
+ * @property {number} calls that operation's calls per record
+ */
+
+/**
+ * The largest batch one container can serve before the worker's deadline, within the function timeout less the
+ * safety margin. Each operation has a bucket of its own, and a record reserves the slots of the calls that follow
+ * its first one with it, each in its operation's bucket (src/datazone/request-budget.ts, FOLLOWED_BY): the buckets
+ * serve a batch side by side, so it takes as long as its slowest operation, calls x records / rate. Computed in
+ * hundredths of a request per second (the rate's own precision) and whole milliseconds, so the integer arithmetic
+ * is exact.
+ * @param {OperationRate[]} rates the worker's per-container rates
+ * @param {Record<string, number>} calls per record, by operation (callsPerRecord)
+ * @param {number} functionTimeoutSeconds
+ * @param {number} marginMs
+ * @returns {BatchLimit}
+ */
+function maxServableBatchSize(rates, calls, functionTimeoutSeconds, marginMs) {
+  const budgetMs = functionTimeoutSeconds * 1000 - marginMs;
+  /** @type {BatchLimit | undefined} */
+  let limit;
+  for (const rate of rates) {
+    const perRecord = calls[rate.operation] ?? 0;
+    if (perRecord === 0) continue;
+    const max = Math.floor((Math.round(rate.perContainer * 100) * budgetMs) / (perRecord * 100_000));
+    if (limit === undefined || max < limit.max) limit = { max, rate, calls: perRecord };
+  }
+  if (limit === undefined) throw new Error('no operation a record calls');
+  return limit;
+}
+
+/**
+ * The event source mapping's batch size (1-10000 on a standard queue), refused when the container's rates cannot
  * serve a full batch before the deadline: the records left over would be handed back at every invocation, use up
  * their receives and reach the DLQ without a single DataZone call.
  * @param {unknown} batchSize
- * @param {{ perContainerRps: number, functionTimeoutSeconds: number, marginMs: number }} limits
+ * @param {{ rates: OperationRate[], calls: Record<string, number>, functionTimeoutSeconds: number, marginMs: number }} limits
  * @returns {number}
  */
-function checkBatchSize(batchSize, { perContainerRps, functionTimeoutSeconds, marginMs }) {
+function checkBatchSize(batchSize, { rates, calls, functionTimeoutSeconds, marginMs }) {
   const size = toIntegerWithin('batchSize', batchSize, 1, 10_000);
-  const max = maxServableBatchSize(perContainerRps, functionTimeoutSeconds, marginMs);
+  const {
+    max,
+    rate,
+    calls: perRecord,
+  } = maxServableBatchSize(rates, calls, functionTimeoutSeconds, marginMs);
   if (size <= max) return size;
   const budgetSeconds = (functionTimeoutSeconds * 1000 - marginMs) / 1000;
-  const needed = Number(((CALLS_PER_RECORD * size) / perContainerRps).toFixed(1));
+  const needed = Number(((perRecord * size) / rate.perContainer).toFixed(1));
   throw new ParameterError(
-    `Parameter batchSize (${size}) cannot be served before the deadline: ${size} records x ${CALLS_PER_RECORD} ` +
-      `DataZone calls at ${perContainerRps} requests per second per container (datazoneAccountRps / ` +
-      `maxConcurrency) take ${needed} s, more than the ${budgetSeconds} s the ${functionTimeoutSeconds} s function ` +
-      `timeout leaves after deadlineSafetyMarginMs; ` +
+    `Parameter batchSize (${size}) cannot be served before the deadline: ${size} records x ${perRecord} ` +
+      `${rate.operation} call${perRecord === 1 ? '' : 's'} at ${rate.perContainer} requests per second per ` +
+      `container (${rate.parameter} / maxConcurrency) take ${needed} s, more than the ${budgetSeconds} s the ` +
+      `${functionTimeoutSeconds} s function timeout leaves after deadlineSafetyMarginMs; ` +
       (max > 0
         ? `use a batchSize of at most ${max}`
-        : 'no batch fits: raise datazoneAccountRps or lower maxConcurrency or deadlineSafetyMarginMs'),
+        : `no batch fits: raise ${rate.parameter} or lower maxConcurrency or deadlineSafetyMarginMs`),
   );
 }
 
@@ -477,33 +629,36 @@ async function runRetries({ resolveVariable }) {
   );
 }
 
+/** The parameters the worker's rates are computed from. */
+const WORKER_RATE_PARAMETERS = [
+  'datazoneAccountRps',
+  'maxConcurrency',
+  'reconcileSchedule',
+  'reconcileBudgetShare',
+  ...OPERATIONS.filter((entry) => entry.worker).map((entry) => entry.parameter),
+];
+
 /**
- * The worker's per-container rate as deployed: the account's budget less the reconciler's share, if any, split over
- * maxConcurrency (splitAccountRps).
+ * The worker's rates as deployed (workerRates), from the parameters as osls resolves them.
  * @param {VariableContext['resolveVariable']} resolveVariable
- * @returns {Promise<number>}
+ * @returns {Promise<Rates>}
  */
-async function workerPerContainerRps(resolveVariable) {
-  return splitAccountRps(
-    await resolveVariable('param:datazoneAccountRps'),
-    await resolveVariable('param:maxConcurrency'),
-    reconcileShare(
-      await resolveVariable('param:reconcileSchedule'),
-      await resolveVariable('param:reconcileBudgetShare'),
-    ),
-  );
+async function resolveWorkerRates(resolveVariable) {
+  /** @type {Record<string, unknown>} */
+  const params = {};
+  for (const name of WORKER_RATE_PARAMETERS) params[name] = await resolveVariable(`param:${name}`);
+  return workerRates(params);
 }
 
 /**
- * DATAZONE_BURST: the parameter when set, else the worker's own default (burstWindowMs of requests at the
- * per-container rate, at least one), computed here so that the template shows the value in force.
+ * DATAZONE_BURST when datazoneBurst is set, one burst for every operation; empty leaves each operation the worker's
+ * default (burstWindowMs of requests at the operation's own rate, at least one), which one variable cannot say.
  * @param {unknown} datazoneBurst
- * @param {number} perContainerRps
- * @returns {number}
+ * @returns {number | undefined}
  */
-function burstFor(datazoneBurst, perContainerRps) {
+function checkBurst(datazoneBurst) {
   if (datazoneBurst === undefined || datazoneBurst === null || String(datazoneBurst).trim() === '') {
-    return Math.max(1, Math.ceil((perContainerRps * WORKER_DEFAULTS.burstWindowMs) / 1000));
+    return undefined;
   }
   return toIntegerWithin(
     'datazoneBurst',
@@ -520,7 +675,14 @@ module.exports = {
   floorToHundredths,
   toNumber,
   MIN_PER_CONTAINER_RPS,
-  burstFor,
+  OPERATIONS,
+  positiveRate,
+  accountRateOf,
+  workerRates,
+  rateVariableOf,
+  rateVariables,
+  checkBurst,
+  callsPerRecord,
   parseDomainIds,
   buildEventPattern,
   checkTrackOutcomes,
@@ -543,7 +705,19 @@ module.exports = {
   DEAD_LETTER_QUEUE_MAX_MESSAGE_BYTES,
   // --- resolvers: `${file(./stack/variables.cjs):<name>}` -----------------------------------------------------
   /** @param {VariableContext} context */
-  perContainerRps: async ({ resolveVariable }) => workerPerContainerRps(resolveVariable),
+  perContainerRps: async ({ resolveVariable }) => (await resolveWorkerRates(resolveVariable)).defaultRps,
+  /**
+   * What serverless.yml merges into the worker's environment: the per-operation rates that differ from
+   * DATAZONE_REQUESTS_PER_SECOND, and DATAZONE_BURST when datazoneBurst is set.
+   * @param {VariableContext} context
+   */
+  workerRateVariables: async ({ resolveVariable }) => {
+    const burst = checkBurst(await resolveVariable('param:datazoneBurst'));
+    return {
+      ...rateVariables('DATAZONE_REQUESTS_PER_SECOND', await resolveWorkerRates(resolveVariable)),
+      ...(burst === undefined ? {} : { DATAZONE_BURST: String(burst) }),
+    };
+  },
   /** @param {VariableContext} context */
   eventPattern: async ({ resolveVariable }) =>
     buildEventPattern(
@@ -586,7 +760,11 @@ module.exports = {
       await resolveVariable('self:custom.functionTimeoutSeconds'),
     );
     return checkBatchSize(await resolveVariable('param:batchSize'), {
-      perContainerRps: await workerPerContainerRps(resolveVariable),
+      rates: (await resolveWorkerRates(resolveVariable)).operations,
+      calls: callsPerRecord(
+        await resolveVariable('param:generationTypes'),
+        await resolveVariable('param:trackOutcomes'),
+      ),
       functionTimeoutSeconds,
       marginMs: checkDeadlineMargin(
         await resolveVariable('param:deadlineSafetyMarginMs'),
@@ -637,9 +815,6 @@ module.exports = {
     noSuccessAlarmPeriod(await resolveVariable('param:noSuccessAlarmHours')),
   sourceQueueMaxMessageSize: async () => SOURCE_QUEUE_MAX_MESSAGE_BYTES,
   deadLetterQueueMaxMessageSize: async () => DEAD_LETTER_QUEUE_MAX_MESSAGE_BYTES,
-  /** @param {VariableContext} context */
-  datazoneBurst: async ({ resolveVariable }) =>
-    burstFor(await resolveVariable('param:datazoneBurst'), await workerPerContainerRps(resolveVariable)),
   // --- the worker's defaults (src/runtime/defaults.json), as the parameters' defaults -----------------------
   defaultDetailTypes: async () => WORKER_DEFAULTS.handledDetailTypes.join(','),
   defaultSupportedAssetTypes: async () => WORKER_DEFAULTS.supportedAssetTypes.join(','),

@@ -20,7 +20,10 @@ import {
 
 const SERVICE = 'datazone-metagen-worker';
 
-/** A reconciler with a non-default share of a non-integer budget, so that both rates are rounded down. */
+/**
+ * A reconciler with a non-default share of a non-integer budget, so that both rates are rounded down, and GetAsset
+ * and Search rated apart.
+ */
 export const RECONCILED_PARAMS = {
   reconcileSchedule: 'rate(12 hours)',
   reconcileDomainIds: 'dzd_abc123',
@@ -28,6 +31,8 @@ export const RECONCILED_PARAMS = {
   reconcilePublishedOnly: 'true',
   reconcileBudgetShare: '0.3',
   datazoneAccountRps: '12.5',
+  datazoneAccountRpsGetAsset: '10',
+  datazoneAccountRpsSearch: '5',
   domainIds: 'dzd_abc123,dzd-def456',
 };
 
@@ -153,6 +158,27 @@ export function describeReconciler(stacks: () => Stacks): void {
       expect(sweep).toBe(1.87);
       expect(worker * 4 + sweep * 2).toBeLessThanOrEqual(12.5);
     });
+
+    it('shares each operation both call, and leaves the starts to the worker and Search to the sweep', () => {
+      const worker = environment(reconciled(), 'WorkerLambdaFunction');
+      const sweep = environment(reconciled(), 'ReconcilerLambdaFunction');
+      // GetAsset: 10 x 0.7 over 4 containers and 10 x 0.3 over 2 steps. Starts: all of 12.5 over 4. Search: 5 over 2.
+      expect(worker.DATAZONE_REQUESTS_PER_SECOND_GET_ASSET).toBe('1.75');
+      expect(sweep.SWEEP_REQUESTS_PER_SECOND_GET_ASSET).toBe('1.5');
+      expect(worker.DATAZONE_REQUESTS_PER_SECOND_START_METADATA_GENERATION_RUN).toBe('3.12');
+      expect(sweep.SWEEP_REQUESTS_PER_SECOND_SEARCH).toBe('2.5');
+      // The other operations follow the defaults, with no variable of their own.
+      const apart = (env: JsonObject, prefix: string) =>
+        Object.keys(env).filter((name) => name.startsWith(prefix));
+      expect(apart(worker, 'DATAZONE_REQUESTS_PER_SECOND_')).toEqual([
+        'DATAZONE_REQUESTS_PER_SECOND_GET_ASSET',
+        'DATAZONE_REQUESTS_PER_SECOND_START_METADATA_GENERATION_RUN',
+      ]);
+      expect(apart(sweep, 'SWEEP_REQUESTS_PER_SECOND_')).toEqual([
+        'SWEEP_REQUESTS_PER_SECOND_GET_ASSET',
+        'SWEEP_REQUESTS_PER_SECOND_SEARCH',
+      ]);
+    });
   });
 
   describe('the reconciler function', () => {
@@ -183,6 +209,8 @@ export function describeReconciler(stacks: () => Stacks): void {
         SOURCE_QUEUE_URL: ref('SourceQueue'),
         SWEEP_QUEUE_URL: ref('SweepQueue'),
         SWEEP_REQUESTS_PER_SECOND: '1.87',
+        SWEEP_REQUESTS_PER_SECOND_GET_ASSET: '1.5',
+        SWEEP_REQUESTS_PER_SECOND_SEARCH: '2.5',
         DATAZONE_REQUEST_TIMEOUT_MS: '10000',
         DEADLINE_SAFETY_MARGIN_MS: '3000',
         GENERATION_TYPES: worker.GENERATION_TYPES,
@@ -409,6 +437,11 @@ export function describeReconciler(stacks: () => Stacks): void {
           /reconcileDomainIds names domains the worker skips.*dzd_abc123/,
         ],
         [{ ...schedule, reconcileBudgetShare: '1' }, /Parameter reconcileBudgetShare must be a fraction/],
+        // Search is the sweep's alone: 0.09 over its 2 steps is too little.
+        [
+          { ...schedule, datazoneAccountRpsSearch: '0.09' },
+          /Parameters datazoneAccountRpsSearch \(0\.09\) leave each of the 2 sweep steps .* raise datazoneAccountRpsSearch/,
+        ],
         [
           { ...schedule, reconcilePublishedOnly: 'yes' },
           /Parameter reconcilePublishedOnly must be true or false/,

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { reconciledEvent } from '../../src/core/reconciliation.js';
+import { loadReconcilerConfig } from '../../src/runtime/reconciler-config.js';
 import reconcilerModule from '../../stack/reconciler.cjs';
 import variables from '../../stack/variables.cjs';
 
@@ -17,9 +18,10 @@ const {
   reconciler,
   RECONCILED_DETAIL_TYPE,
   settings,
+  sweepRates,
   sweepRequestsPerSecond,
 } = reconcilerModule;
-const { ParameterError, perContainerRps, reconcileShare, splitAccountRps } = variables;
+const { ParameterError, perContainerRps, reconcileShare, splitAccountRps, workerRates } = variables;
 
 /** The parameters of a deployment with a reconciler, as osls hands them over (strings from --param). */
 const WITH_SCHEDULE = {
@@ -29,6 +31,11 @@ const WITH_SCHEDULE = {
   reconcilePublishedOnly: false,
   reconcileBudgetShare: 0.25,
   datazoneAccountRps: 8,
+  datazoneAccountRpsGetAsset: '',
+  datazoneAccountRpsStartRun: '',
+  datazoneAccountRpsListRuns: '',
+  datazoneAccountRpsGetRun: '',
+  datazoneAccountRpsSearch: '',
   maxConcurrency: 4,
   domainIds: '',
   wiring: 'queue',
@@ -172,7 +179,7 @@ describe('the budget split between the worker and the reconciler', () => {
       expect(() => reconcileShare('rate(1 day)', bad), String(bad)).toThrow(ParameterError);
     }
     expect(() => reconcileShare('rate(1 day)', 1)).toThrow(
-      /^Parameter reconcileBudgetShare must be a fraction of datazoneAccountRps greater than 0 and less than 1, got 1/,
+      /^Parameter reconcileBudgetShare must be a fraction of datazoneAccountRps greater than 0 and less than 1, got 1: the reconciler and the worker share the account's rate of each DataZone operation$/,
     );
   });
 
@@ -215,11 +222,109 @@ describe('the budget split between the worker and the reconciler', () => {
   });
 
   it('deploys the worker at its reduced rate only when a schedule is set', async () => {
-    const params = { datazoneAccountRps: '12.5', maxConcurrency: '4', reconcileBudgetShare: '0.3' };
+    const params = {
+      ...WITH_SCHEDULE,
+      datazoneAccountRps: '12.5',
+      maxConcurrency: '4',
+      reconcileBudgetShare: '0.3',
+    };
     await expect(perContainerRps(context({ ...params, reconcileSchedule: '' }))).resolves.toBe(3.12);
     await expect(perContainerRps(context({ ...params, reconcileSchedule: 'rate(1 day)' }))).resolves.toBe(
       2.18,
     );
+  });
+});
+
+describe('the sweep’s rate of each DataZone operation', () => {
+  /** The per-step rate of each operation, by name. */
+  const byOperation = (rates: { operations: { operation: string; perContainer: number }[] }) =>
+    Object.fromEntries(rates.operations.map((rate) => [rate.operation, rate.perContainer]));
+
+  it('is the share of each operation’s own account rate over the two steps, and all of Search’s', () => {
+    const rates = sweepRates(
+      { ...WITH_SCHEDULE, datazoneAccountRpsGetAsset: '12', datazoneAccountRpsSearch: '10' },
+      0.25,
+    );
+    expect(rates.defaultRps).toBe(1);
+    expect(byOperation(rates)).toEqual({
+      GetAsset: 1.5,
+      ListMetadataGenerationRuns: 1,
+      GetMetadataGenerationRun: 1,
+      Search: 5,
+    });
+    // Search defaults to datazoneAccountRps, and the worker never calls it: 8 over the two steps.
+    expect(byOperation(sweepRates(WITH_SCHEDULE, 0.25)).Search).toBe(4);
+  });
+
+  it('sets SWEEP_REQUESTS_PER_SECOND_<OPERATION> only where it differs, as the reconciler reads it', async () => {
+    const params = { ...WITH_SCHEDULE, datazoneAccountRpsListRuns: '16', datazoneAccountRpsGetRun: '8' };
+    const deployed = reconcilerSettings(params);
+    expect(deployed?.rateVariables).toEqual({
+      SWEEP_REQUESTS_PER_SECOND_LIST_METADATA_GENERATION_RUNS: '2',
+      SWEEP_REQUESTS_PER_SECOND_SEARCH: '4',
+    });
+    const config = loadReconcilerConfig({
+      RECONCILE_DOMAIN_IDS: 'dzd_abc123',
+      SOURCE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/events',
+      SWEEP_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sweeps',
+      SWEEP_REQUESTS_PER_SECOND: String(deployed?.sweepRequestsPerSecond),
+      ...deployed?.rateVariables,
+    });
+    const read = Object.fromEntries(
+      Object.entries(config.rates).map(([operation, rate]) => [operation, rate.ratePerSecond]),
+    );
+    // StartMetadataGenerationRun, which a sweep never calls, keeps the default.
+    expect(read).toEqual({ ...byOperation(sweepRates(params, 0.25)), StartMetadataGenerationRun: 1 });
+  });
+
+  it('keeps the worker and the sweep together within each operation’s account rate', () => {
+    for (const rps of [0.5, 3, 8, 12.5, 20]) {
+      for (const share of [0.1, 0.25, 0.5]) {
+        for (const containers of [2, 3, 7]) {
+          const params = {
+            ...WITH_SCHEDULE,
+            reconcileBudgetShare: share,
+            maxConcurrency: containers,
+            datazoneAccountRpsGetAsset: rps,
+            datazoneAccountRpsStartRun: rps,
+            datazoneAccountRpsSearch: rps,
+          };
+          let worker: Record<string, number>;
+          let sweep: Record<string, number>;
+          try {
+            worker = byOperation(workerRates(params));
+            sweep = byOperation(sweepRates(params, share));
+          } catch {
+            continue;
+          }
+          const hundredths = (operation: string) =>
+            Math.round((worker[operation] ?? 0) * 100) * containers +
+            Math.round((sweep[operation] ?? 0) * 100) * 2;
+          for (const operation of ['GetAsset', 'StartMetadataGenerationRun', 'Search']) {
+            expect(hundredths(operation), `${operation} at ${rps}`).toBeLessThanOrEqual(
+              Math.round(rps * 100),
+            );
+            // Nothing left unused but the rounding: one hundredth per container or step at most.
+            expect(hundredths(operation)).toBeGreaterThan(Math.round(rps * 100) - containers - 2);
+          }
+        }
+      }
+    }
+  });
+
+  it('refuses an operation’s rate that leaves a step less than 0.05 requests/s, naming its parameter', () => {
+    expect(() => sweepRates({ ...WITH_SCHEDULE, datazoneAccountRpsSearch: '0.09' }, 0.25)).toThrow(
+      'Parameters datazoneAccountRpsSearch (0.09) leave each of the 2 sweep steps that may run at once less than ' +
+        '0.05 requests per second: raise datazoneAccountRpsSearch',
+    );
+    expect(() => sweepRates({ ...WITH_SCHEDULE, datazoneAccountRpsGetAsset: '0.39' }, 0.25)).toThrow(
+      /^Parameters datazoneAccountRpsGetAsset x reconcileBudgetShare \(0\.39 x 0\.25\) .* raise reconcileBudgetShare or datazoneAccountRpsGetAsset$/,
+    );
+    expect(() => sweepRates({ ...WITH_SCHEDULE, datazoneAccountRpsGetRun: 'many' }, 0.25)).toThrow(
+      'Parameter datazoneAccountRpsGetRun must be a number, got "many"',
+    );
+    // A StartMetadataGenerationRun rate the sweep never uses is not its concern.
+    expect(() => sweepRates({ ...WITH_SCHEDULE, datazoneAccountRpsStartRun: '0.01' }, 0.25)).not.toThrow();
   });
 });
 
@@ -249,6 +354,7 @@ describe('reconcilerSettings and the resolvers', () => {
       projectId: 'proj_42',
       publishedOnly: 'true',
       sweepRequestsPerSecond: 1,
+      rateVariables: { SWEEP_REQUESTS_PER_SECOND_SEARCH: '4' },
     });
   });
 

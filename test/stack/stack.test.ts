@@ -60,11 +60,16 @@ const OUTCOME_DETAIL_TYPES = [
 const SERVICE = 'datazone-metagen-worker';
 const FUNCTION_TIMEOUT_SECONDS = 60;
 
-/** A deployment that sets what the defaults leave out: domains, an e-mail address, another rate split. */
+/** A deployment that sets what the defaults leave out: domains, an e-mail address, other rate splits. */
 const CONFIGURED_PARAMS = {
   domainIds: 'dzd_abc123,dzd-def456',
   alarmEmail: 'ops@example.com',
   datazoneAccountRps: '12.5',
+  // Starts and GetAssets rated apart; ListMetadataGenerationRuns's own rate equal to the default, so not set apart.
+  datazoneAccountRpsStartRun: '20',
+  datazoneAccountRpsGetAsset: '6',
+  datazoneAccountRpsListRuns: '12.5',
+  datazoneBurst: '2',
   maxConcurrency: '3',
   maxReceiveCount: '5',
   batchSize: '5',
@@ -275,17 +280,44 @@ describe('packaging', () => {
       ],
       [{ maxReceiveCount: '1' }, /Parameter maxReceiveCount must be an integer from 3 to 1000, got 1\b/],
       [{ maxReceiveCount: '2' }, /Parameter maxReceiveCount must be an integer from 3 to 1000, got 2\b/],
-      // 2 calls x 10 000 records at 2 requests/s: 10 000 s of calls in a 60 s invocation.
-      [{ batchSize: '10000' }, /Parameter batchSize \(10000\) cannot be served .* at most 57\b/],
-      [{ batchSize: '58' }, /Parameter batchSize \(58\) cannot be served .* take 58 s, more than the 57 s/],
+      // A GetAsset for each of 10 000 records at 2 requests/s: 5000 s of calls in a 60 s invocation.
+      [{ batchSize: '10000' }, /Parameter batchSize \(10000\) cannot be served .* at most 114\b/],
       [
-        { batchSize: '30', datazoneAccountRps: '4' },
-        /Parameter batchSize \(30\) cannot be served .* at 1 requests per second .* at most 28\b/,
+        { batchSize: '115' },
+        /Parameter batchSize \(115\) cannot be served .* take 57\.5 s, more than the 57 s/,
+      ],
+      [
+        { batchSize: '58', datazoneAccountRps: '4' },
+        /Parameter batchSize \(58\) cannot be served .* at 1 requests per second .* at most 57\b/,
+      ],
+      // The starts' bucket is the slowest: 0.5 requests/s per container.
+      [
+        { batchSize: '30', datazoneAccountRpsStartRun: '2' },
+        /30 records x 1 StartMetadataGenerationRun call at 0\.5 requests per second per container \(datazoneAccountRpsStartRun \/ maxConcurrency\) .* at most 28\b/,
+      ],
+      // All three generation types make two runs, two starts per record.
+      [
+        {
+          batchSize: '58',
+          generationTypes: 'BUSINESS_DESCRIPTIONS,BUSINESS_NAMES,BUSINESS_GLOSSARY_ASSOCIATIONS',
+        },
+        /58 records x 2 StartMetadataGenerationRun calls .* at most 57\b/,
       ],
       [{ maxConcurrency: '1001' }, /Parameter maxConcurrency must be an integer from 2 to 1000, got 1001/],
       [{ maxConcurrency: '1' }, /Parameter maxConcurrency must be an integer from 2 to 1000, got 1\b/],
       [{ datazoneAccountRps: '0' }, /Parameter datazoneAccountRps must be positive, got 0/],
       [{ datazoneAccountRps: 'eight' }, /Parameter datazoneAccountRps must be a number, got "eight"/],
+      [
+        { datazoneAccountRpsGetAsset: 'eight' },
+        /Parameter datazoneAccountRpsGetAsset must be a number, got "eight"/,
+      ],
+      [{ datazoneAccountRpsStartRun: '-2' }, /Parameter datazoneAccountRpsStartRun must be positive, got -2/],
+      [
+        { datazoneAccountRpsListRuns: '0.1' },
+        /datazoneAccountRpsListRuns \/ maxConcurrency \(0\.1 \/ 4\) leave each container less than 0\.05 .* raise datazoneAccountRpsListRuns/,
+      ],
+      [{ datazoneAccountRpsGetRun: '0' }, /Parameter datazoneAccountRpsGetRun must be positive, got 0/],
+      [{ datazoneBurst: '0' }, /Parameter datazoneBurst must be an integer from 1 to 10000, got 0/],
       [
         { datazoneAccountRps: '0.09', maxConcurrency: '2' },
         /datazoneAccountRps \/ maxConcurrency \(0\.09 \/ 2\) leave each container less than 0\.05/,
@@ -391,7 +423,6 @@ describe.each(['queue', 'direct'] as const)('the function (%s wiring)', (wiring)
       DOMAIN_IDS: '',
       RECORD_CONCURRENCY: '10',
       DATAZONE_REQUESTS_PER_SECOND: '2',
-      DATAZONE_BURST: '1',
       DATAZONE_REQUEST_TIMEOUT_MS: '10000',
       RETRY_BACKOFF_BASE_SECONDS: '10',
       RETRY_BACKOFF_MAX_SECONDS: '900',
@@ -418,15 +449,19 @@ describe.each(['queue', 'direct'] as const)('the function (%s wiring)', (wiring)
     expect(perContainer * DEFAULTS.maxConcurrency).toBeLessThanOrEqual(DEFAULTS.datazoneAccountRps);
     // ... without wasting it: at most one hundredth of a request per second per container is lost to rounding.
     expect(perContainer).toBeGreaterThan(DEFAULTS.datazoneAccountRps / DEFAULTS.maxConcurrency - 0.01);
-    // ... and one burst across the fleet stays within one second of budget.
-    expect(Number(envString(template(), 'DATAZONE_BURST')) * DEFAULTS.maxConcurrency).toBeLessThanOrEqual(
-      DEFAULTS.datazoneAccountRps,
-    );
   });
 
-  it('can finish a full batch (two DataZone calls per record) in half its timeout at the per-container rate', () => {
+  it('rates every operation alike by default, each bucket’s burst left to the worker (50 ms of its rate)', () => {
+    const variables = Object.keys(environment(template()));
+    expect(variables.filter((name) => name.startsWith('DATAZONE_REQUESTS_PER_SECOND'))).toEqual([
+      'DATAZONE_REQUESTS_PER_SECOND',
+    ]);
+    expect(variables).not.toContain('DATAZONE_BURST');
+  });
+
+  it('can finish a full batch (one call of each operation per record) in half its timeout at the per-container rate', () => {
     const perContainer = Number(envString(template(), 'DATAZONE_REQUESTS_PER_SECOND'));
-    expect((2 * DEFAULTS.batchSize) / perContainer).toBeLessThanOrEqual(FUNCTION_TIMEOUT_SECONDS / 2);
+    expect(DEFAULTS.batchSize / perContainer).toBeLessThanOrEqual(FUNCTION_TIMEOUT_SECONDS / 2);
   });
 });
 
@@ -1142,7 +1177,7 @@ describe('a configured deployment (stage prod, domains, e-mail, another rate spl
     });
   });
 
-  it('splits the account rate over the containers', () => {
+  it('splits each account rate over the containers', () => {
     const [, mapping] = only(resourcesOfType(template(), 'AWS::Lambda::EventSourceMapping'), 'mapping');
     const containers = Number(asObject(mapping.Properties.ScalingConfig, 'ScalingConfig').MaximumConcurrency);
     expect(containers).toBe(3);
@@ -1151,6 +1186,19 @@ describe('a configured deployment (stage prod, domains, e-mail, another rate spl
     // 12.5 / 3 = 4.1666…, rounded down: any account rate works, not only whole numbers.
     expect(perContainer).toBe(4.16);
     expect(perContainer * containers).toBeLessThanOrEqual(12.5);
+    // 20 / 3 and 6 / 3; ListMetadataGenerationRuns's 12.5 is the default's split, so it needs no variable.
+    expect(environment(template())).toMatchObject({
+      DATAZONE_REQUESTS_PER_SECOND_START_METADATA_GENERATION_RUN: '6.66',
+      DATAZONE_REQUESTS_PER_SECOND_GET_ASSET: '2',
+      DATAZONE_BURST: '2',
+    });
+    expect(
+      Object.keys(environment(template())).filter((name) => name.startsWith('DATAZONE_REQUESTS')),
+    ).toEqual([
+      'DATAZONE_REQUESTS_PER_SECOND',
+      'DATAZONE_REQUESTS_PER_SECOND_GET_ASSET',
+      'DATAZONE_REQUESTS_PER_SECOND_START_METADATA_GENERATION_RUN',
+    ]);
   });
 
   it('redrives after maxReceiveCount receives', () => {

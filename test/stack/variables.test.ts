@@ -16,7 +16,9 @@ const {
   buildDataZoneResources,
   buildEventPattern,
   batchSize,
+  callsPerRecord,
   checkBatchSize,
+  checkBurst,
   checkDeadlineMargin,
   checkLogLevel,
   checkMaxReceiveCount,
@@ -46,8 +48,11 @@ const {
   runFailureShareAlarmMinRuns,
   runFailureShareAlarmPercent,
   runRetryBaseSeconds,
+  rateVariables,
   splitAccountRps,
   wiring,
+  workerRates,
+  workerRateVariables,
 } = variables;
 
 /**
@@ -109,13 +114,148 @@ describe('splitAccountRps', () => {
       [8, '2.5', /maxConcurrency must be an integer from 2 to 1000/],
       [8, 'four', /maxConcurrency must be a number/],
       [0.01, 4, /datazoneAccountRps \/ maxConcurrency \(0\.01 \/ 4\) leave each container less than 0\.05/],
-      // 8 requests/s over 500 containers: 0.016 each, too little for a record's two calls within an invocation.
+      // 8 requests/s over 500 containers: 0.016 each, a drained bucket's next slot 62 s away, past the deadline.
       [8, 500, /datazoneAccountRps \/ maxConcurrency \(8 \/ 500\) leave each container less than 0\.05/],
     ];
     for (const [rps, containers, message] of cases) {
       expect(() => splitAccountRps(rps, containers)).toThrow(ParameterError);
       expect(() => splitAccountRps(rps, containers)).toThrow(message);
     }
+  });
+});
+
+/** The worker's rate parameters as packaging reads them: the defaults, every operation's own rate empty. */
+const RATE_DEFAULTS = {
+  datazoneAccountRps: 8,
+  maxConcurrency: 4,
+  reconcileSchedule: '',
+  reconcileBudgetShare: 0.25,
+  datazoneAccountRpsGetAsset: '',
+  datazoneAccountRpsStartRun: '',
+  datazoneAccountRpsListRuns: '',
+  datazoneAccountRpsGetRun: '',
+};
+
+/** The per-container rate of each operation, by name. */
+const byOperation = (rates: { operations: { operation: string; perContainer: number }[] }) =>
+  Object.fromEntries(rates.operations.map((rate) => [rate.operation, rate.perContainer]));
+
+describe('the worker’s rate of each DataZone operation', () => {
+  it('is datazoneAccountRps’s split for every operation whose own parameter is empty', () => {
+    const rates = workerRates(RATE_DEFAULTS);
+    expect(rates.defaultRps).toBe(2);
+    expect(byOperation(rates)).toEqual({
+      GetAsset: 2,
+      StartMetadataGenerationRun: 2,
+      ListMetadataGenerationRuns: 2,
+      GetMetadataGenerationRun: 2,
+    });
+    expect(rateVariables('DATAZONE_REQUESTS_PER_SECOND', rates)).toEqual({});
+  });
+
+  it('splits each operation’s own account rate over the containers, rounded down to 0.01, naming its parameter', () => {
+    const rates = workerRates({
+      ...RATE_DEFAULTS,
+      maxConcurrency: '3',
+      datazoneAccountRpsGetAsset: '12.5',
+      datazoneAccountRpsStartRun: 20,
+      datazoneAccountRpsListRuns: ' 0.3 ',
+      datazoneAccountRpsGetRun: '8',
+    });
+    expect(rates.defaultRps).toBe(2.66);
+    expect(rates.operations).toEqual([
+      { operation: 'GetAsset', parameter: 'datazoneAccountRpsGetAsset', perContainer: 4.16 },
+      {
+        operation: 'StartMetadataGenerationRun',
+        parameter: 'datazoneAccountRpsStartRun',
+        perContainer: 6.66,
+      },
+      { operation: 'ListMetadataGenerationRuns', parameter: 'datazoneAccountRpsListRuns', perContainer: 0.1 },
+      { operation: 'GetMetadataGenerationRun', parameter: 'datazoneAccountRpsGetRun', perContainer: 2.66 },
+    ]);
+  });
+
+  it('sets a variable only for the operations whose rate differs from the default', () => {
+    const rates = workerRates({
+      ...RATE_DEFAULTS,
+      datazoneAccountRpsGetAsset: '16',
+      datazoneAccountRpsGetRun: '8',
+    });
+    expect(rateVariables('DATAZONE_REQUESTS_PER_SECOND', rates)).toEqual({
+      DATAZONE_REQUESTS_PER_SECOND_GET_ASSET: '4',
+    });
+  });
+
+  it('gives a reconciler its share of the operations it calls, but not of StartMetadataGenerationRun', () => {
+    const rates = workerRates({
+      ...RATE_DEFAULTS,
+      reconcileSchedule: 'rate(1 day)',
+      datazoneAccountRpsGetAsset: 12,
+    });
+    expect(rates.defaultRps).toBe(1.5);
+    expect(byOperation(rates)).toEqual({
+      GetAsset: 2.25,
+      StartMetadataGenerationRun: 2,
+      ListMetadataGenerationRuns: 1.5,
+      GetMetadataGenerationRun: 1.5,
+    });
+  });
+
+  it('refuses an operation’s rate as it refuses datazoneAccountRps, naming the operation’s parameter', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [
+        { datazoneAccountRpsGetAsset: 'eight' },
+        'Parameter datazoneAccountRpsGetAsset must be a number, got "eight"',
+      ],
+      [{ datazoneAccountRpsStartRun: '0' }, 'Parameter datazoneAccountRpsStartRun must be positive, got 0'],
+      [{ datazoneAccountRpsListRuns: -1 }, 'Parameter datazoneAccountRpsListRuns must be positive, got -1'],
+      [
+        { datazoneAccountRpsGetRun: '0.19' },
+        'Parameters datazoneAccountRpsGetRun / maxConcurrency (0.19 / 4) leave each container less than 0.05 ' +
+          'requests per second: raise datazoneAccountRpsGetRun or lower maxConcurrency',
+      ],
+      [
+        { reconcileSchedule: 'rate(1 day)', datazoneAccountRpsGetAsset: '0.26' },
+        'Parameters datazoneAccountRpsGetAsset x (1 - reconcileBudgetShare) / maxConcurrency (0.26 x 0.75 / 4) ' +
+          'leave each container less than 0.05 requests per second: raise datazoneAccountRpsGetAsset or lower ' +
+          'maxConcurrency or reconcileBudgetShare',
+      ],
+    ];
+    for (const [params, message] of cases) {
+      expect(() => workerRates({ ...RATE_DEFAULTS, ...params }), message).toThrow(ParameterError);
+      expect(() => workerRates({ ...RATE_DEFAULTS, ...params })).toThrow(message);
+    }
+    // The reconciler takes no share of the starts: 0.2 over 4 containers is enough without one.
+    expect(
+      byOperation(
+        workerRates({ ...RATE_DEFAULTS, reconcileSchedule: 'rate(1 day)', datazoneAccountRpsStartRun: 0.2 }),
+      ).StartMetadataGenerationRun,
+    ).toBe(0.05);
+  });
+
+  it('deploys the rates the worker then reads, operation by operation, and the burst only when given', async () => {
+    const params = {
+      ...RATE_DEFAULTS,
+      datazoneAccountRps: '12.5',
+      maxConcurrency: 3,
+      datazoneAccountRpsStartRun: '20',
+      datazoneAccountRpsGetRun: '12.5',
+      datazoneBurst: '',
+    };
+    const variables = await workerRateVariables(context(params));
+    expect(variables).toEqual({ DATAZONE_REQUESTS_PER_SECOND_START_METADATA_GENERATION_RUN: '6.66' });
+    const config = loadConfig({
+      DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/dlq',
+      DATAZONE_REQUESTS_PER_SECOND: String(await perContainerRps(context(params))),
+      ...variables,
+    });
+    const deployed = Object.fromEntries(
+      Object.entries(config.datazoneRates).map(([operation, rate]) => [operation, rate.ratePerSecond]),
+    );
+    expect(deployed).toEqual(byOperation(workerRates(params)));
+    await expect(workerRateVariables(context({ ...params, datazoneBurst: 3 }))).resolves.toMatchObject({
+      DATAZONE_BURST: '3',
+    });
   });
 });
 
@@ -329,14 +469,13 @@ describe('alarmEmailChoice', () => {
 describe('the resolvers osls calls', () => {
   it('read their parameters through resolveVariable', async () => {
     const params = {
+      ...RATE_DEFAULTS,
       datazoneAccountRps: '12.5',
       maxConcurrency: '3',
       detailTypes: 'Asset Added To Catalog',
       domainIds: 'dzd_abc123',
       trackOutcomes: 'false',
       alarmEmail: '',
-      reconcileSchedule: '',
-      reconcileBudgetShare: 0.25,
     };
     await expect(perContainerRps(context(params))).resolves.toBe(4.16);
     await expect(eventPattern(context(params))).resolves.toEqual(
@@ -422,58 +561,124 @@ describe('checkMaxReceiveCount', () => {
 });
 
 describe('checkBatchSize', () => {
-  /** The defaults: 8 requests/s over 4 containers, a 60 s timeout, a 3 s margin. */
-  const defaults = { perContainerRps: 2, functionTimeoutSeconds: 60, marginMs: 3000 };
+  /** Each operation at `rps` per container, from datazoneAccountRps. */
+  const ratesAt = (rps: number) =>
+    ['GetAsset', 'StartMetadataGenerationRun', 'ListMetadataGenerationRuns', 'GetMetadataGenerationRun'].map(
+      (operation) => ({ operation, parameter: 'datazoneAccountRps', perContainer: rps }),
+    );
+  /** One call of each operation per record (two generation types, outcomes tracked). */
+  const oneOfEach = callsPerRecord('BUSINESS_DESCRIPTIONS,BUSINESS_NAMES', true);
+  /** The defaults: 8 requests/s of each operation over 4 containers, a 60 s timeout, a 3 s margin. */
+  const defaults = { rates: ratesAt(2), calls: oneOfEach, functionTimeoutSeconds: 60, marginMs: 3000 };
 
-  it('serves a batch whose records need at most the timeout less the margin: 2 calls x batch / rate', () => {
-    // 57 s at 2 requests/s: 114 calls, 57 records of two calls each.
-    expect(maxServableBatchSize(2, 60, 3000)).toBe(57);
-    // 4.16 requests/s (12.5 / 3) for 57 s: 237.12 calls, 118 whole records.
-    expect(maxServableBatchSize(4.16, 60, 3000)).toBe(118);
-    // The smallest rate the stack deploys leaves one record with the default margin, none with half the timeout.
-    expect(maxServableBatchSize(0.05, 60, 3000)).toBe(1);
-    expect(maxServableBatchSize(0.05, 60, 30_000)).toBe(0);
-    expect(checkBatchSize(10, defaults)).toBe(10);
-    expect(checkBatchSize('57', defaults)).toBe(57);
+  it('counts the calls of each operation a record makes at worst', () => {
+    expect(oneOfEach).toEqual({
+      GetAsset: 1,
+      StartMetadataGenerationRun: 1,
+      ListMetadataGenerationRuns: 1,
+      GetMetadataGenerationRun: 1,
+    });
+    // All three types make two runs, hence two starts; without outcomes no run is read.
+    expect(
+      callsPerRecord('BUSINESS_NAMES,BUSINESS_GLOSSARY_ASSOCIATIONS,BUSINESS_DESCRIPTIONS', 'false'),
+    ).toEqual({
+      GetAsset: 1,
+      StartMetadataGenerationRun: 2,
+      ListMetadataGenerationRuns: 1,
+      GetMetadataGenerationRun: 0,
+    });
   });
 
-  it('refuses a batch the container cannot serve before the deadline, saying what would fit', () => {
-    expect(() => checkBatchSize(58, defaults)).toThrow(ParameterError);
-    expect(() => checkBatchSize(10_000, defaults)).toThrow(
-      'Parameter batchSize (10000) cannot be served before the deadline: 10000 records x 2 DataZone calls at ' +
-        '2 requests per second per container (datazoneAccountRps / maxConcurrency) take 10000 s, more than the ' +
-        '57 s the 60 s function timeout leaves after deadlineSafetyMarginMs; use a batchSize of at most 57',
+  it('serves a batch as long as its slowest operation: calls x batch / that operation’s rate', () => {
+    // Each operation's bucket serves one call per record: 57 s at 2 requests/s is 114 records, not 57.
+    expect(maxServableBatchSize(ratesAt(2), oneOfEach, 60, 3000).max).toBe(114);
+    // 4.16 requests/s (12.5 / 3) for 57 s: 237.12 calls.
+    expect(maxServableBatchSize(ratesAt(4.16), oneOfEach, 60, 3000).max).toBe(237);
+    // Two starts per record halve what the start bucket serves.
+    const twoRuns = { ...oneOfEach, StartMetadataGenerationRun: 2 };
+    expect(maxServableBatchSize(ratesAt(2), twoRuns, 60, 3000)).toMatchObject({
+      max: 57,
+      calls: 2,
+      rate: { operation: 'StartMetadataGenerationRun' },
+    });
+    // The smallest rate the stack deploys leaves two records with the default margin, none with half the timeout.
+    expect(maxServableBatchSize(ratesAt(0.05), oneOfEach, 60, 3000).max).toBe(2);
+    expect(maxServableBatchSize(ratesAt(0.05), oneOfEach, 60, 30_000).max).toBe(1);
+    expect(maxServableBatchSize(ratesAt(0.05), twoRuns, 60, 30_000).max).toBe(0);
+    expect(checkBatchSize(10, defaults)).toBe(10);
+    expect(checkBatchSize('114', defaults)).toBe(114);
+  });
+
+  it('is bounded by the slowest operation a record calls, not by one it never calls', () => {
+    const rates = ratesAt(2).map((rate) =>
+      rate.operation === 'GetMetadataGenerationRun'
+        ? { ...rate, parameter: 'datazoneAccountRpsGetRun', perContainer: 0.5 }
+        : rate,
     );
+    // 57 s at 0.5 GetMetadataGenerationRun per second: 28 records, while outcomes are tracked.
+    expect(maxServableBatchSize(rates, oneOfEach, 60, 3000).max).toBe(28);
+    const untracked = { ...oneOfEach, GetMetadataGenerationRun: 0 };
+    expect(maxServableBatchSize(rates, untracked, 60, 3000).max).toBe(114);
+  });
+
+  it('refuses a batch the container cannot serve before the deadline, naming the operation and its parameter', () => {
+    expect(() => checkBatchSize(115, defaults)).toThrow(ParameterError);
+    expect(() => checkBatchSize(10_000, defaults)).toThrow(
+      'Parameter batchSize (10000) cannot be served before the deadline: 10000 records x 1 GetAsset call at ' +
+        '2 requests per second per container (datazoneAccountRps / maxConcurrency) take 5000 s, more than the ' +
+        '57 s the 60 s function timeout leaves after deadlineSafetyMarginMs; use a batchSize of at most 114',
+    );
+    const slowStarts = ratesAt(2).map((rate) =>
+      rate.operation === 'StartMetadataGenerationRun'
+        ? { ...rate, parameter: 'datazoneAccountRpsStartRun', perContainer: 0.05 }
+        : rate,
+    );
+    const twoRuns = { ...oneOfEach, StartMetadataGenerationRun: 2 };
     expect(() =>
-      checkBatchSize(1, { perContainerRps: 0.05, functionTimeoutSeconds: 60, marginMs: 30_000 }),
-    ).toThrow(/no batch fits: raise datazoneAccountRps or lower maxConcurrency or deadlineSafetyMarginMs$/);
+      checkBatchSize(1, { rates: slowStarts, calls: twoRuns, functionTimeoutSeconds: 60, marginMs: 30_000 }),
+    ).toThrow(
+      /1 records x 2 StartMetadataGenerationRun calls at 0\.05 requests per second per container \(datazoneAccountRpsStartRun \/ maxConcurrency\) take 40 s.* no batch fits: raise datazoneAccountRpsStartRun or lower maxConcurrency or deadlineSafetyMarginMs$/,
+    );
   });
 
   it('refuses what the event source mapping would', () => {
-    const roomy = { perContainerRps: 1000, functionTimeoutSeconds: 900, marginMs: 0 };
+    const roomy = { rates: ratesAt(1000), calls: oneOfEach, functionTimeoutSeconds: 900, marginMs: 0 };
     expect(checkBatchSize(10_000, roomy)).toBe(10_000);
     for (const bad of [0, 10_001, 2.5, 'ten']) {
       expect(() => checkBatchSize(bad, roomy), String(bad)).toThrow(/^Parameter batchSize must be/);
     }
   });
 
-  it('reads the rate split, the timeout and the margin the stack deploys', async () => {
+  it('reads the rate split, the generation types, outcome tracking, the timeout and the margin the stack deploys', async () => {
     const params = {
-      batchSize: '58',
+      ...RATE_DEFAULTS,
+      batchSize: '237',
       datazoneAccountRps: '12.5',
       maxConcurrency: '3',
       deadlineSafetyMarginMs: 3000,
-      reconcileSchedule: '',
-      reconcileBudgetShare: 0.25,
+      generationTypes: 'BUSINESS_DESCRIPTIONS,BUSINESS_NAMES',
+      trackOutcomes: 'true',
     };
     const custom = { functionTimeoutSeconds: 60 };
-    await expect(batchSize(context(params, custom))).resolves.toBe(58);
-    await expect(batchSize(context({ ...params, batchSize: '119' }, custom))).rejects.toThrow(
-      /Parameter batchSize \(119\) .* at 4\.16 requests per second .* use a batchSize of at most 118$/,
+    await expect(batchSize(context(params, custom))).resolves.toBe(237);
+    await expect(batchSize(context({ ...params, batchSize: '238' }, custom))).rejects.toThrow(
+      /Parameter batchSize \(238\) .* at 4\.16 requests per second .* use a batchSize of at most 237$/,
     );
-    const longMargin = { ...params, batchSize: '69', deadlineSafetyMarginMs: 27_000 };
+    const threeTypes = {
+      ...params,
+      generationTypes: `${params.generationTypes},BUSINESS_GLOSSARY_ASSOCIATIONS`,
+    };
+    await expect(batchSize(context(threeTypes, custom))).rejects.toThrow(
+      /237 records x 2 StartMetadataGenerationRun calls .* at most 118$/,
+    );
+    const slowRuns = { ...params, batchSize: '100', datazoneAccountRpsGetRun: '5' };
+    await expect(batchSize(context(slowRuns, custom))).rejects.toThrow(
+      /GetMetadataGenerationRun call at 1\.66 requests per second per container \(datazoneAccountRpsGetRun \/ maxConcurrency\).* at most 94$/,
+    );
+    await expect(batchSize(context({ ...slowRuns, trackOutcomes: false }, custom))).resolves.toBe(100);
+    const longMargin = { ...params, batchSize: '138', deadlineSafetyMarginMs: 27_000 };
     await expect(batchSize(context(longMargin, custom))).rejects.toThrow(
-      /the 33 s the 60 s function timeout leaves .* at most 68$/,
+      /the 33 s the 60 s function timeout leaves .* at most 137$/,
     );
   });
 });
@@ -543,17 +748,11 @@ describe('one source of defaults for the worker and the stack', () => {
     await expect(variables.defaultRunRetryBaseSeconds()).resolves.toBe(config.runRetryBaseSeconds);
   });
 
-  it.each([0.05, 2, 19.99, 20, 100, 1000])(
-    'sets the burst the worker would choose at %s requests/s',
-    (rate) => {
-      const config = workerDefaults({ DATAZONE_REQUESTS_PER_SECOND: String(rate) });
-      expect(variables.burstFor('', rate)).toBe(config.datazoneRates.StartMetadataGenerationRun.burst);
-    },
-  );
-
-  it('takes a burst that is given, and names the parameter when it is not a positive integer', () => {
-    expect(variables.burstFor(3, 2)).toBe(3);
-    expect(variables.burstFor('7', 2)).toBe(7);
-    expect(() => variables.burstFor(0, 2)).toThrow(/Parameter datazoneBurst must be an integer from 1/);
+  it('takes a burst that is given, for every operation, and leaves it to the worker otherwise', () => {
+    expect(checkBurst(3)).toBe(3);
+    expect(checkBurst(' 7 ')).toBe(7);
+    expect(checkBurst('')).toBeUndefined();
+    expect(() => checkBurst(0)).toThrow(/^Parameter datazoneBurst must be an integer from 1 to 10000, got 0/);
+    expect(() => checkBurst('2.5')).toThrow(ParameterError);
   });
 });
