@@ -26,7 +26,7 @@ export interface ReconcilerConfig {
    * SWEEP_REQUESTS_PER_SECOND_<OPERATION>, else SWEEP_REQUESTS_PER_SECOND.
    */
   readonly rates: OperationRates<SweepOperation>;
-  /** The slowest of them: what a page's duration is estimated at. */
+  /** The slowest of those a sweep calls: what a page's duration is estimated at. */
   readonly requestsPerSecond: number;
   readonly requestTimeoutMs: number;
   readonly deadlineSafetyMarginMs: number;
@@ -36,6 +36,9 @@ export interface ReconcilerConfig {
     'generationTypes' | 'supportedAssetTypes' | 'maxRunAttempts' | 'runRetryBaseSeconds'
   >;
 }
+
+/** What a sweep calls: a start's bucket exists only because a GetAsset reserves its record's start with it. */
+const SWEEP_CALLS = ['Search', 'GetAsset', 'ListMetadataGenerationRuns', 'GetMetadataGenerationRun'] as const;
 
 const QUEUE_URL = 'an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/name';
 const isUrl = (value: string) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
@@ -68,9 +71,7 @@ export function loadReconcilerConfig(env: Env = process.env): ReconcilerConfig {
     sourceQueueUrl,
     sweepQueueUrl,
     rates,
-    requestsPerSecond: Math.min(
-      ...Object.values<{ ratePerSecond: number }>(rates).map((rate) => rate.ratePerSecond),
-    ),
+    requestsPerSecond: Math.min(...SWEEP_CALLS.map((operation) => rates[operation].ratePerSecond)),
     requestTimeoutMs: reader.integer('DATAZONE_REQUEST_TIMEOUT_MS', 10_000, 100, 900_000),
     deadlineSafetyMarginMs: reader.integer('DEADLINE_SAFETY_MARGIN_MS', 3000, 0, 900_000),
     worker: workerSettings(env, reader),

@@ -148,6 +148,8 @@ describe('loadReconcilerConfig', () => {
       SWEEP_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/sweep',
       SWEEP_REQUESTS_PER_SECOND: '4',
       SWEEP_REQUESTS_PER_SECOND_SEARCH: '2.5',
+      // Never called by a sweep: not what a page's time is estimated at.
+      SWEEP_REQUESTS_PER_SECOND_START_METADATA_GENERATION_RUN: '0.5',
     });
     expect(config.rates.Search).toEqual({ ratePerSecond: 2.5, burst: 1 });
     expect(config.rates.GetAsset).toEqual({ ratePerSecond: 4, burst: 1 });
