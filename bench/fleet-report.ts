@@ -63,7 +63,7 @@ function variantRows(over: readonly FleetRepetition[], variants: VariantDrains):
   return [...variants]
     .filter(([, side]) => side.length > 0)
     .map(([variant, side]) => ({
-      measure: `diagnostic: over-configured fleet, the worker with ${variant} (${side.length} drains): drain / ideal, throttled`,
+      measure: `diagnostic: over-configured fleet, the worker with ${variant} (${side.length} drain${side.length === 1 ? '' : 's'}): drain / ideal, throttled`,
       worker: drainAndThrottles(side),
       baseline: `the worker: ${drainAndThrottles(over)}`,
       ratio: `${fixed(median(side.map(wallOf)) / median(over.map(wallOf)), 3)}x`,
