@@ -38,10 +38,15 @@ export function admittedPerSecond(
   const admitted = requests
     .filter((request) => request.operation === operation && !isThrottled(request))
     .map((request) => request.receivedAt - startAt);
-  if (admitted.length === 0) return [];
-  const seconds = Math.floor(Math.max(...admitted) / 1000);
+  return countPerSecond(admitted);
+}
+
+/** How many of `times` (ms from the start) fall in each whole second up to the last one, partial last second left out. */
+export function countPerSecond(times: readonly number[]): number[] {
+  if (times.length === 0) return [];
+  const seconds = Math.floor(Math.max(...times) / 1000);
   const bins = Array.from({ length: seconds }, () => 0);
-  for (const ms of admitted) {
+  for (const ms of times) {
     const bin = Math.floor(ms / 1000);
     if (bin >= 0 && bin < seconds) bins[bin] = (bins[bin] ?? 0) + 1;
   }

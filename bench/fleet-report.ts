@@ -1,5 +1,6 @@
 /** The fleet benchmark's rows and details, from its pairs of drains (over-configured, exactly configured). */
 import { EARLY_MS, type FleetRepetition, SETTLED_WITHIN } from './fleet-drain.js';
+import type { StudyVariant } from './fleet-variants.js';
 import { fixed, median, spread } from './stats.js';
 import { type BenchmarkResult, meeting } from './types.js';
 
@@ -51,7 +52,31 @@ function settled(side: readonly FleetRepetition[]): string {
   return never > 0 && times.length > 0 ? `${some}; never in ${never}` : some;
 }
 
-export function fleetReport(pairs: readonly FleetPair[], figures: FleetFigures): BenchmarkResult {
+/** The study's variants of the worker, each in the over-configured fleet: their drains, in order. */
+type VariantDrains = ReadonlyMap<StudyVariant, readonly FleetRepetition[]>;
+
+const drainAndThrottles = (side: readonly FleetRepetition[]) =>
+  `${fixed(median(side.map(wallOf)), 3)}x ideal · ${percent(median(side.map(throttledShare)))} throttled`;
+
+/** Diagnostic rows: each variant of the worker next to the worker, in the over-configured fleet. */
+function variantRows(over: readonly FleetRepetition[], variants: VariantDrains): Row[] {
+  return [...variants]
+    .filter(([, side]) => side.length > 0)
+    .map(([variant, side]) => ({
+      measure: `diagnostic: over-configured fleet, the worker with ${variant} (${side.length} drain${side.length === 1 ? '' : 's'}): drain / ideal, throttled`,
+      worker: drainAndThrottles(side),
+      baseline: `the worker: ${drainAndThrottles(over)}`,
+      ratio: `${fixed(median(side.map(wallOf)) / median(over.map(wallOf)), 3)}x`,
+      target: 'no target',
+      pass: undefined,
+    }));
+}
+
+export function fleetReport(
+  pairs: readonly FleetPair[],
+  variants: VariantDrains,
+  figures: FleetFigures,
+): BenchmarkResult {
   const over = pairs.map((p) => p.over);
   const exact = pairs.map((p) => p.exact);
   const idealS = figures.events / figures.rps;
@@ -112,8 +137,9 @@ export function fleetReport(pairs: readonly FleetPair[], figures: FleetFigures):
         target: 'no target',
         pass: undefined,
       },
+      ...variantRows(over, variants),
     ],
-    details: fleetDetails(pairs, figures),
+    details: [...fleetDetails(pairs, figures), ...variantDetails(variants)],
   };
 }
 
@@ -162,5 +188,26 @@ function fleetDetails(pairs: readonly FleetPair[], figures: FleetFigures): strin
           `Admitted Start calls per second, repetition 1: over-configured ${first.over.admitted.join(' ')}; ` +
             `exactly configured ${first.exact.admitted.join(' ')}.`,
         ]),
+  ];
+}
+
+function variantDetails(variants: VariantDrains): string[] {
+  const drains = [...variants].filter(([, side]) => side.length > 0);
+  if (drains.length === 0) return [];
+  return [
+    'Variants of the worker (bench/fleet-variants.ts), over-configured fleet only, after the worker’s drains of a ' +
+      'repetition, in rotating order: sdk-adaptive = a DataZone client in the SDK’s adaptive retry mode ' +
+      '(createDataZoneClient’s request handler) and DATAZONE_REQUESTS_PER_SECOND=10000 with a rate that never ' +
+      'adapts, so that only the SDK’s limiter paces (the batch breaker and the hand-backs stay); before, aimd-half ' +
+      '= the worker with that rate law (bench/rate-variants.ts, as in the convergence study). Composed with ' +
+      'composeWorker from loadConfig(env), as worker.ts does. The ratio is the variant’s median drain over the ' +
+      'worker’s.',
+    ...drains.map(
+      ([variant, side]) =>
+        `${variant}, per drain: ${side.map((r) => fixed(r.drainMs / 1000)).join(', ')} s; throttled ` +
+        `${side.map((r) => `${r.throttles.throttled}/${r.throttles.calls}`).join(', ')}; records handed back ` +
+        `${side.map((r) => r.handedBack).join(', ')}; events without a run ${side.map((r) => r.lost).join(', ')}; ` +
+        `admitted Start calls per second, first drain: ${side[0]?.admitted.join(' ') ?? '—'}.`,
+    ),
   ];
 }

@@ -1,12 +1,29 @@
 /**
  * How a fleet benchmark's container gets its handler: the one place where a convergence study puts the worker
- * together differently. The default is the deployed worker, imported as Lambda would.
+ * together differently. The default is the deployed worker, imported as Lambda would; the study's variants compose
+ * it with `composeWorker` (src/functions/worker-composition.ts) from `loadConfig(env)`, as worker.ts does, with
+ * another rate law or another DataZone client.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DataZoneClient } from '@aws-sdk/client-datazone';
+import type { RateAdaptation } from '../src/datazone/adaptive-rate.js';
+import { composeWorker, type WorkerRuntime } from '../src/functions/worker-composition.js';
+import { loadConfig, type WorkerConfig } from '../src/runtime/config.js';
 import type { LambdaHandler } from '../tools/local/runner/lambda-invocation.js';
 import { importHandler } from '../tools/local/runner/worker-environment.js';
+import { fixedRate, rateVariant } from './rate-variants.js';
 
-const FLEET_VARIANTS = ['default', 'no-client-limit'] as const;
+const FLEET_VARIANTS = ['default', 'no-client-limit', 'sdk-adaptive', 'before', 'aimd-half'] as const;
 export type FleetVariant = (typeof FLEET_VARIANTS)[number];
+
+/** The convergence study's variants of the worker in the real fleet (fleet.ts runs them next to the default). */
+export const STUDY_VARIANTS = [
+  'sdk-adaptive',
+  'before',
+  'aimd-half',
+] as const satisfies readonly FleetVariant[];
+export type StudyVariant = (typeof STUDY_VARIANTS)[number];
 
 /**
  * A rate no DataZone quota reaches: the client-side bucket never makes a call wait, so only the answers (the
@@ -22,9 +39,9 @@ export function isFleetVariant(value: string): value is FleetVariant {
  * One container's handler for `variant`, its environment already holding the worker's settings.
  * - `default`: the worker's module, imported as Lambda does (tools/local/runner/worker-environment.ts).
  * - `no-client-limit`: the same with DATAZONE_REQUESTS_PER_SECOND far above any quota.
- * A variant that changes how the worker adapts its rate composes it here with `composeWorker`
- * (src/functions/worker-composition.ts) from `loadConfig(env)` and its own runtime, as worker.ts does. (The SDK's
- * adaptive retry mode is such a variant: createDataZoneClient pins the standard mode, so it needs a way in there.)
+ * - `sdk-adaptive`: the SDK's adaptive retry mode paces alone: a DataZone client in that mode, the worker's
+ *   buckets at a rate no quota reaches and never adapted (the batch breaker and the hand-backs stay).
+ * - `before`, `aimd-half`: the worker with that rate law (bench/rate-variants.ts) instead of its own.
  */
 export function loadVariantHandler(
   variant: FleetVariant,
@@ -39,5 +56,55 @@ export function loadVariantHandler(
         { ...env, DATAZONE_REQUESTS_PER_SECOND: UNLIMITED_REQUESTS_PER_SECOND },
         container,
       );
+    case 'sdk-adaptive':
+      return Promise.resolve(
+        composedHandler(
+          { ...env, DATAZONE_REQUESTS_PER_SECOND: UNLIMITED_REQUESTS_PER_SECOND },
+          (config) => ({
+            adaptation: fixedRate,
+            datazoneClient: adaptiveClient(config.datazoneRequestTimeoutMs),
+          }),
+        ),
+      );
+    case 'before':
+    case 'aimd-half':
+      return Promise.resolve(
+        composedHandler(env, () => ({
+          adaptation: (rate: number): RateAdaptation => rateVariant(variant, rate),
+        })),
+      );
   }
+}
+
+type Study = Pick<WorkerRuntime, 'adaptation' | 'datazoneClient'>;
+
+/**
+ * As worker.ts: the container's settings added to the process environment (which holds the endpoints and the
+ * queues; the SDK clients read it too), the configuration loaded from it, then the composition.
+ */
+function composedHandler(
+  env: Readonly<Record<string, string>>,
+  study: (config: WorkerConfig) => Study,
+): LambdaHandler {
+  Object.assign(process.env, env);
+  const config = loadConfig(process.env);
+  return composeWorker(config, {
+    clock: Date.now,
+    random: Math.random,
+    logger: new Logger({ serviceName: config.serviceName }),
+    metrics: new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName }),
+    ...study(config),
+  });
+}
+
+/** createDataZoneClient's request handler (src/datazone/client.ts), with the SDK's adaptive retry mode. */
+function adaptiveClient(requestTimeoutMs: number): DataZoneClient {
+  return new DataZoneClient({
+    retryMode: 'adaptive',
+    requestHandler: {
+      requestTimeout: requestTimeoutMs,
+      connectionTimeout: Math.min(requestTimeoutMs, 3000),
+      throwOnRequestTimeout: true,
+    },
+  });
 }

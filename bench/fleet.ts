@@ -3,12 +3,14 @@
  * StartMetadataGenerationRun each) against a local DataZone that admits R requests per second of each operation,
  * shared by all of them. Configured 10 × R each (far too high: the fleet must find the quota) and R / 4 each
  * (exactly its share): drain time against events / R, throttled calls, how the admitted rate settles, and the
- * function time billed per event.
+ * function time billed per event. The over-configured fleet also runs with the convergence study's variants of the
+ * worker (fleet-variants.ts: the SDK's adaptive mode, the old halving law, AIMD), in fewer repetitions.
  */
 import { startEndpoints } from './endpoints.js';
 import { assetRevisions, benchCatalog, eventBody } from './fixtures.js';
-import { drainFleet, type FleetWorkload } from './fleet-drain.js';
+import { drainFleet, type FleetRepetition, type FleetWorkload } from './fleet-drain.js';
 import { type FleetPair, fleetReport } from './fleet-report.js';
+import { STUDY_VARIANTS, type StudyVariant } from './fleet-variants.js';
 import type { BenchContext, BenchmarkResult } from './types.js';
 
 const FLEET = {
@@ -16,6 +18,11 @@ const FLEET = {
   containers: 4,
   /** Each container's rate in the over-configured fleet, as a multiple of the whole quota. */
   overFactor: 10,
+  /**
+   * Repetitions of the study's variants at most: they are diagnostic, and each takes as long as a drain or longer
+   * (one each keeps the section near 6 minutes at 5 repetitions).
+   */
+  variantRepetitions: 1,
 } as const;
 
 export async function fleet(ctx: BenchContext): Promise<BenchmarkResult> {
@@ -34,6 +41,8 @@ export async function fleet(ctx: BenchContext): Promise<BenchmarkResult> {
   const over = { concurrency: FLEET.containers, containerRps: FLEET.rps * FLEET.overFactor };
   const exact = { concurrency: FLEET.containers, containerRps: FLEET.rps / FLEET.containers };
   const pairs: FleetPair[] = [];
+  const variants = new Map<StudyVariant, FleetRepetition[]>(STUDY_VARIANTS.map((variant) => [variant, []]));
+  const variantRepetitions = Math.min(repetitionCount, FLEET.variantRepetitions);
   try {
     for (let repetition = 0; repetition < repetitionCount; repetition++) {
       const of = `${repetition + 1}/${repetitionCount}`;
@@ -48,11 +57,18 @@ export async function fleet(ctx: BenchContext): Promise<BenchmarkResult> {
         const e = await drainExact();
         pairs.push({ over: await drainOver(), exact: e });
       }
+      if (repetition >= variantRepetitions) continue;
+      // Rotated, so that no variant always runs first after the worker's drains.
+      for (let index = 0; index < STUDY_VARIANTS.length; index++) {
+        const variant = STUDY_VARIANTS[(index + repetition) % STUDY_VARIANTS.length] as StudyVariant;
+        const label = `fleet over-configured, ${variant} ${repetition + 1}/${variantRepetitions}`;
+        variants.get(variant)?.push(await drainFleet(workload, { ...over, label, variant }, ctx));
+      }
     }
   } finally {
     await endpoints.close();
   }
-  return fleetReport(pairs, {
+  return fleetReport(pairs, variants, {
     events,
     rps: FLEET.rps,
     containers: FLEET.containers,

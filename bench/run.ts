@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs the benchmarks and writes docs/benchmarks.md.
  *   --repetitions N   repetitions of each measurement (default 5); every figure is the median
- *   --only a,b        some of: throughput, quota, cold-start, memory, cpu, backfill, per-operation, fleet
+ *   --only a,b        some of: throughput, quota, cold-start, memory, cpu, backfill, per-operation, fleet,
+ *                     convergence
  *   --quick           a fast smoke run with small workloads
  *   --out PATH        where to write the report (default docs/benchmarks.md)
  */
@@ -12,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { type Bundles, buildBundles, REPO_ROOT } from '../tools/bundles.js';
 import { backfill } from './backfill.js';
 import { coldStart } from './cold-start.js';
+import { convergence } from './convergence.js';
 import { fleet } from './fleet.js';
 import { perOperation } from './per-operation.js';
 import { quota } from './quota.js';
@@ -37,7 +39,7 @@ if (values.help) {
       'npm run bench -- [options]: runs the benchmarks and writes docs/benchmarks.md',
       '  --repetitions N   repetitions of each measurement (default 5); every figure is the median',
       '  --only a,b        some of: throughput, quota, cold-start, memory, cpu, backfill, per-operation,',
-      '                    fleet',
+      '                    fleet, convergence',
       '  --quick           a fast smoke run with small workloads (not representative: printed, not written,',
       '                    unless --out says where)',
       '  --out PATH        where to write the report (default docs/benchmarks.md for a full run)',
@@ -78,6 +80,7 @@ const runners: Record<BenchmarkId, () => Promise<BenchmarkResult>> = {
   quota: () => quota(ctx),
   'per-operation': () => perOperation(ctx),
   fleet: () => fleet(ctx),
+  convergence: () => convergence(ctx),
   'cold-start': async () => coldStart(ctx, await getBundles()),
   memory: async () => memoryResult(await getResources()),
   cpu: async () => cpuResult(await getResources()),

@@ -34,6 +34,7 @@ export const BENCHMARK_IDS = [
   'backfill',
   'per-operation',
   'fleet',
+  'convergence',
 ] as const;
 export type BenchmarkId = (typeof BENCHMARK_IDS)[number];
 
