@@ -355,6 +355,21 @@ describe('SQS batch: failures', () => {
     expect(dlqSends()).toEqual([]);
   });
 
+  it('keeps starting runs when only GetAsset is throttled: each operation has its own quota and breaker', async () => {
+    const handler = buildHandler({ env: { RECORD_CONCURRENCY: '1' }, random: lowestJitter });
+    datazone.on(GetAssetCommand).rejects(serviceError('ThrottlingException', 429));
+    // The record that needs GetAsset goes first and is throttled; the one that carries its revision still starts.
+    const result = await handler(batchOf(OTHER_DOMAIN_WITHOUT_REVISION, GLUE_TABLE_EVENT), lambdaContext());
+    expect(result).toEqual({
+      batchItemFailures: [{ itemIdentifier: OTHER_DOMAIN_WITHOUT_REVISION.messageId }],
+    });
+    expect(startInputs()).toHaveLength(1);
+    expect(stdout.logs().find((line) => line.retryCause === 'throttled')).toMatchObject({
+      operation: 'GetAsset',
+    });
+    expect(stdout.metrics()).toMatchObject({ Throttled: 1, RunsStarted: 1 });
+  });
+
   it('retries when the conflict cannot be confirmed', async () => {
     const handler = buildHandler({ random: lowestJitter });
     datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ConflictException', 409));
