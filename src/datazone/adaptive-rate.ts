@@ -57,8 +57,8 @@ export class AdaptiveRate implements RateAdaptation {
     this.minRate = Math.min(options.ratePerSecond, options.minRatePerSecond ?? options.ratePerSecond / 256);
   }
 
+  /** Before any cut, `cutAt` is -Infinity and the curve is above any rate: the configured one. */
   perSecond(now: number): number {
-    if (this.cutAt === Number.NEGATIVE_INFINITY) return this.options.ratePerSecond;
     const seconds = (now - this.cutAt) / 1000 - SECONDS_TO_CEILING;
     const rate = this.ceiling * (1 + CUBIC_SCALE * seconds ** 3);
     return Math.max(this.minRate, Math.min(this.options.ratePerSecond, rate));
@@ -68,7 +68,8 @@ export class AdaptiveRate implements RateAdaptation {
     this.sentTimes.push(sentAt);
     this.firstSentAt = Math.min(this.firstSentAt, sentAt);
     this.forgetBefore(now - SENT_WINDOW_MS);
-    if (!throttled || sentAt < this.cutAt) return;
+    // A request sent in the very millisecond of the cut went out before the cut was known.
+    if (!throttled || sentAt <= this.cutAt) return;
     this.ceiling = Math.min(this.perSecond(now), this.sentPerSecond(now));
     this.cutAt = now;
   }
@@ -85,8 +86,9 @@ export class AdaptiveRate implements RateAdaptation {
   }
 
   private forgetBefore(since: number): void {
-    while (this.first < this.sentTimes.length && (this.sentTimes[this.first] ?? since) < since)
-      this.first += 1;
+    // Past the end, `?? since` stops the loop.
+    while ((this.sentTimes[this.first] ?? since) < since) this.first += 1;
+    // Only memory: what is forgotten is dropped once it is most of the array.
     if (this.first > 1024 && this.first * 2 > this.sentTimes.length) {
       this.sentTimes = this.sentTimes.slice(this.first);
       this.first = 0;

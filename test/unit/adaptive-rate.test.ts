@@ -73,6 +73,17 @@ describe('AdaptiveRate', () => {
     expect(at(2030)).toBe(once.at(2030));
   });
 
+  it('counts a request sent in the very millisecond of the cut as sent before it', () => {
+    const { at, traffic, throttle } = adaptive(10);
+    const once = adaptive(10);
+    for (const rate of [{ traffic, throttle }, once]) {
+      rate.traffic(10, 0, 2000);
+      rate.throttle(1990, 2000);
+    }
+    throttle(2000, 2010);
+    expect(at(2010)).toBe(once.at(2010));
+  });
+
   it('cuts again for a request sent after the cut that is throttled too', () => {
     const { at, traffic, throttle } = adaptive(10);
     traffic(10, 0, 2000);

@@ -11,7 +11,7 @@ import {
 } from '../../src/core/errors.js';
 import type { Deadline } from '../../src/core/ports.js';
 import type { Operation } from '../../src/datazone/errors.js';
-import { oneBucketForAll, RequestBudget } from '../../src/datazone/request-budget.js';
+import { bucketsPerOperation, oneBucketForAll, RequestBudget } from '../../src/datazone/request-budget.js';
 import { TokenBucket } from '../../src/datazone/token-bucket.js';
 import { cutOnEveryThrottle } from '../support/rate-adaptation.js';
 
@@ -95,7 +95,92 @@ describe('a bucket per operation', () => {
   });
 });
 
+describe('bucketsPerOperation', () => {
+  it('builds each operation’s bucket at its own rate, with the rate law it is given', () => {
+    const buckets = bucketsPerOperation(
+      { GetAsset: { ratePerSecond: 4, burst: 1 }, Search: { ratePerSecond: 2, burst: 1 } },
+      () => T0,
+      cutOnEveryThrottle,
+    );
+    expect(Object.keys(buckets)).toEqual(['GetAsset', 'Search']);
+    buckets.GetAsset?.answered(T0, true);
+    expect(buckets.GetAsset?.currentRatePerSecond).toBeCloseTo(2.4);
+    expect(buckets.Search?.currentRatePerSecond).toBe(2);
+  });
+});
+
 describe('a record’s slots', () => {
+  it('does not give a used held slot back when the record closes', () => {
+    const { budget, bucket } = setup();
+    const record = budget.openBatch().openRecord();
+    record.reserve('GetAsset');
+    record.reserve('StartMetadataGenerationRun'); // the held slot, now used
+    record.close();
+    record.close();
+    expect(bucket('StartMetadataGenerationRun').reserve(1)).toEqual([T0 + 100]);
+  });
+
+  it('does not reserve a start again for a record that already holds one', () => {
+    const { budget, bucket } = setup();
+    const record = budget.openBatch().openRecord();
+    record.reserve('GetAsset'); // holds the start's slot at T0
+    record.reserve('ListMetadataGenerationRuns'); // followed by a start: the held one
+    expect(bucket('StartMetadataGenerationRun').reserve(1)).toEqual([T0 + 100]);
+  });
+
+  it('refuses a held slot’s call once the batch stopped that operation', () => {
+    const { budget } = setup();
+    const batch = budget.openBatch();
+    const record = batch.openRecord();
+    record.reserve('GetAsset');
+    batch
+      .openRecord()
+      .callFailed('StartMetadataGenerationRun', new ServiceError('throttled', 'ThrottlingException', 'slow'));
+    expect(thrown(() => record.reserve('StartMetadataGenerationRun'))).toBeInstanceOf(BatchDeferredError);
+  });
+
+  it('names what it refuses and why, with the operation and its rate', () => {
+    const { budget, bucket } = setup({ ratePerSecond: 1.234, deadlineInMs: 500 });
+    bucket('StartMetadataGenerationRun').reserve(1);
+    expect(thrown(() => budget.openBatch().openRecord().reserve('StartMetadataGenerationRun'))).toMatchObject(
+      {
+        message:
+          'no 1 StartMetadataGenerationRun request slot(s) before the invocation deadline at 1.23 requests/s',
+      },
+    );
+    const late = setup({ deadlineInMs: 100 });
+    late.advance(100);
+    expect(thrown(() => late.budget.reserve(['GetAsset']))).toMatchObject({
+      message: 'invocation deadline reached before reserving DataZone request slots',
+    });
+  });
+
+  it('gives a retry a slot of its own, even once the batch stopped the operation (the call is under way)', async () => {
+    const { budget, bucket } = setup();
+    const batch = budget.openBatch();
+    const record = batch.openRecord();
+    record.reserve('GetMetadataGenerationRun');
+    batch
+      .openRecord()
+      .callFailed('GetMetadataGenerationRun', new ServiceError('throttled', 'ThrottlingException', 'slow'));
+    await record.beforeRetry('GetMetadataGenerationRun'); // the slot 100 ms away, waited for in real time
+    expect(bucket('GetMetadataGenerationRun').reserve(1)).toEqual([T0 + 200]);
+  });
+
+  it('stops waiting for a slot when the deadline aborts', async () => {
+    const controller = new AbortController();
+    const deadline: Deadline = {
+      at: T0 + 60_000,
+      signal: controller.signal,
+      finalSignal: new AbortController().signal,
+      expired: () => false,
+    };
+    const budget = new RequestBudget({}, deadline, () => T0);
+    const waiting = budget.waitUntil(T0 + 60_000);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('gives back the slot of a start that never came when the record closes', () => {
     const { budget, bucket } = setup();
     const record = budget.openBatch().openRecord();
@@ -169,6 +254,25 @@ describe('the batch breaker', () => {
     },
   );
 
+  it('names the first failure that stopped an operation, not a later one', () => {
+    const { budget } = setup();
+    const batch = budget.openBatch();
+    batch
+      .openRecord()
+      .callFailed('StartMetadataGenerationRun', new ServiceError('throttled', 'ThrottlingException', 'a'));
+    batch
+      .openRecord()
+      .callFailed(
+        'StartMetadataGenerationRun',
+        new ServiceError('quota', 'ServiceQuotaExceededException', 'b'),
+      );
+    expect(thrown(() => batch.openRecord().reserve('StartMetadataGenerationRun'))).toMatchObject({
+      message:
+        'not attempted: an earlier StartMetadataGenerationRun request of this batch got ThrottlingException',
+      long: false,
+    });
+  });
+
   it('lets the starts of a batch go on when only its GetAssets are throttled', () => {
     const { budget } = setup();
     const batch = budget.openBatch();
@@ -225,8 +329,22 @@ describe('no paid waiting', () => {
     const { budget, bucket } = setup({ ratePerSecond: 1, maxWaitMs: 3000 });
     for (let i = 0; i < 4; i++) bucket('StartMetadataGenerationRun').reserve(1);
     const refused = thrown(() => budget.openBatch().openRecord().reserve('GetAsset'));
-    expect(refused).toMatchObject({ retryAfterSeconds: 4 });
+    expect(refused).toMatchObject({
+      retryAfterSeconds: 4,
+      message:
+        'the next StartMetadataGenerationRun request slot is 4 s away at 1 requests/s: waiting in the queue',
+    });
     expect(bucket('GetAsset').reserve(1)).toEqual([T0]);
+  });
+
+  it('counts the furthest slot when it is the first call’s: a far GetAsset with a near start', () => {
+    const { budget, bucket } = setup({ ratePerSecond: 1, maxWaitMs: 3000 });
+    for (let i = 0; i < 4; i++) bucket('GetAsset').reserve(1);
+    const refused = thrown(() => budget.openBatch().openRecord().reserve('GetAsset'));
+    expect(refused).toMatchObject({
+      retryAfterSeconds: 4,
+      message: expect.stringMatching(/^the next GetAsset /),
+    });
   });
 
   it('waits in Lambda for a slot within the limit', () => {

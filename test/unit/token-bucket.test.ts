@@ -113,8 +113,23 @@ describe('TokenBucket', () => {
     expect(waits(1)).toEqual([300]);
   });
 
+  it('holds the floor it is given, below which no cut goes', () => {
+    const floored = new TokenBucket({
+      ratePerSecond: 256,
+      burst: 1,
+      minRatePerSecond: 100,
+      now: () => 1_000_000,
+    });
+    floored.answered(1_000_000, true);
+    expect(floored.currentRatePerSecond).toBe(100);
+  });
+
   it('rejects a rate or burst that cannot work', () => {
     expect(() => new TokenBucket({ ratePerSecond: 0, burst: 1 })).toThrow(/ratePerSecond/);
+    // Whatever rate law it is given: the burst is scaled by the configured rate.
+    expect(() => new TokenBucket({ ratePerSecond: 0, burst: 1, adaptation: cutOnEveryThrottle(1) })).toThrow(
+      /ratePerSecond/,
+    );
     expect(() => new TokenBucket({ ratePerSecond: 1, burst: 0 })).toThrow(/burst/);
   });
 });
