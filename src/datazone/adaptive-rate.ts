@@ -27,7 +27,7 @@ export interface AdaptiveRateOptions {
   /** The configured, and highest, rate. */
   readonly ratePerSecond: number;
   /** Lowest rate throttling can bring it to. Default: 1/256 of ratePerSecond (a fleet ten times over is 1/40). */
-  readonly minRatePerSecond?: number;
+  readonly minRatePerSecond?: number | undefined;
 }
 
 /** The share of the ceiling a throttle leaves. */

@@ -34,10 +34,7 @@ export class TokenBucket {
     this.now = options.now ?? Date.now;
     this.adaptation =
       options.adaptation ??
-      new AdaptiveRate({
-        ratePerSecond: options.ratePerSecond,
-        ...(options.minRatePerSecond === undefined ? {} : { minRatePerSecond: options.minRatePerSecond }),
-      });
+      new AdaptiveRate({ ratePerSecond: options.ratePerSecond, minRatePerSecond: options.minRatePerSecond });
     this.tokens = options.burst;
     this.updatedAt = this.now();
     this.rate = this.adaptation.perSecond(this.updatedAt);

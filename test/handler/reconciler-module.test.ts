@@ -142,17 +142,22 @@ describe('loadReconcilerConfig', () => {
   });
 
   it('gives each operation of a sweep its own rate, and estimates pages at the slowest', () => {
-    const config = loadReconcilerConfig({
+    const env = {
       RECONCILE_DOMAIN_IDS: 'dzd_bc8e1ez8r2a6xz',
       SOURCE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/source',
       SWEEP_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/sweep',
+    };
+    const config = loadReconcilerConfig({
+      ...env,
       SWEEP_REQUESTS_PER_SECOND: '4',
       SWEEP_REQUESTS_PER_SECOND_SEARCH: '2.5',
       // Never called by a sweep: not what a page's time is estimated at.
       SWEEP_REQUESTS_PER_SECOND_START_METADATA_GENERATION_RUN: '0.5',
     });
     expect(config.rates.Search).toEqual({ ratePerSecond: 2.5, burst: 1 });
+    // Burst 1 whatever the rate: a sweep is one call at a time, and its share must not come in bursts.
     expect(config.rates.GetAsset).toEqual({ ratePerSecond: 4, burst: 1 });
+    expect(loadReconcilerConfig({ ...env, SWEEP_REQUESTS_PER_SECOND: '100' }).rates.GetAsset.burst).toBe(1);
     expect(config.requestsPerSecond).toBe(2.5);
   });
 });

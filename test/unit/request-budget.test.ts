@@ -98,18 +98,46 @@ describe('a bucket per operation', () => {
 describe('bucketsPerOperation', () => {
   it('builds each operation’s bucket at its own rate, with the rate law it is given', () => {
     const buckets = bucketsPerOperation(
-      { GetAsset: { ratePerSecond: 4, burst: 1 }, Search: { ratePerSecond: 2, burst: 1 } },
+      { GetAsset: { ratePerSecond: 10, burst: 1 }, Search: { ratePerSecond: 2, burst: 1 } },
       () => T0,
       cutOnEveryThrottle,
     );
     expect(Object.keys(buckets)).toEqual(['GetAsset', 'Search']);
     buckets.GetAsset?.answered(T0, true);
-    expect(buckets.GetAsset?.currentRatePerSecond).toBeCloseTo(2.4);
+    // The given law's 0.6 of 10; the default law would cut from the one request sent (4/s) to 2.4.
+    expect(buckets.GetAsset?.currentRatePerSecond).toBeCloseTo(6);
     expect(buckets.Search?.currentRatePerSecond).toBe(2);
   });
 });
 
 describe('a record’s slots', () => {
+  it('gives an unused held slot back once, however often the record is closed', () => {
+    const { budget, bucket } = setup({ burst: 3 });
+    bucket('StartMetadataGenerationRun').reserve(2); // one token left
+    const record = budget.openBatch().openRecord();
+    record.reserve('GetAsset'); // holds the last one
+    record.close();
+    record.close();
+    expect(bucket('StartMetadataGenerationRun').reserve(3)).toEqual([T0, T0 + 100, T0 + 200]);
+  });
+
+  it('reserves a start with a listing of runs, as with a GetAsset: a record lists runs before it starts one', () => {
+    const { budget, bucket } = setup();
+    budget.openBatch().openRecord().reserve('ListMetadataGenerationRuns');
+    expect(bucket('StartMetadataGenerationRun').reserve(1)).toEqual([T0 + 100]);
+  });
+
+  it('names the first call when its slot and its start’s are equally far', () => {
+    const { budget, bucket } = setup({ ratePerSecond: 1, maxWaitMs: 3000 });
+    for (let i = 0; i < 4; i++) {
+      bucket('GetAsset').reserve(1);
+      bucket('StartMetadataGenerationRun').reserve(1);
+    }
+    expect(thrown(() => budget.openBatch().openRecord().reserve('GetAsset'))).toMatchObject({
+      message: expect.stringMatching(/^the next GetAsset request slot is 4 s away/),
+    });
+  });
+
   it('does not give a used held slot back when the record closes', () => {
     const { budget, bucket } = setup();
     const record = budget.openBatch().openRecord();

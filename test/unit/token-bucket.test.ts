@@ -113,6 +113,16 @@ describe('TokenBucket', () => {
     expect(waits(1)).toEqual([300]);
   });
 
+  it('tells the rate in force now, moved by time since the last answer', () => {
+    let now = 1_000_000;
+    const climbing = new TokenBucket({ ratePerSecond: 100, burst: 1, now: () => now });
+    for (let i = 0; i < 50; i++) climbing.answered(now - 500 + i * 10, false);
+    climbing.answered(now, true);
+    const cut = climbing.currentRatePerSecond;
+    now += 1000;
+    expect(climbing.currentRatePerSecond).toBeGreaterThan(cut);
+  });
+
   it('holds the floor it is given, below which no cut goes', () => {
     const floored = new TokenBucket({
       ratePerSecond: 256,
