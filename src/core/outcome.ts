@@ -94,6 +94,9 @@ export type RecordOutcome =
       readonly domainId?: string | undefined;
     };
 
+/** A retry, typed as one so that a wait known in advance can be added to it without checking its kind. */
+type RetryOutcome = Extract<RecordOutcome, { readonly kind: 'retry' }>;
+
 /** One generation group's run, for a record that starts several. */
 interface GroupRun {
   readonly types: readonly string[];
@@ -146,7 +149,7 @@ export function summarise(error: unknown): ErrorSummary {
 export function outcomeForError(error: unknown, target?: Target): RecordOutcome {
   const summary = summarise(error);
   const withTarget = target === undefined ? {} : { target };
-  const retry = (cause: RetryCause, schedule: BackoffSchedule): RecordOutcome => ({
+  const retry = (cause: RetryCause, schedule: BackoffSchedule): RetryOutcome => ({
     kind: 'retry',
     cause,
     schedule,
@@ -157,11 +160,9 @@ export function outcomeForError(error: unknown, target?: Target): RecordOutcome 
   if (error instanceof DeadlineExceededError) return retry('deadline', 'short');
   if (error instanceof BatchDeferredError) return retry('deferred', error.long ? 'long' : 'short');
   if (error instanceof RequestSlotUnavailableError) {
-    const waited = retry('deferred', 'short');
     const after = error.retryAfterSeconds;
-    return after === undefined || waited.kind !== 'retry'
-      ? waited
-      : { ...waited, visibleAfterSeconds: after };
+    const waited = retry('deferred', 'short');
+    return after === undefined ? waited : { ...waited, visibleAfterSeconds: after };
   }
   if (!(error instanceof ServiceError)) return retry('transient', 'short');
   switch (error.kind) {

@@ -145,7 +145,6 @@ async function changeVisibility(finished: readonly Finished[], deps: SqsBatchDep
       deps.reporter.visibilityChangeFailed(context, 'InvalidEventSourceArn', (error as Error).message);
     }
   }
-  if (changes.length === 0) return;
   for (const failure of await deps.queues.changeVisibility(changes, deps.deadline.finalSignal)) {
     deps.reporter.visibilityChangeFailed(
       contexts.get(failure.key) ?? { messageId: failure.key },

@@ -6,6 +6,7 @@
  * (a local endpoint in development and tests). In AWS the resolved regional endpoint is that same host.
  */
 import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { summarise } from '../core/outcome.js';
 import type { DeadLetter, QueuePort, VisibilityChange, VisibilityChangeFailure } from '../core/ports.js';
 import { deadLetterAttributes, minimalDeadLetterAttributes } from './dead-letter-attributes.js';
 
@@ -73,23 +74,24 @@ export class SqsQueues implements QueuePort {
     abortSignal?: AbortSignal,
   ): Promise<VisibilityChangeFailure[]> {
     const byQueue = Map.groupBy(changes, (change) => change.queueUrl);
-    const chunks = [...byQueue.values()].flatMap((queueChanges) => chunk(queueChanges, SQS_BATCH_LIMIT));
+    const chunks = [...byQueue].flatMap(([queueUrl, queueChanges]) =>
+      chunk(queueChanges, SQS_BATCH_LIMIT).map((entries) => ({ queueUrl, entries })),
+    );
     const results = await Promise.all(
-      chunks.map((entries) => this.changeVisibilityChunk(entries, abortSignal)),
+      chunks.map(({ queueUrl, entries }) => this.changeVisibilityChunk(queueUrl, entries, abortSignal)),
     );
     return results.flat();
   }
 
   private async changeVisibilityChunk(
+    queueUrl: string,
     changes: readonly VisibilityChange[],
     abortSignal: AbortSignal | undefined,
   ): Promise<VisibilityChangeFailure[]> {
-    const [first] = changes;
-    if (first === undefined) return [];
     try {
       const output = await this.client.send(
         new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: first.queueUrl,
+          QueueUrl: queueUrl,
           // Batch entry ids must be unique within the call and [A-Za-z0-9_-]: the position is both.
           Entries: changes.map((change, index) => ({
             Id: String(index),
@@ -105,8 +107,7 @@ export class SqsQueues implements QueuePort {
         errorMessage: withoutReceiptHandles(failure.Message ?? '', changes),
       }));
     } catch (error) {
-      const { name, message } =
-        error instanceof Error ? error : { name: 'NonErrorThrown', message: String(error) };
+      const { name, message } = summarise(error);
       const errorMessage = withoutReceiptHandles(message, changes);
       return changes.map((change) => ({ key: change.key, errorName: name, errorMessage }));
     }
@@ -123,13 +124,11 @@ function withoutReceiptHandles(message: string, changes: readonly VisibilityChan
 }
 
 /** The error's name, or the query-protocol code SQS adds for some errors (`AWS.SimpleQueueService.X`). */
-function isInvalidMessageError(error: unknown): error is Error {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { Code?: unknown }).Code;
-  const queryCode = typeof code === 'string' ? code.replace(/^AWS\.SimpleQueueService\./, '') : undefined;
+function isInvalidMessageError(error: unknown): boolean {
+  const code = (error as { Code?: unknown } | null | undefined)?.Code;
   return (
-    INVALID_MESSAGE_ERRORS.has(error.name) ||
-    (queryCode !== undefined && INVALID_MESSAGE_ERRORS.has(queryCode))
+    INVALID_MESSAGE_ERRORS.has(summarise(error).name) ||
+    (typeof code === 'string' && INVALID_MESSAGE_ERRORS.has(code.replace(/^AWS\.SimpleQueueService\./, '')))
   );
 }
 

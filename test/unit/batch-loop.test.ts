@@ -1,13 +1,22 @@
 /** The batch loop with plain fakes for its ports: no SDK, no mocks of modules. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/core/errors.js';
-import type { DataZoneGateway, DataZonePort, QueuePort, VisibilityChange } from '../../src/core/ports.js';
+import type { RecordOutcome } from '../../src/core/outcome.js';
+import type {
+  DataZoneGateway,
+  DataZonePort,
+  Deadline,
+  QueuePort,
+  VisibilityChange,
+  VisibilityChangeFailure,
+} from '../../src/core/ports.js';
 import { processSqsBatch } from '../../src/intake/sqs-batch.js';
 import { loadConfig } from '../../src/runtime/config.js';
 import { InvocationDeadline } from '../../src/runtime/deadline.js';
-import { OutcomeReporter } from '../../src/runtime/observability.js';
+import { OutcomeReporter, type RecordContext } from '../../src/runtime/observability.js';
 import {
   assetIdOf,
   GLUE_TABLE_EVENT,
@@ -164,5 +173,178 @@ describe('processSqsBatch', () => {
     deps.deadline.finish();
     expect(result).toEqual({ batchItemFailures: [] });
     expect(arrived).toEqual([MALFORMED_BODY.body]);
+  });
+});
+
+/** The reporter, recording what the batch tells it: each record's outcome, unreadable records, failed changes. */
+class RecordingReporter extends OutcomeReporter {
+  readonly outcomes: { outcome: RecordOutcome; context: RecordContext }[] = [];
+  readonly unreadable: [number, string][] = [];
+  readonly visibilityFailures: [RecordContext, string, string][] = [];
+
+  constructor() {
+    super(new Logger({ logLevel: 'SILENT' }), new Metrics({ namespace: 'Test', serviceName: 'test' }));
+  }
+
+  override report(outcome: RecordOutcome, context: RecordContext): void {
+    this.outcomes.push({ outcome, context });
+  }
+
+  override unreadableRecord(index: number, got: string): void {
+    this.unreadable.push([index, got]);
+  }
+
+  override visibilityChangeFailed(context: RecordContext, errorName: string, errorMessage: string): void {
+    this.visibilityFailures.push([context, errorName, errorMessage]);
+  }
+
+  outcomeOf(record: SQSRecord) {
+    return this.outcomes.find(({ context }) => context.messageId === record.messageId);
+  }
+}
+
+/** DataZone answers every start with a transient failure: every record that reaches it is handed back. */
+const transientlyFailing = fakeGateway({
+  startMetadataGenerationRun: async () => {
+    throw new ServiceError('transient', 'InternalServerException', 'down');
+  },
+});
+/** The Glue table event once more, as another message: both copies reach DataZone. */
+const GLUE_TABLE_EVENT_AGAIN: SQSRecord = {
+  ...GLUE_TABLE_EVENT,
+  messageId: 'c0ffee00-0000-4000-8000-000000000001',
+};
+
+describe('processSqsBatch: what it reports', () => {
+  it('tells of an unreadable record and of a handed-back record without a messageId', async () => {
+    const reporter = new RecordingReporter();
+    const { deps } = fakes(transientlyFailing);
+    const withoutId: SQSRecord = { ...GLUE_TABLE_EVENT, messageId: '' };
+    const event = { Records: [null, withoutId, REDSHIFT_TABLE_EVENT] as unknown as SQSRecord[] };
+
+    const result = await processSqsBatch(event, { ...deps, reporter });
+
+    // Lambda would fail the whole batch for an empty itemIdentifier: only the other record is handed back.
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: REDSHIFT_TABLE_EVENT.messageId }] });
+    expect(reporter.unreadable).toEqual([
+      [0, 'null'],
+      [0, 'a record without a messageId to hand back'],
+    ]);
+  });
+
+  it('reports a defect in a record’s processing as that record’s transient retry, with the defect', async () => {
+    const reporter = new RecordingReporter();
+    const datazone: DataZoneGateway = {
+      batch: () => ({
+        session: () => {
+          throw new RangeError('no session');
+        },
+      }),
+    };
+    const { deps } = fakes(datazone);
+    await processSqsBatch({ Records: [GLUE_TABLE_EVENT] }, { ...deps, reporter });
+    expect(reporter.outcomes.map(({ outcome }) => outcome)).toEqual([
+      {
+        kind: 'retry',
+        cause: 'transient',
+        schedule: 'short',
+        error: { name: 'RangeError', message: 'no session' },
+      },
+    ]);
+  });
+
+  it('hands back a record still waiting for DataZone at the deadline as cut off by it', async () => {
+    const reporter = new RecordingReporter();
+    const expiry = new AbortController();
+    const deadline: Deadline = {
+      at: Date.now() + 60_000,
+      signal: expiry.signal,
+      finalSignal: new AbortController().signal,
+      expired: () => expiry.signal.aborted,
+    };
+    // The deadline passes while the call is in flight; the call itself would answer well after the cut-off.
+    const datazone = fakeGateway({
+      startMetadataGenerationRun: async (request) => {
+        expiry.abort();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return { runId: `run-${request.assetId}`, status: 'SUBMITTED' };
+      },
+    });
+    const { deps } = fakes(datazone);
+    const result = await processSqsBatch({ Records: [GLUE_TABLE_EVENT] }, { ...deps, deadline, reporter });
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: GLUE_TABLE_EVENT.messageId }] });
+    expect(reporter.outcomeOf(GLUE_TABLE_EVENT)?.outcome).toEqual({
+      kind: 'retry',
+      cause: 'deadline',
+      schedule: 'short',
+      error: { name: 'DeadlineExceededError', message: 'not finished before the invocation deadline' },
+    });
+  });
+
+  it('reports a handed-back record with its visibility timeout, and a finished one without', async () => {
+    const reporter = new RecordingReporter();
+    const { deps } = fakes(transientlyFailing);
+    await processSqsBatch({ Records: [GLUE_TABLE_EVENT, MALFORMED_BODY] }, { ...deps, reporter });
+    expect(reporter.outcomeOf(GLUE_TABLE_EVENT)?.context).toStrictEqual({
+      messageId: GLUE_TABLE_EVENT.messageId,
+      receiveCount: 1,
+      detailType: 'Asset Added To Inventory',
+      visibilityTimeoutSeconds: 5,
+    });
+    expect(reporter.outcomeOf(MALFORMED_BODY)?.outcome.kind).toBe('dead-letter');
+    expect(reporter.outcomeOf(MALFORMED_BODY)?.context).not.toHaveProperty('visibilityTimeoutSeconds');
+  });
+
+  it('reports each visibility change SQS refused with the record’s context, or the key it names', async () => {
+    const reporter = new RecordingReporter();
+    const { deps } = fakes(transientlyFailing);
+    const queues: QueuePort = {
+      ...deps.queues,
+      changeVisibility: async (): Promise<VisibilityChangeFailure[]> => [
+        { key: GLUE_TABLE_EVENT.messageId, errorName: 'ReceiptHandleIsInvalid', errorMessage: 'stale' },
+        { key: 'unknown entry 7', errorName: 'InternalError', errorMessage: 'lost' },
+      ],
+    };
+    const result = await processSqsBatch({ Records: [GLUE_TABLE_EVENT] }, { ...deps, queues, reporter });
+
+    // The record is handed back all the same: it returns after the queue's own visibility timeout.
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: GLUE_TABLE_EVENT.messageId }] });
+    expect(reporter.visibilityFailures).toEqual([
+      [
+        {
+          messageId: GLUE_TABLE_EVENT.messageId,
+          receiveCount: 1,
+          detailType: 'Asset Added To Inventory',
+          visibilityTimeoutSeconds: 5,
+        },
+        'ReceiptHandleIsInvalid',
+        'stale',
+      ],
+      [{ messageId: 'unknown entry 7' }, 'InternalError', 'lost'],
+    ]);
+  });
+
+  it('hands back a record whose source queue ARN names no queue, without a visibility change for it', async () => {
+    const reporter = new RecordingReporter();
+    const { deps, visibility } = fakes(transientlyFailing);
+    const fromNowhere: SQSRecord = { ...GLUE_TABLE_EVENT, eventSourceARN: 'arn:aws:sns:eu-west-1:1:topic' };
+    const result = await processSqsBatch(
+      { Records: [fromNowhere, GLUE_TABLE_EVENT_AGAIN] },
+      { ...deps, reporter },
+    );
+
+    expect(result.batchItemFailures.map(({ itemIdentifier }) => itemIdentifier)).toEqual([
+      fromNowhere.messageId,
+      GLUE_TABLE_EVENT_AGAIN.messageId,
+    ]);
+    expect(visibility.map(({ key }) => key)).toEqual([GLUE_TABLE_EVENT_AGAIN.messageId]);
+    expect(reporter.visibilityFailures).toEqual([
+      [
+        expect.objectContaining({ messageId: fromNowhere.messageId }),
+        'InvalidEventSourceArn',
+        expect.stringMatching(/^eventSourceARN: expected an SQS queue ARN/),
+      ],
+    ]);
   });
 });

@@ -19,10 +19,34 @@ describe('outcomeForError', () => {
       error: { name: 'ValidationException', message: 'ValidationException message' },
       target,
     });
-    expect(outcomeForError(new InvalidEventError('bad field'))).toEqual({
+    // Strictly: an outcome without a target has no `target` key at all.
+    expect(outcomeForError(new InvalidEventError('bad field'))).toStrictEqual({
       kind: 'dead-letter',
       error: { name: 'InvalidEventError', message: 'bad field' },
     });
+  });
+
+  it('gives a retry without a target no `target` key', () => {
+    expect(outcomeForError(new DeadlineExceededError('late'))).toStrictEqual({
+      kind: 'retry',
+      cause: 'deadline',
+      schedule: 'short',
+      error: { name: 'DeadlineExceededError', message: 'late' },
+    });
+  });
+
+  it('keeps a record without a request slot in the queue until the slot comes, when that is known', () => {
+    expect(outcomeForError(new RequestSlotUnavailableError('busy', 4), target)).toStrictEqual({
+      kind: 'retry',
+      cause: 'deferred',
+      schedule: 'short',
+      error: { name: 'RequestSlotUnavailableError', message: 'busy' },
+      target,
+      visibleAfterSeconds: 4,
+    });
+    expect(outcomeForError(new RequestSlotUnavailableError('busy'), target)).not.toHaveProperty(
+      'visibleAfterSeconds',
+    );
   });
 
   it.each([
@@ -47,5 +71,29 @@ describe('summarise', () => {
     expect(summarise(new Error('x'.repeat(5000))).message).toHaveLength(1000);
     const cut = summarise(new Error(`${'x'.repeat(998)}\u{1F600}tail`)).message;
     expect(cut).toBe(`${'x'.repeat(998)}\u{1F600}…`);
+  });
+
+  it('names null and undefined as thrown values that are not errors', () => {
+    expect(summarise(null)).toEqual({ name: 'NonErrorThrown', message: 'null' });
+    expect(summarise(undefined)).toEqual({ name: 'NonErrorThrown', message: 'undefined' });
+  });
+
+  it('calls an error without a usable name `Error`, and one without a string message empty', () => {
+    expect(summarise(Object.assign(new Error('m'), { name: '' }))).toEqual({ name: 'Error', message: 'm' });
+    expect(summarise({ name: 42, message: { text: 'm' } })).toEqual({ name: 'Error', message: '' });
+  });
+
+  it('names the failed operation of a service error, and of nothing else', () => {
+    const throttled = new ServiceError('throttled', 'ThrottlingException', 'slow down', {
+      operation: 'GetAsset',
+    });
+    expect(summarise(throttled)).toStrictEqual({
+      name: 'ThrottlingException',
+      message: 'slow down',
+      operation: 'GetAsset',
+    });
+    expect(summarise(service('throttled', 'ThrottlingException'))).not.toHaveProperty('operation');
+    const lookalike = Object.assign(new Error('m'), { operation: 'GetAsset' });
+    expect(summarise(lookalike)).not.toHaveProperty('operation');
   });
 });

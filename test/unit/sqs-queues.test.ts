@@ -9,6 +9,9 @@ const DLQ = 'https://sqs.eu-west-1.amazonaws.com/111111111111/dlq';
 
 beforeEach(() => sqs.reset());
 
+/** The options a command was sent with (its abort signal), after the command itself. */
+const optionsOf = (call: { readonly args: readonly unknown[] }) => call.args[1];
+
 describe('queueUrlFromArn', () => {
   it('derives the regional queue URL from an SQS ARN', () => {
     expect(queueUrlFromArn('arn:aws:sqs:eu-west-1:111111111111:source')).toBe(
@@ -24,6 +27,17 @@ describe('queueUrlFromArn', () => {
       'eventSourceARN: expected an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME), got "arn:aws:sns:eu-west-1:111111111111:topic"',
     );
     expect(() => queueUrlFromArn('')).toThrow(/eventSourceARN/);
+  });
+
+  it.each([
+    ['no arn prefix', 'urn:aws:sqs:eu-west-1:111111111111:source'],
+    ['no partition', 'arn::sqs:eu-west-1:111111111111:source'],
+    ['no region', 'arn:aws:sqs::111111111111:source'],
+    ['no account', 'arn:aws:sqs:eu-west-1::source'],
+    ['no queue name', 'arn:aws:sqs:eu-west-1:111111111111:'],
+    ['a seventh part', 'arn:aws:sqs:eu-west-1:111111111111:source:extra'],
+  ])('refuses an ARN with %s', (_label, arn) => {
+    expect(() => queueUrlFromArn(arn)).toThrow(`got "${arn}"`);
   });
 });
 
@@ -87,6 +101,51 @@ describe('SqsQueues', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(2);
   });
 
+  it('sends with the signal it is given, so that the deadline can cut the call', async () => {
+    sqs.on(SendMessageCommand).resolves({});
+    const signal = new AbortController().signal;
+    await queues.deadLetter({ body: 'b', reason }, signal);
+    await queues.deadLetter({ body: 'b', reason });
+    expect(sqs.commandCalls(SendMessageCommand).map(optionsOf)).toStrictEqual([{ abortSignal: signal }, {}]);
+  });
+
+  it('recognises an invalid attribute name as a refused message', async () => {
+    sqs
+      .on(SendMessageCommand)
+      .rejectsOnce(Object.assign(new Error('refused'), { name: 'InvalidAttributeName' }))
+      .resolves({});
+    await queues.deadLetter({ body: 'b', reason: { ...reason, detailType: 'D' } });
+    const sent = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input.MessageAttributes);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).not.toHaveProperty('DetailType');
+  });
+
+  it.each([
+    [
+      'a query-protocol code of another kind',
+      { name: 'SQSServiceException', Code: 'AWS.SimpleQueueService.NonExistentQueue' },
+    ],
+    [
+      'a code that only ends like an invalid message',
+      { name: 'SQSServiceException', Code: 'Other.InvalidParameterValue' },
+    ],
+    ['a code that is not a string', { name: 'SQSServiceException', Code: 400 }],
+    // Only a leading prefix is removed: this code names no error once the prefix inside it is cut.
+    [
+      'the query-protocol prefix inside its code',
+      { name: 'SQSServiceException', Code: 'InvalidAWS.SimpleQueueService.ParameterValue' },
+    ],
+  ])('does not repeat a send refused with %s', async (_label, fields) => {
+    sqs.on(SendMessageCommand).rejects(Object.assign(new Error('no'), fields));
+    await expect(queues.deadLetter({ body: 'b', reason })).rejects.toThrow('no');
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+  });
+
+  it('propagates whatever the client rejects with, even null', async () => {
+    const rejectingNull = { send: () => Promise.reject(null) } as unknown as SQSClient;
+    await expect(new SqsQueues(rejectingNull, DLQ).deadLetter({ body: 'b', reason })).rejects.toBeNull();
+  });
+
   it('does not repeat a send that failed for another reason', async () => {
     sqs.on(SendMessageCommand).rejects(Object.assign(new Error('no'), { name: 'KmsAccessDenied' }));
     await expect(queues.deadLetter({ body: 'b', reason })).rejects.toThrow('no');
@@ -140,6 +199,82 @@ describe('SqsQueues', () => {
       { Id: '1', ReceiptHandle: 'rh-a-11', VisibilityTimeout: 11 },
     ]);
     expect(failures).toEqual([{ key: 'b-0', errorName: 'ReceiptHandleIsInvalid', errorMessage: 'stale' }]);
+  });
+
+  it('changes visibility with the signal it is given', async () => {
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [{ Id: '0' }], Failed: [] });
+    const signal = new AbortController().signal;
+    const change = { queueUrl: DLQ, receiptHandle: 'r', timeoutSeconds: 1, key: 'k' };
+    await queues.changeVisibility([change], signal);
+    await queues.changeVisibility([change]);
+    expect(sqs.commandCalls(ChangeMessageVisibilityBatchCommand).map(optionsOf)).toStrictEqual([
+      { abortSignal: signal },
+      {},
+    ]);
+  });
+
+  it('changes the visibility of ten messages of one queue in one call', async () => {
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Failed: [] });
+    const changes = Array.from({ length: 10 }, (_, index) => ({
+      queueUrl: DLQ,
+      receiptHandle: `r${index}`,
+      timeoutSeconds: 1,
+      key: `k${index}`,
+    }));
+    await queues.changeVisibility(changes);
+    expect(
+      sqs.commandCalls(ChangeMessageVisibilityBatchCommand).map((call) => call.args[0].input.Entries?.length),
+    ).toEqual([10]);
+  });
+
+  it('makes no call for no changes', async () => {
+    expect(await queues.changeVisibility([])).toEqual([]);
+    expect(sqs.commandCalls(ChangeMessageVisibilityBatchCommand)).toEqual([]);
+  });
+
+  it('reads an answer without failures as all changed', async () => {
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [{ Id: '0' }] });
+    expect(
+      await queues.changeVisibility([{ queueUrl: DLQ, receiptHandle: 'r', timeoutSeconds: 1, key: 'k' }]),
+    ).toEqual([]);
+  });
+
+  it('names what a failure leaves out: its code, its message, an entry it does not know', async () => {
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({
+      Failed: [
+        { Id: '0', Code: undefined, SenderFault: false },
+        { Id: '7', Code: 'InternalError', Message: 'lost', SenderFault: false },
+      ],
+    });
+    const failures = await queues.changeVisibility([
+      { queueUrl: DLQ, receiptHandle: 'r', timeoutSeconds: 1, key: 'k' },
+    ]);
+    expect(failures).toEqual([
+      { key: 'k', errorName: 'UnknownError', errorMessage: '' },
+      { key: 'unknown entry 7', errorName: 'InternalError', errorMessage: 'lost' },
+    ]);
+  });
+
+  it('leaves a message alone where a change has an empty receipt handle', async () => {
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({
+      Failed: [{ Id: '0', Code: 'ReceiptHandleIsInvalid', Message: 'empty handle', SenderFault: true }],
+    });
+    const failures = await queues.changeVisibility([
+      { queueUrl: DLQ, receiptHandle: '', timeoutSeconds: 1, key: 'k' },
+    ]);
+    expect(failures).toEqual([
+      { key: 'k', errorName: 'ReceiptHandleIsInvalid', errorMessage: 'empty handle' },
+    ]);
+  });
+
+  it('keeps receipt handles out of the message of a call that failed', async () => {
+    sqs
+      .on(ChangeMessageVisibilityBatchCommand)
+      .rejects(Object.assign(new Error('bad handle r1'), { name: 'ReceiptHandleIsInvalid' }));
+    const change = { queueUrl: DLQ, receiptHandle: 'r1', timeoutSeconds: 1, key: 'k1' };
+    expect(await queues.changeVisibility([change])).toEqual([
+      { key: 'k1', errorName: 'ReceiptHandleIsInvalid', errorMessage: 'bad handle <receipt handle>' },
+    ]);
   });
 
   it('reports every entry of a chunk whose call failed', async () => {
