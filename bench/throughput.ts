@@ -18,7 +18,8 @@ const LATENCY_MS = 50;
 const BATCH_SIZE = 10;
 const WARM_UP_BATCHES = 1;
 const SETTINGS = { recordConcurrency: 10, requestsPerSecond: 1000, burst: 10 };
-const TARGET = 8;
+/** Issue 13: at least 9x sequential (10x is the limit for a batch of 10; the bare handler reaches about 9.1x). */
+const TARGET = 9;
 /**
  * The worker and the baseline; then two diagnostics with no target: `quiet`, the worker with
  * POWERTOOLS_LOG_LEVEL=WARN (no line per record), and `bare`, the bare handler (records at once, no worker code).
