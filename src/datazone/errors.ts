@@ -28,12 +28,14 @@ const PERMANENT_NAMES = new Set([
 ]);
 
 /** The DataZone operations the worker calls; only a start can meet an existing run. */
-export type Operation =
-  | 'GetAsset'
-  | 'StartMetadataGenerationRun'
-  | 'ListMetadataGenerationRuns'
-  | 'GetMetadataGenerationRun'
-  | 'Search';
+export const OPERATIONS = [
+  'GetAsset',
+  'StartMetadataGenerationRun',
+  'ListMetadataGenerationRuns',
+  'GetMetadataGenerationRun',
+  'Search',
+] as const;
+export type Operation = (typeof OPERATIONS)[number];
 
 /** A request that timed out on the service's side is worth another try, whatever its 4xx status says. */
 const TIMEOUT_NAMES = new Set(['RequestTimeout', 'RequestTimeoutException']);

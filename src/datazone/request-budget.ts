@@ -20,7 +20,7 @@ import {
 } from '../core/errors.js';
 import type { Deadline } from '../core/ports.js';
 import type { RateAdaptation } from './adaptive-rate.js';
-import type { Operation } from './errors.js';
+import { OPERATIONS, type Operation } from './errors.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** The calls that follow a call in a record's life, reserved with it. */
@@ -56,14 +56,7 @@ export function bucketsPerOperation(
 
 /** One bucket every operation draws from: a single total rate. */
 export function oneBucketForAll(bucket: TokenBucket): OperationBuckets {
-  const operations: Operation[] = [
-    'GetAsset',
-    'StartMetadataGenerationRun',
-    'ListMetadataGenerationRuns',
-    'GetMetadataGenerationRun',
-    'Search',
-  ];
-  return Object.fromEntries(operations.map((operation) => [operation, bucket]));
+  return Object.fromEntries(OPERATIONS.map((operation) => [operation, bucket]));
 }
 
 /** A reserved slot: when its call may go out, and the bucket's epoch it was reserved in. */
