@@ -31,6 +31,13 @@ describe('visibilityTimeoutSeconds', () => {
     expect(visibilityTimeoutSeconds({ receiveCount: 0, settings, random: 0 })).toBe(5);
   });
 
+  it('reads a random number outside [0, 1) as its nearest end: not a number or negative is 0, above 1 is 1', () => {
+    const at = (random: number) => visibilityTimeoutSeconds({ receiveCount: 1, settings, random });
+    expect([Number.NaN, Number.NEGATIVE_INFINITY, -0.5, 2, Number.POSITIVE_INFINITY].map(at)).toEqual([
+      5, 5, 5, 10, 5,
+    ]);
+  });
+
   it('stays within what SQS accepts, leaving room for the time since the message was received', () => {
     const big = { baseSeconds: 43_200, maxSeconds: 43_200 };
     expect(visibilityTimeoutSeconds({ receiveCount: 3, settings: big, random: 0.999999 })).toBe(42_000);
