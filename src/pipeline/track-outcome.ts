@@ -19,7 +19,7 @@ export async function trackOutcome(
   starts: StartsInBatch,
   clock: Clock,
   /** Without a queue (the direct wiring) there is nowhere to wait: the next attempt starts at once. */
-  options: { readonly canWaitInQueue: boolean } = { canWaitInQueue: true },
+  options: { readonly canWaitInQueue: boolean },
 ): Promise<RecordOutcome> {
   const known: Target = { domainId: event.domainId, assetId: 'unknown' };
   let run: RunDetails;
