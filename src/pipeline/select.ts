@@ -43,10 +43,8 @@ export function select(envelope: EventEnvelope, settings: SelectionSettings): Se
   }
   // Events of other domains are skipped before their detail is judged: they are not ours to dead-letter.
   const domain = declaredDomain(envelope);
-  if (settings.domainIds.size > 0 && (domain === undefined || !settings.domainIds.has(domain))) {
-    const named = domain === undefined ? 'no domain id string' : `domain ${truncateCodePoints(domain, 64)}`;
-    return { kind: 'skipped', reason: `${named} is not in DOMAIN_IDS` };
-  }
+  const outside = outsideDomains(domain, settings.domainIds);
+  if (outside !== undefined) return { kind: 'skipped', reason: outside };
   if (isNameGenerationOutcome(envelope.detailType)) {
     return {
       kind: 'name-generation',
@@ -63,4 +61,12 @@ export function select(envelope: EventEnvelope, settings: SelectionSettings): Se
   const parsed = parseAssetEvent(envelope);
   if (!parsed.ok) return { kind: 'invalid', reason: `not a valid DataZone asset event: ${parsed.reason}` };
   return { kind: 'asset-event', event: parsed.value };
+}
+
+/** Why an event is not of DOMAIN_IDS, or undefined when it is (an empty DOMAIN_IDS takes every domain). */
+function outsideDomains(domain: string | undefined, domainIds: ReadonlySet<string>): string | undefined {
+  if (domainIds.size === 0) return undefined;
+  if (domain === undefined) return 'no domain id string is not in DOMAIN_IDS';
+  if (domainIds.has(domain)) return undefined;
+  return `domain ${truncateCodePoints(domain, 64)} is not in DOMAIN_IDS`;
 }
