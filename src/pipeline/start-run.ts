@@ -26,7 +26,7 @@ export async function startRun(
 ): Promise<RecordOutcome> {
   const shared = starts.get(request.clientToken);
   const start = shared ?? datazone.startMetadataGenerationRun(request);
-  if (shared === undefined) starts.set(request.clientToken, start);
+  starts.set(request.clientToken, start);
   let run: StartedRun;
   try {
     run = await start;
@@ -95,6 +95,8 @@ async function confirmConflict(
   };
 }
 
+type StartedOutcome = Extract<RecordOutcome, { readonly kind: 'started' }>;
+
 /**
  * One record's outcome from its groups' (in group order): done when every group has its run, else the first
  * retry (so that the record comes back; the started groups' tokens make their runs replays then), else the first
@@ -116,7 +118,7 @@ export function combineGroups(
     runId: outcome.kind === 'started' || outcome.kind === 'already-exists' ? outcome.runId : undefined,
     startedNow: outcome.kind === 'started',
   }));
-  const started = outcomes.find((outcome) => outcome.kind === 'started');
-  if (started === undefined || started.kind !== 'started') return first;
+  const started = outcomes.find((outcome): outcome is StartedOutcome => outcome.kind === 'started');
+  if (started === undefined) return first;
   return { ...started, groups: runs };
 }
