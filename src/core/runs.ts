@@ -40,9 +40,9 @@ export function runOfAttempt(
   group: GenerationGroup,
   attempt: number,
 ): RunSummary | undefined {
-  const ofGroup = runs.filter((run) => run.revision === revision && isOfGroup(run, group));
-  if (attempt <= 1) return ofGroup[0];
-  return ofGroup.find((run) => attemptOf(run, runs, group) === attempt);
+  return runs
+    .filter((run) => run.revision === revision && isOfGroup(run, group))
+    .find((run) => attemptOf(run, runs, group) === attempt);
 }
 
 /**
@@ -61,6 +61,7 @@ export function attemptOf(run: RunSummary, runs: readonly RunSummary[], group: G
 }
 
 function isBefore(a: RunSummary, b: RunSummary): boolean {
+  // Stryker disable next-line LogicalOperator: `&&` leaves one missing time to the comparisons, false for undefined
   if (a.createdAt === undefined || b.createdAt === undefined) return false;
   return a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.runId < b.runId);
 }
@@ -140,9 +141,10 @@ function failedTypes(run: RunDetails): GenerationGroup {
   return [...new Set(types)].sort() as GenerationType[];
 }
 
+/** The failed types' errors; of a failed or partly successful run only, so its status is always there. */
 function errorsOf(run: RunDetails): string {
   const messages = run.typeStats
     .filter((stat) => stat.status === 'FAILED')
     .map((stat) => `${stat.type}: ${stat.errorMessage ?? 'no error message'}`);
-  return messages.length > 0 ? messages.join('; ') : `run ${run.runId} ${run.status ?? 'failed'}`;
+  return messages.length > 0 ? messages.join('; ') : `run ${run.runId} ${run.status}`;
 }

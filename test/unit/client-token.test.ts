@@ -86,6 +86,17 @@ describe('clientToken', () => {
     ).toMatchInlineSnapshot(`"dzmg1-HYSCy1UUSafLZqP8ivBiYqAC-Sd3lIBJSP6J0DA7iyY"`);
   });
 
+  it('hashes text beyond ASCII as UTF-8 (a pinned value)', () => {
+    expect(
+      clientToken({
+        domainId: 'dzd_bc8e1ez8r2a6xz',
+        assetId: 'ayzstznnx4dxyf',
+        revision: 'révision-é',
+        generationTypes: ['BUSINESS_NAMES'],
+      }),
+    ).toBe('dzmg1-1JcUuh23oEKX8iqetJfBny-npTfB6PmMR2wi7yQXU0Y');
+  });
+
   it('keeps the first attempt’s token as it always was, and gives every later attempt its own', () => {
     const input = {
       domainId: 'dzd_bc8e1ez8r2a6xz',

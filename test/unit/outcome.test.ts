@@ -35,6 +35,15 @@ describe('outcomeForError', () => {
     });
   });
 
+  it('names a record deferred by its batch’s throttle or quota as such, for its log line', () => {
+    expect(outcomeForError(new BatchDeferredError('not attempted', true))).toStrictEqual({
+      kind: 'retry',
+      cause: 'deferred',
+      schedule: 'long',
+      error: { name: 'BatchDeferredError', message: 'not attempted' },
+    });
+  });
+
   it('keeps a record without a request slot in the queue until the slot comes, when that is known', () => {
     expect(outcomeForError(new RequestSlotUnavailableError('busy', 4), target)).toStrictEqual({
       kind: 'retry',
