@@ -88,7 +88,9 @@ export function parseEnvelope(input: unknown): Parsed<EventEnvelope> {
   }
   const { id, source, 'detail-type': detailType, detail, time } = input;
   const problems: string[] = [];
-  if (id !== undefined && typeof id !== 'string') problems.push('id: expected a string');
+  // The id is optional: only one that is there but not a string is a problem.
+  const eventId = typeof id === 'string' ? id : undefined;
+  if (eventId !== id) problems.push('id: expected a string');
   if (typeof source !== 'string')
     problems.push('source: expected a string (the event source, such as "aws.datazone")');
   if (typeof detailType !== 'string')
@@ -99,7 +101,7 @@ export function parseEnvelope(input: unknown): Parsed<EventEnvelope> {
   return {
     ok: true,
     value: {
-      id: typeof id === 'string' ? id : undefined,
+      id: eventId,
       source,
       detailType,
       detail,
@@ -187,7 +189,7 @@ export function parseAssetEvent(envelope: EventEnvelope): Parsed<AssetEvent> {
   };
 }
 
-const ORIGINS: readonly string[] = ['reconciler', 'backfill'];
+const ORIGINS: readonly unknown[] = ['reconciler', 'backfill'];
 
 /**
  * The sweep's mark, only when every part of it reads: a mark that does not is ignored, and the event is handled
@@ -196,8 +198,7 @@ const ORIGINS: readonly string[] = ['reconciler', 'backfill'];
 function reconciliationMark(value: unknown): ReconciliationMark | undefined {
   if (!isObject(value)) return undefined;
   const { origin, sweepId, groups } = value;
-  if (typeof origin !== 'string' || !ORIGINS.includes(origin) || typeof sweepId !== 'string')
-    return undefined;
+  if (!ORIGINS.includes(origin) || typeof sweepId !== 'string') return undefined;
   if (!Array.isArray(groups) || groups.length === 0) return undefined;
   const known: readonly unknown[] = GENERATION_TYPES;
   const readable = groups.every(
@@ -217,10 +218,9 @@ function firstString(...candidates: unknown[]): string | undefined {
 /** Revisions appear as strings ("3"); a number is accepted as its decimal text. Anything else is ignored. */
 function firstRevision(...candidates: unknown[]): string | undefined {
   for (const candidate of candidates) {
+    // Number.isSafeInteger is false for anything but a number.
     const text =
-      typeof candidate === 'number' && Number.isSafeInteger(candidate) && candidate >= 0
-        ? String(candidate)
-        : candidate;
+      Number.isSafeInteger(candidate) && (candidate as number) >= 0 ? String(candidate) : candidate;
     if (
       typeof text === 'string' &&
       text.length >= 1 &&

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  declaredDomain,
   type EventEnvelope,
   parseAssetEvent,
   parseEnvelope,
@@ -37,14 +38,31 @@ describe('parseEnvelopeJson', () => {
       ok: false,
       reason: 'expected an EventBridge event (a JSON object), got null',
     });
+    expect(parseEnvelopeJson('"Asset Added To Inventory"')).toEqual({
+      ok: false,
+      reason: 'expected an EventBridge event (a JSON object), got a string',
+    });
   });
 
-  it('names each missing envelope field', () => {
-    const parsed = parseEnvelopeJson('{"detail":{}}');
-    expect(parsed.ok).toBe(false);
-    if (parsed.ok) return;
-    expect(parsed.reason).toContain('source: expected a string');
-    expect(parsed.reason).toContain('detail-type: expected a string');
+  it('names each missing envelope field, separated by semicolons', () => {
+    expect(parseEnvelopeJson('{"detail":{}}')).toEqual({
+      ok: false,
+      reason:
+        'source: expected a string (the event source, such as "aws.datazone"); ' +
+        'detail-type: expected a string (the EventBridge detail-type)',
+    });
+  });
+
+  it('rejects an id that is there but not a string, and reads an event without one', () => {
+    const event = fixture('asset-added-to-inventory.json');
+    expect(parseEnvelope({ ...event, id: 42 })).toEqual({ ok: false, reason: 'id: expected a string' });
+    const { id: _id, ...withoutId } = event;
+    expect(parseEnvelope(withoutId)).toMatchObject({ ok: true, value: { id: undefined } });
+  });
+
+  it('leaves out a time that is not a string', () => {
+    const parsed = parseEnvelope({ ...fixture('asset-added-to-inventory.json'), time: 1795279512 });
+    expect(parsed.ok && 'time' in parsed.value).toBe(false);
   });
 
   it('reads the envelope of a real event', () => {
@@ -62,9 +80,22 @@ describe('parseEnvelopeJson', () => {
   });
 });
 
+describe('declaredDomain', () => {
+  it('reads the domain string at detail.metadata.domain, whether or not it is a valid domain id', () => {
+    expect(declaredDomain(withDetail({ metadata }))).toBe('dzd_bc8e1ez8r2a6xz');
+    expect(declaredDomain(withDetail({ metadata: { domain: 'not a domain' } }))).toBe('not a domain');
+  });
+
+  it('names no domain for anything but a string there', () => {
+    expect(declaredDomain(withDetail({ metadata: { domain: 7 } }))).toBeUndefined();
+    expect(declaredDomain(withDetail({ metadata: 'dzd_bc8e1ez8r2a6xz' }))).toBeUndefined();
+    expect(declaredDomain(withDetail(undefined))).toBeUndefined();
+  });
+});
+
 describe('parseAssetEvent', () => {
-  it('reads every field of a complete event', () => {
-    expect(parseAssetEvent(envelopeOf(fixture('asset-added-to-inventory.json')))).toEqual({
+  it('reads every field of a complete event, with no reconciliation mark', () => {
+    expect(parseAssetEvent(envelopeOf(fixture('asset-added-to-inventory.json')))).toStrictEqual({
       ok: true,
       value: {
         eventId: '6f1c2a7e-3b0d-4f3e-9c61-0a8a3d5b2e11',
@@ -133,6 +164,42 @@ describe('parseAssetEvent', () => {
     expect(tooLong).toMatchObject({ ok: true, value: { revision: undefined } });
   });
 
+  it('reads a revision sent as a whole number of zero or more, and no other number', () => {
+    const revisionOf = (revision: unknown) => {
+      const parsed = parseAssetEvent(withDetail({ metadata, data: { assetId: metadata.id, revision } }));
+      return parsed.ok ? parsed.value.revision : parsed.reason;
+    };
+    expect(revisionOf(12)).toBe('12');
+    expect(revisionOf(0)).toBe('0');
+    expect(revisionOf(-1)).toBeUndefined();
+    expect(revisionOf(1.5)).toBeUndefined();
+    expect(revisionOf(2 ** 53)).toBeUndefined();
+  });
+
+  it('reads a revision of up to 64 characters, without surrounding spaces', () => {
+    const revisionOf = (revision: unknown) => {
+      const parsed = parseAssetEvent(withDetail({ metadata, data: { assetId: metadata.id, revision } }));
+      return parsed.ok ? parsed.value.revision : parsed.reason;
+    };
+    expect(revisionOf('r'.repeat(64))).toBe('r'.repeat(64));
+    expect(revisionOf(' 3')).toBeUndefined();
+    expect(revisionOf('3 ')).toBeUndefined();
+  });
+
+  it('takes the asset type from the first field that is not blank', () => {
+    const parsed = parseAssetEvent(
+      withDetail({
+        metadata: { ...metadata, typeName: 'amazon.datazone.RedshiftTableAssetType' },
+        data: {
+          assetId: metadata.id,
+          assetType: '   ',
+          typeIdentifier: 'amazon.datazone.GlueTableAssetType',
+        },
+      }),
+    );
+    expect(parsed).toMatchObject({ ok: true, value: { assetType: 'amazon.datazone.GlueTableAssetType' } });
+  });
+
   it('falls back to metadata.id for the asset id', () => {
     const parsed = parseAssetEvent(withDetail({ metadata }));
     expect(parsed).toMatchObject({ ok: true, value: { assetId: 'ayzstznnx4dxyf' } });
@@ -181,11 +248,59 @@ describe('parseAssetEvent', () => {
     });
   });
 
+  it('rejects an event without a domain id (a documented field that is not optional)', () => {
+    const { domain: _domain, ...withoutDomain } = metadata;
+    expect(parseAssetEvent(withDetail({ metadata: withoutDomain }))).toEqual({
+      ok: false,
+      reason: 'detail.metadata.domain: expected a DataZone domain id string',
+    });
+  });
+
   it('rejects a malformed owning project id (a documented field)', () => {
     const parsed = parseAssetEvent(withDetail({ metadata: { ...metadata, owningProjectId: 'bad id!' } }));
     expect(parsed).toEqual({
       ok: false,
       reason: 'detail.metadata.owningProjectId: expected a project id matching ^[a-zA-Z0-9_-]{1,36}$',
     });
+  });
+});
+
+describe('parseAssetEvent: the reconciliation mark of a sweep', () => {
+  const mark = { origin: 'reconciler', sweepId: 'sweep-1', groups: [['BUSINESS_NAMES']] };
+  const markOf = (reconciliation: unknown) => {
+    const parsed = parseAssetEvent(withDetail({ metadata, reconciliation }));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    return parsed.value.reconciliation;
+  };
+
+  it('reads a mark of either origin with known generation types', () => {
+    expect(markOf(mark)).toEqual(mark);
+    const backfill = {
+      origin: 'backfill',
+      sweepId: 'sweep-2',
+      groups: [['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES'], ['BUSINESS_GLOSSARY_ASSOCIATIONS']],
+    };
+    expect(markOf(backfill)).toEqual(backfill);
+  });
+
+  it('ignores a mark without a readable origin or sweep id', () => {
+    expect(markOf({ ...mark, origin: 7 })).toBeUndefined();
+    expect(markOf({ ...mark, origin: 'someone' })).toBeUndefined();
+    expect(markOf({ ...mark, sweepId: 42 })).toBeUndefined();
+    expect(markOf('reconciler')).toBeUndefined();
+  });
+
+  it('ignores a mark without groups, or with no group', () => {
+    const { groups: _groups, ...withoutGroups } = mark;
+    expect(markOf(withoutGroups)).toBeUndefined();
+    expect(markOf({ ...mark, groups: 'BUSINESS_NAMES' })).toBeUndefined();
+    expect(markOf({ ...mark, groups: [] })).toBeUndefined();
+  });
+
+  it('ignores a mark with any group that is not a non-empty list of known types', () => {
+    expect(markOf({ ...mark, groups: [['BUSINESS_NAMES'], ['SUMMARIES']] })).toBeUndefined();
+    expect(markOf({ ...mark, groups: [['BUSINESS_NAMES', 'SUMMARIES']] })).toBeUndefined();
+    expect(markOf({ ...mark, groups: [['BUSINESS_NAMES'], []] })).toBeUndefined();
+    expect(markOf({ ...mark, groups: ['BUSINESS_NAMES'] })).toBeUndefined();
   });
 });
