@@ -47,12 +47,14 @@ describe('parseRunOutcomeEvent', () => {
   });
 
   it.each([
-    ['detail.data.runId', { data: { runId: 'r1' } }],
-    ['detail.data.id', { data: { id: 'r1' } }],
-    ['detail.metadata.id', { data: {} }],
-  ])('finds the run id at %s', (_where, extra) => {
-    const detail = { metadata: { domain: 'dzd_bc8e1ez8r2a6xz', id: 'r1' }, ...extra };
-    expect(parseRunOutcomeEvent(withDetail(detail))).toMatchObject({ ok: true, value: { runId: 'r1' } });
+    ['detail.data.metadataGenerationRunId', { metadataGenerationRunId: 'r1', runId: 'r2', id: 'r3' }, 'r1'],
+    ['detail.data.runId', { runId: 'r2', id: 'r3' }, 'r2'],
+    ['detail.data.id', { id: 'r3' }, 'r3'],
+    ['detail.metadata.id', {}, 'entity4'],
+    ['detail.metadata.id, when the data has no string run id', { metadataGenerationRunId: 5, id: 'a b' }, 'entity4'],
+  ])('finds the run id at %s first', (_where, data, runId) => {
+    const detail = { metadata: { domain: DOMAIN, id: 'entity4' }, data };
+    expect(parseRunOutcomeEvent(withDetail(detail))).toMatchObject({ ok: true, value: { runId } });
   });
 
   it('reads no other detail-type, even one with a run outcome detail', () => {
