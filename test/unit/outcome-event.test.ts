@@ -51,7 +51,11 @@ describe('parseRunOutcomeEvent', () => {
     ['detail.data.runId', { runId: 'r2', id: 'r3' }, 'r2'],
     ['detail.data.id', { id: 'r3' }, 'r3'],
     ['detail.metadata.id', {}, 'entity4'],
-    ['detail.metadata.id, when the data has no string run id', { metadataGenerationRunId: 5, id: 'a b' }, 'entity4'],
+    [
+      'detail.metadata.id, when the data has no string run id',
+      { metadataGenerationRunId: 5, id: 'a b' },
+      'entity4',
+    ],
   ])('finds the run id at %s first', (_where, data, runId) => {
     const detail = { metadata: { domain: DOMAIN, id: 'entity4' }, data };
     expect(parseRunOutcomeEvent(withDetail(detail))).toMatchObject({ ok: true, value: { runId } });
