@@ -50,14 +50,19 @@ export function parseRunOutcomeEvent(envelope: EventEnvelope): Parsed<RunOutcome
   const { detailType } = envelope;
   if (!isRunOutcome(detailType))
     return { ok: false, reason: `detail-type "${detailType}" is not a run outcome` };
-  const detail = asObject(envelope.detail);
-  const metadata = asObject(detail?.metadata);
-  const data = asObject(detail?.data);
-  const domainId = metadata?.domain;
+  const metadata = member(envelope.detail, 'metadata');
+  const data = member(envelope.detail, 'data');
+  const domainId = member(metadata, 'domain');
   if (typeof domainId !== 'string' || !DOMAIN_ID_PATTERN.test(domainId)) {
     return { ok: false, reason: 'detail.metadata.domain: expected a DataZone domain id' };
   }
-  const runId = [data?.metadataGenerationRunId, data?.runId, data?.id, metadata?.id].find(
+  const candidates = [
+    member(data, 'metadataGenerationRunId'),
+    member(data, 'runId'),
+    member(data, 'id'),
+    member(metadata, 'id'),
+  ];
+  const runId = candidates.find(
     (candidate): candidate is string => typeof candidate === 'string' && RUN_ID_PATTERN.test(candidate),
   );
   if (runId === undefined) {
@@ -75,8 +80,10 @@ export function parseRunOutcomeEvent(envelope: EventEnvelope): Parsed<RunOutcome
   };
 }
 
-function asObject(value: unknown): Readonly<Record<string, unknown>> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+/**
+ * `value[key]` of a JSON value, undefined when it has none. No JSON value but an object has any of the keys read
+ * here (a string, a number, an array or null has none), so an optional read needs no check of the type first.
+ */
+function member(value: unknown, key: string): unknown {
+  return (value as Readonly<Record<string, unknown>> | null | undefined)?.[key];
 }

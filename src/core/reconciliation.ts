@@ -38,21 +38,22 @@ export interface ReconciliationMark {
 /**
  * A DataZone-style asset event for a missing revision: the documented fields where DataZone puts them (domain,
  * project, asset id), the revision and type where the worker reads them, and the mark. Its id is derived from the
- * revision, so two sweeps that find the same revision enqueue the same event id.
+ * revision, so two sweeps that find the same revision enqueue the same event id. The envelope's account and
+ * region stay empty: the worker reads neither.
  */
 export function reconciledEvent(
   missing: MissingRevision,
   mark: ReconciliationMark,
-  at: { readonly time: Date; readonly account?: string; readonly region?: string },
+  at: { readonly time: Date },
 ): Record<string, unknown> {
   return {
     version: '0',
     id: `reconcile-${missing.domainId}-${missing.assetId}-${missing.revision}`,
     'detail-type': 'New Asset Version Available',
     source: 'aws.datazone',
-    account: at.account ?? '',
+    account: '',
     time: at.time.toISOString(),
-    region: at.region ?? '',
+    region: '',
     resources: [],
     detail: {
       version: '1',

@@ -1,9 +1,15 @@
 /** What a sweep decides per asset, and the event it puts on the worker's queue. */
 import { describe, expect, it } from 'vitest';
-import { parseAssetEvent, parseEnvelope } from '../../src/core/asset-event.js';
+import { type EventEnvelope, parseAssetEvent, parseEnvelope } from '../../src/core/asset-event.js';
 import { generationGroups } from '../../src/core/generation-types.js';
+import { parseRunOutcomeEvent } from '../../src/core/outcome-event.js';
 import type { RunSummary } from '../../src/core/ports.js';
-import { missingGroups, reconciledEvent, sweepSeconds } from '../../src/core/reconciliation.js';
+import {
+  missingGroups,
+  reconciledEvent,
+  reconciledOutcomeEvent,
+  sweepSeconds,
+} from '../../src/core/reconciliation.js';
 
 const ALL_THREE = generationGroups([
   'BUSINESS_DESCRIPTIONS',
@@ -18,6 +24,12 @@ const run = (revision: string, types: string[]): RunSummary => ({
   types,
   createdAt: 0,
 });
+
+function envelopeOf(event: unknown): EventEnvelope {
+  const parsed = parseEnvelope(event);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.value;
+}
 
 describe('missingGroups', () => {
   it('names the groups the current revision has no run of, whatever older revisions had', () => {
@@ -45,11 +57,8 @@ describe('reconciledEvent', () => {
   const mark = { origin: 'backfill' as const, sweepId: 'sweep-1', groups: missing.groups };
 
   it('is an asset event the worker reads back whole, mark included', () => {
-    const envelope = parseEnvelope(
-      reconciledEvent(missing, mark, { time: new Date('2026-11-30T10:00:00Z') }),
-    );
-    if (!envelope.ok) throw new Error(envelope.reason);
-    expect(parseAssetEvent(envelope.value)).toEqual({
+    const envelope = envelopeOf(reconciledEvent(missing, mark, { time: new Date('2026-11-30T10:00:00Z') }));
+    expect(parseAssetEvent(envelope)).toEqual({
       ok: true,
       value: {
         eventId: 'reconcile-dzd_bc8e1ez8r2a6xz-ayzstznnx4dxyf-7',
@@ -59,6 +68,31 @@ describe('reconciledEvent', () => {
         owningProjectId: missing.owningProjectId,
         revision: '7',
         assetType: missing.assetType,
+        reconciliation: mark,
+      },
+    });
+  });
+
+  it('is an EventBridge event of DataZone, with the revision where the worker looks for it', () => {
+    expect(reconciledEvent(missing, mark, { time: new Date('2026-11-30T10:00:00Z') })).toEqual({
+      version: '0',
+      id: 'reconcile-dzd_bc8e1ez8r2a6xz-ayzstznnx4dxyf-7',
+      'detail-type': 'New Asset Version Available',
+      source: 'aws.datazone',
+      account: '',
+      time: '2026-11-30T10:00:00.000Z',
+      region: '',
+      resources: [],
+      detail: {
+        version: '1',
+        metadata: {
+          domain: 'dzd_bc8e1ez8r2a6xz',
+          id: 'ayzstznnx4dxyf',
+          version: '7',
+          typeName: 'amazon.datazone.GlueTableAssetType',
+          owningProjectId: '6oy92hwk937pgn',
+        },
+        data: { assetId: 'ayzstznnx4dxyf', revision: '7' },
         reconciliation: mark,
       },
     });
@@ -74,10 +108,45 @@ describe('reconciledEvent', () => {
   it('is read without its mark when the mark does not read', () => {
     const event = reconciledEvent(missing, mark, { time: new Date() }) as { detail: Record<string, unknown> };
     event.detail.reconciliation = { origin: 'someone', sweepId: 's', groups: [['BUSINESS_NAMES']] };
-    const envelope = parseEnvelope(event);
-    if (!envelope.ok) throw new Error(envelope.reason);
-    const parsed = parseAssetEvent(envelope.value);
+    const parsed = parseAssetEvent(envelopeOf(event));
     expect(parsed.ok && parsed.value.reconciliation).toBeUndefined();
+  });
+});
+
+describe('reconciledOutcomeEvent', () => {
+  const mark = { origin: 'reconciler' as const, sweepId: 'sweep-2' };
+
+  it('is the failed outcome event DataZone did not deliver, for the run it names', () => {
+    expect(reconciledOutcomeEvent('dzd_bc8e1ez8r2a6xz', 'run4x7k2m9q1zt', mark)).toEqual({
+      version: '0',
+      id: 'reconcile-outcome-run4x7k2m9q1zt',
+      'detail-type': 'Metadata Generation Failed',
+      source: 'aws.datazone',
+      account: '',
+      region: '',
+      resources: [],
+      detail: {
+        version: '1',
+        metadata: { domain: 'dzd_bc8e1ez8r2a6xz', id: 'run4x7k2m9q1zt' },
+        data: { metadataGenerationRunId: 'run4x7k2m9q1zt' },
+        reconciliation: mark,
+      },
+    });
+  });
+
+  it('is read back as an outcome of that run, without a time', () => {
+    const envelope = envelopeOf(reconciledOutcomeEvent('dzd_bc8e1ez8r2a6xz', 'run4x7k2m9q1zt', mark));
+    expect(envelope.source).toBe('aws.datazone');
+    expect(parseRunOutcomeEvent(envelope)).toEqual({
+      ok: true,
+      value: {
+        eventId: 'reconcile-outcome-run4x7k2m9q1zt',
+        detailType: 'Metadata Generation Failed',
+        domainId: 'dzd_bc8e1ez8r2a6xz',
+        runId: 'run4x7k2m9q1zt',
+        time: undefined,
+      },
+    });
   });
 });
 
