@@ -54,7 +54,8 @@ export function parseSweepMessage(body: string): SweepMessage | undefined {
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null) return undefined;
+  // Any other value that is not an object (a number, a string) has no string sweepId: refused below.
+  if (value === null) return undefined;
   const candidate = value as Partial<SweepCursor & SweepStart>;
   if (candidate.start === true) return { start: true };
   if (typeof candidate.sweepId !== 'string' || typeof candidate.domainId !== 'string') return undefined;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/core/errors.js';
 import { generationGroups } from '../../src/core/generation-types.js';
 import type { AssetFacts, RunSummary, SweepDataZone } from '../../src/core/ports.js';
-import { reconcileStep, type SweepCursor } from '../../src/sweep/reconcile.js';
+import { parseSweepMessage, reconcileStep, type SweepCursor } from '../../src/sweep/reconcile.js';
 import { NO_COUNTS, sweepPage } from '../../src/sweep/sweep.js';
 
 const DOMAIN = 'dzd_bc8e1ez8r2a6xz';
@@ -13,7 +13,8 @@ const BOTH = generationGroups(['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES']);
 interface FakeAsset {
   readonly facts: AssetFacts | Error;
   readonly runs: readonly RunSummary[];
-  readonly listedType?: string;
+  /** The type Search lists it with (undefined: Search does not say); GLUE when left out. */
+  readonly listedType?: string | undefined;
 }
 
 /** A catalog served two assets a page. */
@@ -26,7 +27,7 @@ function fakeDataZone(assets: Record<string, FakeAsset>): SweepDataZone {
       return {
         assets: page.map((assetId) => ({
           assetId,
-          typeIdentifier: assets[assetId]?.listedType ?? GLUE,
+          typeIdentifier: listedTypeOf(assets[assetId]),
           owningProjectId: 'p1',
         })),
         nextToken: start + 2 < ids.length ? String(start + 2) : undefined,
@@ -48,6 +49,9 @@ function fakeDataZone(assets: Record<string, FakeAsset>): SweepDataZone {
     },
   };
 }
+
+const listedTypeOf = (asset: FakeAsset | undefined): string | undefined =>
+  asset !== undefined && 'listedType' in asset ? asset.listedType : GLUE;
 
 const facts = (revision: string, extra: Partial<AssetFacts> = {}): AssetFacts => ({
   revision,
@@ -140,9 +144,9 @@ describe('sweepPage', () => {
     expect(warnings).toEqual(['asset passed over by the sweep']);
   });
 
-  it('sends the missing revisions ten at a time as they are found, not the whole page at the end', async () => {
-    const order: string[] = [];
-    const ids = Array.from({ length: 25 }, (_, index) => `a${index}`);
+  /** One page of `count` assets at revision 1, each with `runs`; `order` records each GetAsset and each send. */
+  function onePage(count: number, runs: readonly RunSummary[], order: string[]) {
+    const ids = Array.from({ length: count }, (_, index) => `a${index}`);
     const datazone: SweepDataZone = {
       searchAssets: async () => ({
         assets: ids.map((assetId) => ({ assetId, typeIdentifier: GLUE, owningProjectId: 'p1' })),
@@ -153,26 +157,74 @@ describe('sweepPage', () => {
         order.push(assetId);
         return facts('1');
       },
-      listRuns: async () => [],
+      listRuns: async () => [...runs],
       getRun: async () => {
         throw new Error('unused');
       },
     };
-    const { deps: d } = deps(datazone, []);
-    const page = await sweepPage(undefined, settings, {
-      ...d,
-      queue: { send: async (bodies) => void order.push(`send ${bodies.length}`) },
-    });
-    expect(order.filter((entry) => entry.startsWith('send'))).toEqual(['send 10', 'send 10', 'send 5']);
+    return {
+      ...deps(datazone, []).deps,
+      queue: { send: async (bodies: readonly string[]) => void order.push(`send ${bodies.length}`) },
+    };
+  }
+  const sends = (order: readonly string[]) => order.filter((entry) => entry.startsWith('send'));
+
+  it('sends the missing revisions ten at a time as they are found, not the whole page at the end', async () => {
+    const order: string[] = [];
+    const page = await sweepPage(undefined, settings, onePage(25, [], order));
+    expect(sends(order)).toEqual(['send 10', 'send 10', 'send 5']);
     expect(order.indexOf('send 10')).toBe(10);
     expect(page.counts.enqueued).toBe(25);
   });
 
+  it('sends no empty batch: ten missing revisions are one batch, a page with none missing sends nothing', async () => {
+    const ten: string[] = [];
+    await sweepPage(undefined, settings, onePage(10, [], ten));
+    expect(sends(ten)).toEqual(['send 10']);
+
+    const covered: string[] = [];
+    const page = await sweepPage(undefined, settings, onePage(3, [runOf('1')], covered));
+    expect(page.counts).toMatchObject({ revisionsCovered: 3, enqueued: 0 });
+    expect(sends(covered)).toEqual([]);
+  });
+
+  describe('an asset Search lists without its type', () => {
+    const S3 = 'amazon.datazone.S3ObjectCollectionAssetType';
+
+    it('is swept when GetAsset gives a supported type', async () => {
+      const sent: string[] = [];
+      const untyped = fakeDataZone({ untyped: { facts: facts('1'), runs: [], listedType: undefined } });
+      const page = await sweepPage(undefined, settings, deps(untyped, sent).deps);
+      expect(page.counts).toEqual({ ...NO_COUNTS, assetsScanned: 1, revisionsMissing: 1, enqueued: 1 });
+      expect(page.missing.map((missing) => missing.assetId)).toEqual(['untyped']);
+      expect(sent).toHaveLength(1);
+    });
+
+    it('is skipped by type when GetAsset gives another type, its runs not looked up', async () => {
+      const sent: string[] = [];
+      const runsAskedFor: string[] = [];
+      const untyped = fakeDataZone({
+        untypedS3: { facts: facts('1', { typeIdentifier: S3 }), runs: [], listedType: undefined },
+      });
+      const datazone: SweepDataZone = {
+        ...untyped,
+        listRuns: async (domain, assetId) => {
+          runsAskedFor.push(assetId);
+          return untyped.listRuns(domain, assetId);
+        },
+      };
+      const page = await sweepPage(undefined, settings, deps(datazone, sent).deps);
+      expect(page.counts).toEqual({ ...NO_COUNTS, assetsScanned: 1, skippedByType: 1 });
+      expect(runsAskedFor).toEqual([]);
+      expect(sent).toEqual([]);
+    });
+  });
+
   describe('a failed run whose outcome never reached the worker', () => {
-    const failedRun = (runId: string, createdAt: number): RunSummary => ({
+    const failedRun = (runId: string, createdAt: number, status = 'FAILED'): RunSummary => ({
       ...runOf('3'),
       runId,
-      status: 'FAILED',
+      status,
       createdAt,
     });
     function catalogWith(runs: RunSummary[], errorMessage: string): SweepDataZone {
@@ -187,21 +239,27 @@ describe('sweepPage', () => {
       };
     }
 
-    it('is enqueued again as its outcome, so that the retry the worker owes it is not lost', async () => {
-      const sent: string[] = [];
-      const page = await sweepPage(
-        undefined,
-        settings,
-        deps(catalogWith([failedRun('r1', 0)], 'internal error'), sent).deps,
-      );
-      expect(page.counts).toMatchObject({ revisionsCovered: 1, failedRunsRequeued: 1, enqueued: 0 });
-      expect(sent.map((body) => JSON.parse(body) as Record<string, unknown>)).toEqual([
-        expect.objectContaining({
-          'detail-type': 'Metadata Generation Failed',
-          detail: expect.objectContaining({ data: { metadataGenerationRunId: 'r1' } }),
-        }),
-      ]);
-    });
+    it.each(['FAILED', 'PARTIALLY_SUCCEEDED'])(
+      'is enqueued again as its outcome (%s), so that the retry the worker owes it is not lost',
+      async (status) => {
+        const sent: string[] = [];
+        const page = await sweepPage(
+          undefined,
+          settings,
+          deps(catalogWith([failedRun('r1', 0, status)], 'internal error'), sent).deps,
+        );
+        expect(page.counts).toMatchObject({ revisionsCovered: 1, failedRunsRequeued: 1, enqueued: 0 });
+        expect(sent.map((body) => JSON.parse(body) as Record<string, unknown>)).toEqual([
+          expect.objectContaining({
+            'detail-type': 'Metadata Generation Failed',
+            detail: expect.objectContaining({
+              data: { metadataGenerationRunId: 'r1' },
+              reconciliation: { origin: 'backfill', sweepId: 's1' },
+            }),
+          }),
+        ]);
+      },
+    );
 
     it('is left alone when no attempt is owed: a hopeless failure, or the attempts used up', async () => {
       const hopeless = catalogWith([failedRun('r1', 0)], 'Asset has no structured schema');
@@ -283,6 +341,17 @@ describe('reconcileStep', () => {
     ]);
   });
 
+  it("carries counts it does not know (a newer version's cursor) on unchanged", async () => {
+    const { deps: d, continued } = stepDeps(1);
+    const fromNewerVersion = { sweepId: 's', domainId: DOMAIN, counts: { ...NO_COUNTS, assetsRenamed: 3 } };
+    const message = parseSweepMessage(JSON.stringify(fromNewerVersion));
+    if (message === undefined) throw new Error('the cursor should be readable');
+    await reconcileStep(message, reconcile, d);
+    expect(continued.map((cursor) => cursor.counts)).toEqual([
+      { ...NO_COUNTS, assetsScanned: 2, revisionsMissing: 2, enqueued: 2, assetsRenamed: 3 },
+    ]);
+  });
+
   it('finishes from where the previous invocation stopped', async () => {
     const { deps: d, continued, done } = stepDeps(10);
     const resumed = {
@@ -299,5 +368,48 @@ describe('reconcileStep', () => {
         counts: expect.objectContaining({ assetsScanned: 5, revisionsMissing: 5, enqueued: 5 }),
       }),
     ]);
+  });
+});
+
+describe('parseSweepMessage', () => {
+  const cursor: SweepCursor = {
+    sweepId: `2026-11-30T03:00:00.000Z/${DOMAIN}`,
+    domainId: DOMAIN,
+    nextToken: 'page-2',
+    counts: { ...NO_COUNTS, assetsScanned: 50, enqueued: 7 },
+  };
+
+  it("reads the schedule's start message", () => {
+    expect(parseSweepMessage('{"start":true}')).toEqual({ start: true });
+  });
+
+  it('reads a cursor back as the step wrote it', () => {
+    expect(parseSweepMessage(JSON.stringify(cursor))).toEqual(cursor);
+  });
+
+  it('counts from zero what a cursor does not carry, or carries as something other than counts', () => {
+    const bare = { sweepId: 's', domainId: DOMAIN };
+    const fromZero = { ...bare, nextToken: undefined, counts: NO_COUNTS };
+    expect(parseSweepMessage(JSON.stringify(bare))).toEqual(fromZero);
+    expect(parseSweepMessage(JSON.stringify({ ...bare, counts: '12' }))).toEqual(fromZero);
+    expect(parseSweepMessage(JSON.stringify({ ...bare, counts: { enqueued: 4 } }))).toEqual({
+      ...fromZero,
+      counts: { ...NO_COUNTS, enqueued: 4 },
+    });
+  });
+
+  it.each([
+    ['not JSON', '{"sweepId":'],
+    ['null', 'null'],
+    ['a number', '42'],
+    ['a string', '"s"'],
+    ['a list', '[]'],
+    ['a start that is not true', '{"start":"yes"}'],
+    ['no sweep id', JSON.stringify({ domainId: DOMAIN })],
+    ['no domain', JSON.stringify({ sweepId: 's' })],
+    ['a sweep id that is not a string', JSON.stringify({ sweepId: 1, domainId: DOMAIN })],
+    ['a token that is not a string', JSON.stringify({ sweepId: 's', domainId: DOMAIN, nextToken: 2 })],
+  ])('refuses a message it cannot resume from: %s', (_what, body) => {
+    expect(parseSweepMessage(body)).toBeUndefined();
   });
 });
