@@ -16,14 +16,14 @@ function deadlineFake() {
 }
 
 const never = <T>() => new Promise<T>(() => undefined);
-const after = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+const resolvesAfter = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
 const cutOff = (item: string) => `${item}: cut off`;
 
 describe('settleBeforeDeadline', () => {
   it('gives every result in item order when all finish before the deadline, whatever order they finish in', async () => {
     const { deadline } = deadlineFake();
     const results = await settleBeforeDeadline(
-      [after(30, 'a: done'), Promise.resolve('b: done'), after(10, 'c: done')],
+      [resolvesAfter(30, 'a: done'), Promise.resolve('b: done'), resolvesAfter(10, 'c: done')],
       ['a', 'b', 'c'],
       deadline,
       new Set(),
@@ -78,7 +78,7 @@ describe('settleBeforeDeadline', () => {
     const { deadline, expire } = deadlineFake();
     expire();
     const results = await settleBeforeDeadline(
-      [after(200, 'a: dead-lettered'), never<string>(), after(400, 'c: done late')],
+      [resolvesAfter(200, 'a: dead-lettered'), never<string>(), resolvesAfter(400, 'c: done late')],
       ['a', 'b', 'c'],
       deadline,
       new Set(['a']),
