@@ -16,7 +16,8 @@ function deadlineFake() {
 }
 
 const never = <T>() => new Promise<T>(() => undefined);
-const resolvesAfter = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+const resolvesAfter = <T>(ms: number, value: T) =>
+  new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
 const cutOff = (item: string) => `${item}: cut off`;
 
 describe('settleBeforeDeadline', () => {
