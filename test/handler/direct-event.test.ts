@@ -191,3 +191,42 @@ describe('direct EventBridge invocation', () => {
     expect(dlqSends()[0]?.MessageBody).toBe('{}');
   });
 });
+
+describe('what a direct event’s outcome carries', () => {
+  const event = readEvent<Record<string, unknown>>('eventbridge/asset-added-to-inventory.json');
+  const FAILED_AT = Date.parse('2026-11-30T10:00:00.000Z');
+
+  it('dead-letters with FailedAt read from the clock', async () => {
+    handler = buildHandler({ random: lowestJitter, clock: () => FAILED_AT });
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ResourceNotFoundException', 404));
+    await handler(event, lambdaContext());
+    expect(dlqSends()[0]?.MessageAttributes?.FailedAt?.StringValue).toBe('2026-11-30T10:00:00.000Z');
+  });
+
+  it('logs the outcome with the event’s id and detail-type', async () => {
+    await handler(event, lambdaContext());
+    expect(stdout.logs().find((line) => line.outcome === 'started')).toMatchObject({
+      eventId: '6f1c2a7e-3b0d-4f3e-9c61-0a8a3d5b2e11',
+      detailType: 'Asset Added To Inventory',
+      runId: 'run-1',
+    });
+  });
+
+  it('logs a payload that is no event without an id or a detail-type', async () => {
+    await handler({ hello: 'world' }, lambdaContext());
+    const line = stdout.logs().find((entry) => entry.outcome === 'dead-letter');
+    expect(line).toBeDefined();
+    expect(line?.eventId).toBeUndefined();
+    expect(line?.detailType).toBeUndefined();
+  });
+
+  it('throws, without a DLQ send, an invalid event nested too deeply to be serialised', async () => {
+    let nested: unknown = 'leaf';
+    for (let level = 0; level < 20_000; level++) nested = { nested };
+    const deep = { ...event, source: 42, detail: nested };
+    await expect(handler(deep, lambdaContext())).rejects.toThrow(
+      /^dead-letter-unavailable: InvalidEventError: the event cannot be serialised for the DLQ \(Maximum call stack size exceeded\); not an EventBridge event: source/,
+    );
+    expect(dlqSends()).toEqual([]);
+  });
+});
