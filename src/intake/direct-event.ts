@@ -70,8 +70,8 @@ async function deadLetter(
 ): Promise<RecordOutcome> {
   let body: string;
   try {
-    // JSON.stringify(undefined) is undefined, not a string: keep the DLQ body a string whatever arrives.
-    body = toXmlSafeJson(JSON.stringify(event) ?? 'null');
+    // The event arrived as JSON (middy hands a missing payload over as {}): only its depth can make this throw.
+    body = toXmlSafeJson(JSON.stringify(event));
   } catch (error) {
     return {
       kind: 'retry',
