@@ -29,7 +29,7 @@ export function bodyOf(record: SQSRecord): Parsed<string> {
 /** A record without a body is dead-lettered as the record itself, receipt handle aside: nothing else is left. */
 export function recordAsBody(record: SQSRecord): string {
   const { receiptHandle: _receiptHandle, ...rest } = record;
-  return toXmlSafeJson(JSON.stringify(rest) ?? 'null');
+  return toXmlSafeJson(JSON.stringify(rest));
 }
 
 /** Entries that are records at all; the others are handed to `unreadable` (they have no id to report them by). */

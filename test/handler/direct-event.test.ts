@@ -76,16 +76,21 @@ describe('direct EventBridge invocation', () => {
 
   it('throws on a transient failure so that Lambda retries the event', async () => {
     datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ThrottlingException', 429));
-    await expect(handler(event, lambdaContext())).rejects.toThrow(
+    const invocation = handler(event, lambdaContext());
+    await expect(invocation).rejects.toThrow(
       /^throttled: ThrottlingException: ThrottlingException from the test$/,
     );
+    await expect(invocation).rejects.toMatchObject({ name: 'RetryLaterError' });
     expect(dlqSends()).toEqual([]);
     expect(stdout.metrics()).toMatchObject({ Throttled: 1 });
   });
 
   it('dead-letters a permanent failure and returns', async () => {
     datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ResourceNotFoundException', 404));
-    expect(await handler(event, lambdaContext())).toEqual({ outcome: 'dead-letter', clientToken: token });
+    expect(await handler(event, lambdaContext())).toStrictEqual({
+      outcome: 'dead-letter',
+      clientToken: token,
+    });
     expect(dlqSends()).toEqual([
       {
         QueueUrl: DLQ_URL,
@@ -154,7 +159,10 @@ describe('direct EventBridge invocation', () => {
       owningProjectId: 'b3x7mz1q9w2k4e',
       typeIdentifier: 'amazon.datazone.S3ObjectCollectionAssetType',
     });
-    expect(await handler(readEvent('eventbridge/unsupported-asset-type.json'), lambdaContext())).toEqual({
+    // Strictly: the skip's target has no client token, and the result no key for it.
+    expect(
+      await handler(readEvent('eventbridge/unsupported-asset-type.json'), lambdaContext()),
+    ).toStrictEqual({
       outcome: 'skipped',
     });
     expect(datazone.commandCalls(GetAssetCommand).map((call) => call.args[0].input)).toEqual([
@@ -165,7 +173,7 @@ describe('direct EventBridge invocation', () => {
 
   it('dead-letters a payload that is not an EventBridge event at all', async () => {
     const payload = { hello: 'world' };
-    expect(await handler(payload, lambdaContext())).toEqual({ outcome: 'dead-letter' });
+    expect(await handler(payload, lambdaContext())).toStrictEqual({ outcome: 'dead-letter' });
     expect(dlqSends()[0]).toMatchObject({
       MessageBody: '{"hello":"world"}',
       MessageAttributes: {
@@ -189,5 +197,56 @@ describe('direct EventBridge invocation', () => {
   it('dead-letters an invocation without any payload (middy hands it over as {})', async () => {
     expect(await handler(undefined, lambdaContext())).toEqual({ outcome: 'dead-letter' });
     expect(dlqSends()[0]?.MessageBody).toBe('{}');
+  });
+});
+
+describe('what a direct event’s outcome carries', () => {
+  const event = readEvent<Record<string, unknown>>('eventbridge/asset-added-to-inventory.json');
+  const FAILED_AT = Date.parse('2026-11-30T10:00:00.000Z');
+
+  it('dead-letters with FailedAt read from the clock', async () => {
+    handler = buildHandler({ random: lowestJitter, clock: () => FAILED_AT });
+    datazone.on(StartMetadataGenerationRunCommand).rejects(serviceError('ResourceNotFoundException', 404));
+    await handler(event, lambdaContext());
+    expect(dlqSends()[0]?.MessageAttributes?.FailedAt?.StringValue).toBe('2026-11-30T10:00:00.000Z');
+  });
+
+  it('logs the outcome with the event’s id and detail-type', async () => {
+    await handler(event, lambdaContext());
+    expect(stdout.logs().find((line) => line.outcome === 'started')).toMatchObject({
+      eventId: '6f1c2a7e-3b0d-4f3e-9c61-0a8a3d5b2e11',
+      detailType: 'Asset Added To Inventory',
+      runId: 'run-1',
+    });
+  });
+
+  it('reports a replayed token’s run as already existing, with its token but not as a run it started', async () => {
+    datazone.on(StartMetadataGenerationRunCommand).resolves({
+      id: 'run-1',
+      status: 'IN_PROGRESS',
+      createdAt: new Date(Date.now() - 60_000),
+    });
+    handler = buildHandler({ random: lowestJitter });
+    const result = await handler(event, lambdaContext());
+    expect(result).toStrictEqual({ outcome: 'already-exists', clientToken: expect.any(String) });
+    expect(stdout.metrics()).toMatchObject({ RunsAlreadyExisting: 1 });
+  });
+
+  it('logs a payload that is no event without an id or a detail-type', async () => {
+    await handler({ hello: 'world' }, lambdaContext());
+    const line = stdout.logs().find((entry) => entry.outcome === 'dead-letter');
+    expect(line).toBeDefined();
+    expect(line?.eventId).toBeUndefined();
+    expect(line?.detailType).toBeUndefined();
+  });
+
+  it('throws, without a DLQ send, an invalid event nested too deeply to be serialised', async () => {
+    let nested: unknown = 'leaf';
+    for (let level = 0; level < 200_000; level++) nested = { nested };
+    const deep = { ...event, source: 42, detail: nested };
+    await expect(handler(deep, lambdaContext())).rejects.toThrow(
+      /^dead-letter-unavailable: InvalidEventError: the event cannot be serialised for the DLQ \(Maximum call stack size exceeded\); not an EventBridge event: source/,
+    );
+    expect(dlqSends()).toEqual([]);
   });
 });

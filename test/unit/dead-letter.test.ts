@@ -116,4 +116,19 @@ describe('minimalDeadLetterAttributes', () => {
       FailedAt: FAILED_AT.toISOString(),
     });
   });
+
+  it('leaves out what the full set did not have', () => {
+    const full = deadLetterAttributes({
+      errorName: 'DeadlineExceededError',
+      errorMessage: '',
+      sourceMessageId: 'm-2',
+      receiveCount: 4,
+      failedAt: FAILED_AT,
+    });
+    expect(minimalDeadLetterAttributes(full)).toEqual({
+      ErrorName: 'DeadlineExceededError',
+      SourceMessageId: 'm-2',
+      FailedAt: FAILED_AT.toISOString(),
+    });
+  });
 });
