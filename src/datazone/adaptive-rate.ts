@@ -89,7 +89,9 @@ export class AdaptiveRate implements RateAdaptation {
     // Past the end, `?? since` stops the loop.
     while ((this.sentTimes[this.first] ?? since) < since) this.first += 1;
     // Only memory: what is forgotten is dropped once it is most of the array.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator,ArithmeticOperator,BlockStatement: memory only, entries before `first` are never read
     if (this.first > 1024 && this.first * 2 > this.sentTimes.length) {
+      // Stryker disable next-line MethodExpression: memory only, entries before `first` are never read
       this.sentTimes = this.sentTimes.slice(this.first);
       this.first = 0;
     }
