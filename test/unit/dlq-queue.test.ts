@@ -1,5 +1,6 @@
 /** The SQS calls of npm run dlq: what each sends, what it makes of the answers, and how failures come back. */
 import {
+  type BatchResultErrorEntry,
   CancelMessageMoveTaskCommand,
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
@@ -181,7 +182,7 @@ describe('DlqSqs batch calls', () => {
 
   it('sends each body alone, nothing else, and keys its failures as the caller did', async () => {
     sqs.on(SendMessageBatchCommand).resolves({
-      Successful: [{ Id: '0' }],
+      Successful: [{ Id: '0', MessageId: 'sent-0', MD5OfMessageBody: 'md5' }],
       Failed: [{ Id: '1', Code: 'InvalidParameterValue', Message: 'too long', SenderFault: true }],
     });
     const failures = await queue().send(DLQ, [
@@ -201,7 +202,8 @@ describe('DlqSqs batch calls', () => {
   it('deletes by receipt handle and reports what SQS did not delete by message id', async () => {
     sqs.on(DeleteMessageBatchCommand).resolves({
       Successful: [{ Id: '1' }],
-      Failed: [{ Id: '0', SenderFault: true }],
+      // Code is required in the SDK's type, but nothing makes SQS send it.
+      Failed: [{ Id: '0', SenderFault: true } as BatchResultErrorEntry],
     });
     const failures = await queue().delete(DLQ, heldMessages(3));
     expect(failures).toEqual([

@@ -94,7 +94,8 @@ async function run(args: DlqArgs, io: DlqIo): Promise<number> {
     if (read.truncated && args.command !== 'summary') {
       io.print(`Read stopped at --max ${args.max} messages: any others are left for another run.`);
     }
-    if (args.command === 'summary' || selection === undefined) code = summaryCommand(context);
+    // parseDlqArgs gives every command but summary a selection.
+    if (selection === undefined) code = summaryCommand(context);
     else if (args.command === 'show') code = showCommand(context, selection, args.json);
     else if (args.command === 'delete')
       code = await deleteCommand(context, { selection, dryRun: args.dryRun, save: args.save });
