@@ -1,6 +1,7 @@
 // npm run dlq around its commands, on the local SQS: an interrupted read, a read stopped at --max, messages that
 // cannot be made visible again at the end, and a summary without a source queue.
 import { describe, expect, it, vi } from 'vitest';
+import { runDlq } from '../../src/cli/dlq/main.js';
 import { DLQ, useDlqFixture } from './support.js';
 
 describe('npm run dlq: reading and releasing', () => {
@@ -63,5 +64,36 @@ describe('npm run dlq: reading and releasing', () => {
     expect(output.split('\n').at(-1)).toMatch(
       /^Warning: 2 messages could not be made visible again \(InternalError: .*\); SQS shows them again within 120 s, or when the redrive's hold ends\.$/,
     );
+  });
+
+  it('stops waiting for its rate at once when interrupted', async () => {
+    validationFailures(3);
+    const interrupt = new AbortController();
+    let interruptedAt = 0;
+    const lines: string[] = [];
+    // Interrupted once the first message is sent: at 1 a second the next send is a second away.
+    const code = await runDlq(['redrive', '--reason', 'ValidationException', '--rate', '1'], {
+      env: process.env,
+      signal: interrupt.signal,
+      print: (line) => {
+        lines.push(line);
+        if (line.startsWith('redrive: 1/3 tried')) {
+          interruptedAt = Date.now();
+          interrupt.abort();
+        }
+      },
+    });
+    expect(Date.now() - interruptedAt).toBeLessThan(800);
+    expect(code).toBe(1);
+    expect(lines).toContain('Redriven: 1 of 3 dead letters.');
+  });
+
+  it('follows the move task as often as it is told to', async () => {
+    validationFailures(2);
+    const started = Date.now();
+    // At 4 a second the task is done within half a second; the default poll would first look after 2 s.
+    const { code } = await local.dlq(['redrive', '--all', '--force', '--rate', '4']);
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 });
