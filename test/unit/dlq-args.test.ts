@@ -86,8 +86,8 @@ describe('parseDlqArgs', () => {
   });
 
   it('takes a selection of exactly what was given', () => {
-    expect(parseDlqArgs(['show', '--reason', 'r1a2b3c'], {}).selection).toEqual({ reason: 'r1a2b3c' });
-    expect(parseDlqArgs(['show', '--asset', 'a'], {}).selection).toEqual({ asset: 'a' });
+    expect(parseDlqArgs(['show', '--reason', 'r1a2b3c'], {}).selection).toStrictEqual({ reason: 'r1a2b3c' });
+    expect(parseDlqArgs(['show', '--asset', 'a'], {}).selection).toStrictEqual({ asset: 'a' });
     expect(parseDlqArgs(['show', '--all'], {}).selection).toEqual({ all: true });
   });
 
