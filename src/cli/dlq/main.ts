@@ -26,7 +26,6 @@ async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void>
   if (ms <= 0) return;
   try {
     await delay(ms, undefined, signal === undefined ? {} : { signal });
-    // Stryker disable next-line BlockStatement: delay rejects only when its signal aborts, so the catch never rethrows
   } catch (error) {
     // Stryker disable next-line ConditionalExpression: delay rejects only when its signal aborts, so this is always false
     if (!(signal?.aborted === true)) throw error;
