@@ -27,9 +27,78 @@ describe('parseDlqArgs', () => {
   });
 
   it('prefers flags to the environment', () => {
-    expect(parseDlqArgs(['summary', '--dlq-url', 'flag-url'], { DLQ_URL })).toMatchObject({
-      dlqUrl: 'flag-url',
+    expect(
+      parseDlqArgs(['summary', '--dlq-url', 'flag-url', '--source-url', 'flag-source'], {
+        DLQ_URL,
+        SOURCE_QUEUE_URL: SOURCE_URL,
+      }),
+    ).toMatchObject({ dlqUrl: 'flag-url', sourceUrl: 'flag-source' });
+  });
+
+  it('reads a summary with nothing selected, the defaults and the AWS flags', () => {
+    expect(
+      parseDlqArgs(
+        [
+          'summary',
+          '--stack',
+          'datazone-metagen-worker-prod',
+          '--region',
+          'eu-west-1',
+          '--endpoint-url',
+          'http://127.0.0.1:4566',
+        ],
+        {},
+      ),
+    ).toEqual({
+      command: 'summary',
+      selection: undefined,
+      dryRun: false,
+      force: false,
+      json: false,
+      save: undefined,
+      rate: undefined,
+      max: 10_000,
+      dlqUrl: undefined,
+      sourceUrl: undefined,
+      stack: 'datazone-metagen-worker-prod',
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:4566',
     });
+  });
+
+  it('reads the options of each command', () => {
+    expect(parseDlqArgs(['show', '--asset', 'ayzstznnx4dxyf', '--json'], {})).toMatchObject({
+      command: 'show',
+      selection: { asset: 'ayzstznnx4dxyf' },
+      json: true,
+    });
+    expect(parseDlqArgs(['redrive', '--all', '--force', '--max', '100000'], {})).toMatchObject({
+      selection: { all: true },
+      force: true,
+      max: 100_000,
+    });
+    expect(parseDlqArgs(['delete', '--asset', 'a', '--reason', 'r', '--save', 'f.jsonl'], {})).toMatchObject({
+      selection: { reason: 'r', asset: 'a' },
+      save: 'f.jsonl',
+      dryRun: false,
+    });
+    expect(parseDlqArgs(['delete', '--reason', 'r', '--dry-run'], {})).toMatchObject({ dryRun: true });
+  });
+
+  it('takes a selection of exactly what was given', () => {
+    expect(parseDlqArgs(['show', '--reason', 'r1a2b3c'], {}).selection).toStrictEqual({ reason: 'r1a2b3c' });
+    expect(parseDlqArgs(['show', '--asset', 'a'], {}).selection).toStrictEqual({ asset: 'a' });
+    expect(parseDlqArgs(['show', '--all'], {}).selection).toEqual({ all: true });
+  });
+
+  it.each([
+    ['--rate', '1', 1],
+    ['--rate', '500', 500],
+    ['--max', '1', 1],
+    ['--max', '100000', 100_000],
+  ])('accepts %s %s, a bound of its range', (flag, raw, value) => {
+    const parsed = parseDlqArgs(['redrive', '--all', flag, raw], {});
+    expect(flag === '--rate' ? parsed.rate : parsed.max).toBe(value);
   });
 
   it.each([
@@ -45,6 +114,17 @@ describe('parseDlqArgs', () => {
     [['redrive', '--all', '--rate', '0'], '--rate must be an integer from 1 to 500, got "0"'],
     [['redrive', '--all', '--rate', '2.5'], '--rate must be an integer from 1 to 500'],
     [['summary', '--colour'], "Unknown option '--colour'"],
+    [['summary', 'extra', 'words'], 'unexpected arguments: extra words'],
+    [['summary', '--asset', 'a'], 'summary shows everything'],
+    [['summary', '--all'], 'summary shows everything'],
+    [['show', '--all', '--asset', 'a'], '--all selects everything: drop it'],
+    [['show', '--all', '--dry-run'], '--dry-run is not an option of show'],
+    [['show', '--all', '--rate', '5'], '--rate is not an option of show'],
+    [['delete', '--all', '--rate', '5'], '--rate is not an option of delete'],
+    [['redrive', '--all', '--json'], '--json is not an option of redrive'],
+    [['redrive', '--all', '--rate', '501'], '--rate must be an integer from 1 to 500, got "501"'],
+    [['redrive', '--all', '--max', '0'], '--max must be an integer from 1 to 100000, got "0"'],
+    [['redrive', '--all', '--max', '100001'], '--max must be an integer from 1 to 100000, got "100001"'],
   ])('refuses %j: %s', (argv, message) => {
     expect(() => parseDlqArgs(argv, {})).toThrow(
       expect.objectContaining({ name: 'UsageError', message: expect.stringContaining(message) }),
