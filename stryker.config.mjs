@@ -13,6 +13,9 @@ export default {
     // A command-line script: it parses process.argv and exits the process at import time. What it prints
     // is in src/cli/backfill-report.ts, which is mutated.
     '!src/cli/backfill.ts',
+    // The same for the dead-letter tool's entry: argv, stdout and the SIGINT handler at import. What it runs is
+    // src/cli/dlq/main.ts, which is mutated.
+    '!src/cli/dlq.ts',
   ],
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },

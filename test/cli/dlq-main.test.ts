@@ -91,9 +91,10 @@ describe('npm run dlq: reading and releasing', () => {
   it('follows the move task as often as it is told to', async () => {
     validationFailures(2);
     const started = Date.now();
-    // At 4 a second the task is done within half a second; the default poll would first look after 2 s.
+    // At 4 a second the task is done within half a second; the default poll would first look after 2 s (the
+    // margin is for a loaded machine).
     const { code } = await local.dlq(['redrive', '--all', '--force', '--rate', '4']);
     expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(1900);
   });
 });
