@@ -130,44 +130,50 @@ describe('OutcomeReporter.report', () => {
     });
   });
 
-  it.each<[RecordOutcome, Level, string, Published[]]>([
+  it.each<[string, RecordOutcome, Level, string, Published[]]>([
     [
+      'an existing run',
       { kind: 'already-exists', target: TARGET, error: ERROR, runId: 'run-0' },
       'info',
       'metadata generation run already exists',
       [count('RunsAlreadyExisting')],
     ],
     [
+      'a skipped event',
       { kind: 'skipped', reason: 'unsupported', target: TARGET },
       'info',
       'event skipped',
       [count('EventsSkipped')],
     ],
     [
+      'an unreadable outcome event',
       { kind: 'outcome-unreadable', reason: 'no runId' },
       'warn',
       'run outcome event could not be read',
       [count('OutcomeEventsUnreadable')],
     ],
     [
+      'a dead letter',
       { kind: 'dead-letter', error: ERROR, target: TARGET },
       'error',
       'record sent to the dead-letter queue',
       [count('DeadLettered')],
     ],
     [
+      'a name generation that succeeded',
       { kind: 'name-generation-ended', status: 'SUCCEEDED', domainId: TARGET.domainId },
       'info',
       'business name generation ended',
       [count('NameGenerationSucceeded')],
     ],
     [
+      'a name generation that failed',
       { kind: 'name-generation-ended', status: 'FAILED' },
       'info',
       'business name generation ended',
       [count('NameGenerationFailed')],
     ],
-  ])('logs and counts %j', (outcome, level, message, published) => {
+  ])('logs and counts %s', (_name, outcome, level, message, published) => {
     const { lines, metrics } = reported(outcome);
     expect(lines.map((line) => [line.level, line.message, line.fields.outcome])).toEqual([
       [level, message, outcome.kind],

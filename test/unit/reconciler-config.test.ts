@@ -123,6 +123,9 @@ describe('loadReconcilerConfig', () => {
       'SWEEP_QUEUE_URL must be an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/name, got "ftp://sqs.eu-west-1.amazonaws.com/1/sweep"',
       expect.stringMatching(/^GENERATION_TYPES must be .*; unknown: SUMMARIES$/),
     ]);
+    expect(problemsOf({ ...REQUIRED, MAX_RUN_ATTEMPTS: '11' })).toEqual([
+      'MAX_RUN_ATTEMPTS must be an integer from 1 to 10, got "11"',
+    ]);
     expect(problemsOf({ ...REQUIRED, RECONCILE_DOMAIN_IDS: ' , ' })).toEqual([
       'RECONCILE_DOMAIN_IDS must name at least one domain (dzd_…)',
     ]);
