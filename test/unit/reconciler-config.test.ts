@@ -100,6 +100,14 @@ describe('loadReconcilerConfig', () => {
     }
   });
 
+  it('takes only http(s) URLs as queue URLs', () => {
+    expect(
+      problemsOf({ ...REQUIRED, SOURCE_QUEUE_URL: 'xhttps://sqs.eu-west-1.amazonaws.com/1/source' }),
+    ).toEqual([
+      'SOURCE_QUEUE_URL must be an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/name, got "xhttps://sqs.eu-west-1.amazonaws.com/1/source"',
+    ]);
+  });
+
   it('takes RECONCILE_PUBLISHED_ONLY as true or false only', () => {
     const publishedOnly = (value: string) =>
       loadReconcilerConfig({ ...REQUIRED, RECONCILE_PUBLISHED_ONLY: value }).publishedOnly;
@@ -125,6 +133,10 @@ describe('loadReconcilerConfig', () => {
     ]);
     expect(problemsOf({ ...REQUIRED, MAX_RUN_ATTEMPTS: '11' })).toEqual([
       'MAX_RUN_ATTEMPTS must be an integer from 1 to 10, got "11"',
+    ]);
+    const { RECONCILE_DOMAIN_IDS: _domains, ...withoutDomains } = REQUIRED;
+    expect(problemsOf(withoutDomains)).toEqual([
+      'RECONCILE_DOMAIN_IDS must name at least one domain (dzd_…)',
     ]);
     expect(problemsOf({ ...REQUIRED, RECONCILE_DOMAIN_IDS: ' , ' })).toEqual([
       'RECONCILE_DOMAIN_IDS must name at least one domain (dzd_…)',
