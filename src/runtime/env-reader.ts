@@ -18,7 +18,7 @@ export class EnvReader {
 
   private raw(name: string): string | undefined {
     const value = this.env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
+    return value === '' ? undefined : value;
   }
 
   requiredString(name: string, expected: string, isValid: (value: string) => boolean): string {

@@ -89,6 +89,7 @@ function workerSettings(env: Env, reader: EnvReader): ReconcilerConfig['worker']
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     reader.problems.push(...error.problems);
+    // Stryker disable next-line ObjectLiteral,ArrayDeclaration: never read, the problems just pushed make loadReconcilerConfig throw
     return { generationTypes: [], supportedAssetTypes: new Set(), maxRunAttempts: 1, runRetryBaseSeconds: 1 };
   }
 }

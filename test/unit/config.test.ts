@@ -208,9 +208,112 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('puts the variable names in the thrown message', () => {
+  it('reads every variable it documents', () => {
+    const config = loadConfig({
+      DEAD_LETTER_QUEUE_URL: ' http://localhost:9324/000000000000/metagen-dlq ',
+      POWERTOOLS_SERVICE_NAME: 'metagen-staging',
+      POWERTOOLS_METRICS_NAMESPACE: 'MetagenStaging',
+      GENERATION_TYPES: 'BUSINESS_NAMES',
+      MAX_RUN_ATTEMPTS: '4',
+      RUN_RETRY_BASE_SECONDS: '120',
+      HANDLED_DETAIL_TYPES: 'New Asset Version Available',
+      SUPPORTED_ASSET_TYPES: 'custom.Table',
+      DOMAIN_IDS: 'dzd_bc8e1ez8r2a6xz',
+      RECORD_CONCURRENCY: '20',
+      DATAZONE_REQUESTS_PER_SECOND: '5',
+      DATAZONE_BURST: '2',
+      MAX_SLOT_WAIT_MS: '0',
+      DATAZONE_REQUEST_TIMEOUT_MS: '2500',
+      RETRY_BACKOFF_BASE_SECONDS: '7',
+      RETRY_BACKOFF_MAX_SECONDS: '70',
+      QUOTA_BACKOFF_BASE_SECONDS: '30',
+      QUOTA_BACKOFF_MAX_SECONDS: '30',
+      DEADLINE_SAFETY_MARGIN_MS: '1500',
+    });
+    const rate = { ratePerSecond: 5, burst: 2 };
+    expect(config).toEqual({
+      serviceName: 'metagen-staging',
+      metricsNamespace: 'MetagenStaging',
+      deadLetterQueueUrl: 'http://localhost:9324/000000000000/metagen-dlq',
+      generationTypes: ['BUSINESS_NAMES'],
+      maxRunAttempts: 4,
+      runRetryBaseSeconds: 120,
+      handledDetailTypes: new Set(['New Asset Version Available']),
+      supportedAssetTypes: new Set(['custom.Table']),
+      domainIds: new Set(['dzd_bc8e1ez8r2a6xz']),
+      recordConcurrency: 20,
+      datazoneRates: {
+        GetAsset: rate,
+        StartMetadataGenerationRun: rate,
+        ListMetadataGenerationRuns: rate,
+        GetMetadataGenerationRun: rate,
+      },
+      maxSlotWaitMs: 0,
+      datazoneRequestTimeoutMs: 2500,
+      // A maximum equal to the base: a fixed wait.
+      backoff: { short: { baseSeconds: 7, maxSeconds: 70 }, long: { baseSeconds: 30, maxSeconds: 30 } },
+      deadlineSafetyMarginMs: 1500,
+    });
+  });
+
+  it.each(['ftp://sqs.eu-west-1.amazonaws.com/1/dlq', 'xhttp://sqs.eu-west-1.amazonaws.com/1/dlq'])(
+    'takes only an http(s) URL as DEAD_LETTER_QUEUE_URL, not %s',
+    (url) => {
+      expect(problemsOf({ DEAD_LETTER_QUEUE_URL: url })).toEqual([
+        `DEAD_LETTER_QUEUE_URL must be an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/name, got "${url}"`,
+      ]);
+    },
+  );
+
+  it('needs at least one handled detail-type and one supported asset type', () => {
+    expect(
+      problemsOf({ DEAD_LETTER_QUEUE_URL: DLQ, HANDLED_DETAIL_TYPES: ',', SUPPORTED_ASSET_TYPES: ' , ' }),
+    ).toEqual([
+      'HANDLED_DETAIL_TYPES must name at least one detail-type',
+      'SUPPORTED_ASSET_TYPES must name at least one asset type',
+    ]);
+  });
+
+  it('lists every unknown generation type, and what it expects', () => {
+    expect(
+      problemsOf({ DEAD_LETTER_QUEUE_URL: DLQ, GENERATION_TYPES: 'SUMMARIES,BUSINESS_NAMES,TAGS' }),
+    ).toEqual([
+      'GENERATION_TYPES must be 1 to 3 distinct values of BUSINESS_DESCRIPTIONS, BUSINESS_NAMES, ' +
+        'BUSINESS_GLOSSARY_ASSOCIATIONS, comma-separated; unknown: SUMMARIES, TAGS',
+    ]);
+  });
+
+  it('lists every invalid domain id', () => {
+    expect(problemsOf({ DEAD_LETTER_QUEUE_URL: DLQ, DOMAIN_IDS: 'prod,dzd_bc8e1ez8r2a6xz,test' })).toEqual([
+      'DOMAIN_IDS must be DataZone domain ids (dzd_…), comma-separated; invalid: prod, test',
+    ]);
+  });
+
+  it('allows run retries whose last wait is exactly what one hand-back can hold, and says what it got beyond', () => {
+    const retries = (attempts: number, baseSeconds: number) => ({
+      DEAD_LETTER_QUEUE_URL: DLQ,
+      MAX_RUN_ATTEMPTS: String(attempts),
+      RUN_RETRY_BASE_SECONDS: String(baseSeconds),
+    });
+    // 21000 × 2^(3 - 2) and 2625 × 2^(6 - 2) are 42000 s; a single attempt never waits.
+    expect(loadConfig(retries(3, 21_000)).maxRunAttempts).toBe(3);
+    expect(loadConfig(retries(6, 2625)).maxRunAttempts).toBe(6);
+    expect(loadConfig(retries(2, 21_600)).maxRunAttempts).toBe(2);
+    expect(loadConfig(retries(1, 21_600)).maxRunAttempts).toBe(1);
+    expect(problemsOf(retries(6, 2626))).toEqual([
+      'RUN_RETRY_BASE_SECONDS × 2^(MAX_RUN_ATTEMPTS - 2) must be at most 42000 s (what one hand-back to the queue ' +
+        'can wait), got 42016 s',
+    ]);
+  });
+
+  it('puts the variable names in the thrown message, one problem a line', () => {
     expect(() => loadConfig({ DEAD_LETTER_QUEUE_URL: DLQ, RECORD_CONCURRENCY: 'many' })).toThrow(
       /Invalid configuration:\n {2}- RECORD_CONCURRENCY must be an integer from 1 to 1000, got "many"/,
+    );
+    expect(() => loadConfig({ RECORD_CONCURRENCY: 'many' })).toThrow(
+      'Invalid configuration:\n' +
+        '  - DEAD_LETTER_QUEUE_URL is required: expected an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/name\n' +
+        '  - RECORD_CONCURRENCY must be an integer from 1 to 1000, got "many"',
     );
   });
 });
