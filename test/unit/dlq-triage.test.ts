@@ -239,6 +239,27 @@ describe('normaliseErrorMessage: each placeholder', () => {
     ['a mixed id with underscores and dashes', 'run a1b2_c3d4-e5 failed', 'run <id> failed'],
     ['a number with decimals', 'waited 1.5 s of 30', 'waited <n> s of <n>'],
     ['a long number as a number, not an id', 'account 111111111111', 'account <n>'],
+    [
+      'an ARN in single quotes or brackets',
+      "in 'arn:aws:s3:::b' and [arn:aws:s3:::c]",
+      "in '<arn>' and [<arn>]",
+    ],
+    [
+      'times with offsets either side of UTC, with or without a colon',
+      'at 2026-11-20T16:45:12+0100 or 2026-11-20T16:45:12-05:00',
+      'at <time> or <time>',
+    ],
+    [
+      'a UUID inside a longer id as the id',
+      'x6f1c2a7e-3b0d-4f3e-9c61-0a8a3d5b2e11 6f1c2a7e-3b0d-4f3e-9c61-0a8a3d5b2e11x',
+      '<id> <id>',
+    ],
+    ['a date inside a word only in part', 'build2026-11-20T16:45', '<id>20T16:<n>'],
+    [
+      'ids whose digit or letter comes after an underscore or a dash',
+      'run abc_def_1 abc-def-1 123_456_a 123-456-a 12345678a abcdefg1',
+      'run <id> <id> <id> <id> <id> <id>',
+    ],
   ])('replaces %s', (_what, message, normalised) => {
     expect(normaliseErrorMessage(message)).toBe(normalised);
   });
@@ -248,6 +269,8 @@ describe('normaliseErrorMessage: each placeholder', () => {
     ['long ids of letters only', 'name abcdefghijk'],
     ['names with an upper case letter', 'type S3ObjectCollection2026'],
     ['digits inside a word', 'tier S3x'],
+    ['digits before letters or another word', 'v 12abc size 1x5'],
+    ['a word that ends in arn or starts with dzd', 'learn:more xdzd_abc'],
   ])('keeps %s', (_what, message) => {
     expect(normaliseErrorMessage(message)).toBe(message);
   });
@@ -371,6 +394,12 @@ describe('collapse: unusual messages', () => {
     expect(collapse([none, moved, lambda])[0]?.reason.kind).toBe('lambda');
     expect(collapse([none, moved])[0]?.reason.kind).toBe('redrive-policy');
   });
+
+  it('ranks the worker’s reason above a Lambda record’s', () => {
+    const lambda = { ...message({ requestContext: {}, requestPayload: event('a') }), messageId: 'shared' };
+    const worker = message(event('a'), { SourceMessageId: 'shared', ErrorName: 'Worker' }, 2 * HOUR);
+    expect(collapse([lambda, worker])[0]?.reason.kind).toBe('worker');
+  });
 });
 
 describe('summarise: edges', () => {
@@ -388,23 +417,50 @@ describe('summarise: edges', () => {
     expect(ages).toEqual([1, 1, 1, 1]);
   });
 
-  it('orders equal counts oldest first, and gives each group its own newest', () => {
-    const summary = summarise(
-      collapse([
-        workerDeadLetter('aaaa1111aaaa11', 'B', 'b', HOUR),
-        workerDeadLetter('bbbb2222bbbb22', 'A', 'a', 2 * HOUR),
-        workerDeadLetter('cccc3333cccc33', 'A', 'a', 5 * HOUR),
-      ]),
-      NOW,
-      FOURTEEN_DAYS_SECONDS,
-    );
-    expect(summary.reasons.map((r) => [r.reason.name, r.oldest, r.newest])).toEqual([
-      ['A', NOW - 5 * HOUR, NOW - 2 * HOUR],
-      ['B', NOW - HOUR, NOW - HOUR],
+  it('orders equal counts oldest first, whatever the order given, and gives each its own newest', () => {
+    const newestFirst = collapse([
+      workerDeadLetter('aaaa1111aaaa11', 'B', 'b', HOUR),
+      workerDeadLetter('bbbb2222bbbb22', 'A', 'a', 2 * HOUR),
+      workerDeadLetter('cccc3333cccc33', 'A', 'a', 5 * HOUR),
+      workerDeadLetter('dddd4444dddd44', 'C', 'c', 90 * 60_000),
+      workerDeadLetter('eeee5555eeee55', 'C', 'c', 4 * HOUR),
+    ]).reverse();
+    const summary = summarise(newestFirst, NOW, FOURTEEN_DAYS_SECONDS);
+    expect(summary.reasons.map((r) => [r.reason.name, r.count, r.oldest, r.newest])).toEqual([
+      ['A', 2, NOW - 5 * HOUR, NOW - 2 * HOUR],
+      ['C', 2, NOW - 4 * HOUR, NOW - 90 * 60_000],
+      ['B', 1, NOW - HOUR, NOW - HOUR],
     ]);
     expect(summary.groups.map((g) => [g.reason.name, g.newest])).toEqual([
       ['A', NOW - 2 * HOUR],
+      ['C', NOW - 90 * 60_000],
       ['B', NOW - HOUR],
+    ]);
+  });
+
+  it('groups by detail-type too, and names a missing domain or detail-type (none)', () => {
+    const attributes = { ErrorName: 'X', ErrorMessage: 'x' };
+    const groups = summarise(
+      collapse([
+        message(
+          event('aaaa1111aaaa11', 'dzd_bc8e1ez8r2a6xz', 'Asset Added To Inventory'),
+          attributes,
+          3 * HOUR,
+        ),
+        message(
+          event('bbbb2222bbbb22', 'dzd_bc8e1ez8r2a6xz', 'Asset Revision Created'),
+          attributes,
+          2 * HOUR,
+        ),
+        message('{}', attributes, HOUR),
+      ]),
+      NOW,
+      FOURTEEN_DAYS_SECONDS,
+    ).groups;
+    expect(groups.map((g) => [g.domain, g.detailType, g.count])).toEqual([
+      ['dzd_bc8e1ez8r2a6xz', 'Asset Added To Inventory', 1],
+      ['dzd_bc8e1ez8r2a6xz', 'Asset Revision Created', 1],
+      ['(none)', '(none)', 1],
     ]);
   });
 });
