@@ -132,6 +132,12 @@ describe('collapse: what each dead letter says', () => {
     ]);
   });
 
+  it('lists dead letters oldest first, whatever order SQS gave them in', () => {
+    const newer = workerDeadLetter('aaaa1111aaaa11', 'X', 'x', HOUR);
+    const older = workerDeadLetter('bbbb2222bbbb22', 'X', 'x', 2 * HOUR);
+    expect(collapse([newer, older]).map((d) => d.assetId)).toEqual(['bbbb2222bbbb22', 'aaaa1111aaaa11']);
+  });
+
   it('never collapses the direct wiring’s "unknown" SourceMessageId', () => {
     const a = message(event('aaaa1111aaaa11'), {
       ErrorName: 'InvalidEventError',
@@ -237,7 +243,7 @@ describe('normaliseErrorMessage: each placeholder', () => {
     ['a time with fractions and an offset', 'at 2026-11-20T16:45:12.345+01:00 then', 'at <time> then'],
     ['a domain id with a dash', 'domain dzd-bc8e1ez8r2a6xz gone', 'domain <domain> gone'],
     ['a mixed id with underscores and dashes', 'run a1b2_c3d4-e5 failed', 'run <id> failed'],
-    ['a number with decimals', 'waited 1.5 s of 30', 'waited <n> s of <n>'],
+    ['a number with decimals', 'waited 1.5 s of 30, then 12.25', 'waited <n> s of <n>, then <n>'],
     ['a long number as a number, not an id', 'account 111111111111', 'account <n>'],
     [
       'an ARN in single quotes or brackets',

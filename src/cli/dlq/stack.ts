@@ -61,9 +61,6 @@ export async function resolveQueueUrls(
 
 /** The region an AWS queue URL names (https://sqs.REGION.amazonaws.com/...), for when none is configured. */
 export function regionOfQueueUrl(url: string): string | undefined {
-  try {
-    return /^sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(new URL(url).hostname)?.[1];
-  } catch {
-    return undefined;
-  }
+  if (!URL.canParse(url)) return undefined;
+  return /^sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(new URL(url).hostname)?.[1];
 }
