@@ -161,6 +161,14 @@ describe('showLines', () => {
     ]);
   });
 
+  it('lists every duplicate copy', () => {
+    const thrice = collapse([
+      ...incident.slice(0, 2),
+      { ...(incident[0] as ReceivedMessage), messageId: 'm-5', sentAt: NOW - DAY },
+    ]);
+    expect(showLines(thrice, NOW)[4]).toBe('  message m-1; duplicate copies: m-2, m-5');
+  });
+
   it('shows a reason without a message by its name and kind alone', () => {
     const [line] = showLines(
       collapse([{ ...(incident[2] as ReceivedMessage), attributes: { ErrorName: 'Error' } }]),

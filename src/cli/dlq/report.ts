@@ -131,7 +131,8 @@ export function showJsonLines(deadLetters: readonly DeadLetter[]): string[] {
         reasonId: deadLetter.reason.id,
         messageId: copy.messageId,
         sentTimestamp: copy.sentAt,
-        ...(copy.movedFrom === undefined ? {} : { movedFrom: copy.movedFrom }),
+        // Left out when undefined: JSON.stringify drops the key.
+        movedFrom: copy.movedFrom,
         attributes: copy.attributes,
         body: copy.body,
       }),
