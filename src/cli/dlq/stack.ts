@@ -10,7 +10,8 @@ export type RunCommand = (file: string, args: readonly string[]) => Promise<stri
 
 export const runCommand: RunCommand = (file, args) =>
   new Promise((resolve, reject) => {
-    execFile(file, [...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
+    // Output comes as utf8 text: execFile's default encoding.
+    execFile(file, [...args], (error, stdout, stderr) => {
       if (error) reject(new Error(`${file} ${args.join(' ')}: ${stderr.trim() || error.message}`));
       else resolve(stdout);
     });
