@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseDlqArgs } from '../../src/cli/dlq/args.js';
 import { formatDuration } from '../../src/cli/dlq/report.js';
-import { queueUrlsFromOutputs, regionOfQueueUrl, resolveQueueUrls } from '../../src/cli/dlq/stack.js';
+import {
+  queueUrlsFromOutputs,
+  regionOfQueueUrl,
+  resolveQueueUrls,
+  runCommand,
+} from '../../src/cli/dlq/stack.js';
 
 const DLQ_URL = 'https://sqs.eu-west-1.amazonaws.com/111111111111/datazone-metagen-worker-prod-dlq';
 const SOURCE_URL = 'https://sqs.eu-west-1.amazonaws.com/111111111111/datazone-metagen-worker-prod-events';
@@ -184,6 +189,84 @@ describe('queue URLs', () => {
     expect(regionOfQueueUrl(DLQ_URL)).toBe('eu-west-1');
     expect(regionOfQueueUrl('https://sqs.cn-north-1.amazonaws.com.cn/1/q')).toBe('cn-north-1');
     expect(regionOfQueueUrl('http://127.0.0.1:4566/000000000000/q')).toBeUndefined();
+  });
+});
+
+describe('queue URLs: edges', () => {
+  it('refuses outputs that are not a list, naming the stack', () => {
+    expect(() => queueUrlsFromOutputs('prod', ' {"Outputs":[]}\n')).toThrow(
+      'stack prod: expected a list of outputs, got {"Outputs":[]}',
+    );
+  });
+
+  it('skips odd entries and takes only a string value', () => {
+    const outputs = JSON.stringify([
+      null,
+      { OutputKey: 'DeadLetterQueueUrl' },
+      { OutputKey: 'SourceQueueUrl', OutputValue: 42 },
+    ]);
+    expect(queueUrlsFromOutputs('s', outputs)).toEqual({ dlqUrl: undefined, sourceUrl: undefined });
+  });
+
+  it('asks the stack for the DLQ when only the source queue is given, keeping the given one', async () => {
+    const calls: string[][] = [];
+    const run = async (file: string, args: readonly string[]) => {
+      calls.push([file, ...args]);
+      return JSON.stringify([
+        { OutputKey: 'DeadLetterQueueUrl', OutputValue: DLQ_URL },
+        { OutputKey: 'SourceQueueUrl', OutputValue: 'from-stack' },
+      ]);
+    };
+    expect(await resolveQueueUrls({ stack: 'prod', sourceUrl: SOURCE_URL }, undefined, run)).toEqual({
+      dlqUrl: DLQ_URL,
+      sourceUrl: SOURCE_URL,
+    });
+    expect(calls[0]?.slice(-2)).toEqual(['--output', 'json']);
+  });
+
+  it('needs no stack when the DLQ is given, even without a source queue', async () => {
+    const run = async (): Promise<string> => {
+      throw new Error('no AWS CLI call expected');
+    };
+    expect(await resolveQueueUrls({ dlqUrl: DLQ_URL }, 'eu-west-1', run)).toEqual({
+      dlqUrl: DLQ_URL,
+      sourceUrl: undefined,
+    });
+  });
+
+  it('refuses a stack without a DLQ output', async () => {
+    await expect(resolveQueueUrls({ stack: 'prod' }, undefined, async () => '[]')).rejects.toThrow(
+      expect.objectContaining({
+        name: 'UsageError',
+        message: 'no dead-letter queue: give --dlq-url, DLQ_URL or --stack (output DeadLetterQueueUrl)',
+      }),
+    );
+  });
+
+  it('takes no region from a host that only looks like SQS’s, nor from what is not a URL', () => {
+    expect(regionOfQueueUrl('https://xsqs.eu-west-1.amazonaws.com/1/q')).toBeUndefined();
+    expect(regionOfQueueUrl('https://sqs.eu-west-1.amazonaws.com.example.org/1/q')).toBeUndefined();
+    expect(regionOfQueueUrl('https://sqs.eu-west-1xamazonaws.com/1/q')).toBeUndefined();
+    expect(regionOfQueueUrl('https://sqs.eu-west-1.amazonaws.comxcn/1/q')).toBeUndefined();
+    expect(regionOfQueueUrl('https://sqs.eu_west.amazonaws.com/1/q')).toBeUndefined();
+    expect(regionOfQueueUrl('not a url')).toBeUndefined();
+  });
+});
+
+describe('runCommand', () => {
+  const node = process.execPath;
+
+  it('resolves with what the program printed', async () => {
+    expect(await runCommand(node, ['-e', 'process.stdout.write("outputs")'])).toBe('outputs');
+  });
+
+  it('fails with the command line and its error output, or the error when it printed none', async () => {
+    await expect(runCommand(node, ['-e', 'console.error(" denied "); process.exit(3)'])).rejects.toThrow(
+      `${node} -e console.error(" denied "); process.exit(3): denied`,
+    );
+    await expect(runCommand('/nonexistent/aws', ['--version'])).rejects.toThrow(
+      /^\/nonexistent\/aws --version: .*ENOENT/,
+    );
   });
 });
 

@@ -26,6 +26,9 @@ export interface RedriveReport {
   readonly stopped: boolean;
 }
 
+/** The SQS calls a redrive makes: all of DlqSqs it needs, so that a test can give a fake. */
+export type RedriveSqs = Pick<DlqSqs, 'send' | 'delete'>;
+
 export interface Pace {
   /** Messages per second; none: as fast as SQS answers. */
   readonly rate: number | undefined;
@@ -36,7 +39,7 @@ export interface Pace {
 }
 
 export async function redriveEach(
-  sqs: DlqSqs,
+  sqs: RedriveSqs,
   session: DlqSession,
   sourceUrl: string,
   deadLetters: readonly DeadLetter[],
@@ -76,7 +79,7 @@ export async function redriveEach(
 
 /** Deletes every copy of each dead letter; one that keeps a copy in the DLQ is a failure. */
 export async function deleteAll(
-  sqs: DlqSqs,
+  sqs: Pick<DlqSqs, 'delete'>,
   session: DlqSession,
   deadLetters: readonly DeadLetter[],
 ): Promise<{ done: number; failures: Failure[] }> {

@@ -30,8 +30,11 @@ const reasonLabel = (reason: Reason): string =>
   `${reason.name} (${reason.kind})${reason.message ? `: ${reason.message}` : ''}`;
 
 function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string[] {
-  const widths =
-    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  // The widest cell of each column.
+  const widths = rows.reduce<number[]>(
+    (widest, row) => row.map((cell, column) => Math.max(cell.length, widest[column] ?? 0)),
+    [],
+  );
   return rows.map((row) =>
     row
       .map((cell, column) => {
@@ -128,7 +131,8 @@ export function showJsonLines(deadLetters: readonly DeadLetter[]): string[] {
         reasonId: deadLetter.reason.id,
         messageId: copy.messageId,
         sentTimestamp: copy.sentAt,
-        ...(copy.movedFrom === undefined ? {} : { movedFrom: copy.movedFrom }),
+        // Left out when undefined: JSON.stringify drops the key.
+        movedFrom: copy.movedFrom,
         attributes: copy.attributes,
         body: copy.body,
       }),

@@ -24,7 +24,7 @@ export class DlqSession {
   private readonly receivedAt = Date.now();
 
   constructor(
-    private readonly sqs: DlqSqs,
+    private readonly sqs: Pick<DlqSqs, 'receive' | 'setVisibility'>,
     readonly queueUrl: string,
   ) {}
 

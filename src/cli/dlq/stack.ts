@@ -10,7 +10,8 @@ export type RunCommand = (file: string, args: readonly string[]) => Promise<stri
 
 export const runCommand: RunCommand = (file, args) =>
   new Promise((resolve, reject) => {
-    execFile(file, [...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
+    // Output comes as utf8 text: execFile's default encoding.
+    execFile(file, [...args], (error, stdout, stderr) => {
       if (error) reject(new Error(`${file} ${args.join(' ')}: ${stderr.trim() || error.message}`));
       else resolve(stdout);
     });
@@ -61,9 +62,6 @@ export async function resolveQueueUrls(
 
 /** The region an AWS queue URL names (https://sqs.REGION.amazonaws.com/...), for when none is configured. */
 export function regionOfQueueUrl(url: string): string | undefined {
-  try {
-    return /^sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(new URL(url).hostname)?.[1];
-  } catch {
-    return undefined;
-  }
+  if (!URL.canParse(url)) return undefined;
+  return /^sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(new URL(url).hostname)?.[1];
 }

@@ -91,10 +91,11 @@ export function summarise(
 }
 
 function ageBuckets(deadLetters: readonly DeadLetter[], now: number): AgeBucket[] {
-  const counts = AGE_BUCKETS.map(() => 0);
-  for (const { sentAt } of deadLetters) {
-    const index = AGE_BUCKETS.findIndex(([, below]) => now - sentAt < below);
-    counts[index] = (counts[index] ?? 0) + 1;
-  }
-  return AGE_BUCKETS.map(([label], index) => ({ label, count: counts[index] ?? 0 }));
+  const bucketOf = deadLetters.map(({ sentAt }) =>
+    AGE_BUCKETS.findIndex(([, below]) => now - sentAt < below),
+  );
+  return AGE_BUCKETS.map(([label], index) => ({
+    label,
+    count: bucketOf.filter((bucket) => bucket === index).length,
+  }));
 }
