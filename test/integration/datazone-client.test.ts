@@ -1,0 +1,291 @@
+/**
+ * What the DataZone adapter sends and how it reads DataZone's answers, against an endpoint with canned answers:
+ * complete ones, and the incomplete or endless ones the service should never give but the adapter must survive.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DeadlineExceededError, ServiceError } from '../../src/core/errors.js';
+import type { Clock, DataZoneSession, StartRunRequest } from '../../src/core/ports.js';
+import { DataZoneCalls } from '../../src/datazone/client.js';
+import { adapterParts, type CannedDataZone, startCannedDataZone } from '../support/canned-datazone.js';
+
+const DOMAIN = 'dzd_bc8e1ez8r2a6xz';
+const ASSET = 'ayzstznnx4dxyf';
+const PROJECT = '6oy92hwk937pgn';
+const GLUE_TABLE = 'amazon.datazone.GlueTableAssetType';
+
+let endpoint: CannedDataZone;
+const finishers: (() => void)[] = [];
+
+beforeAll(async () => {
+  endpoint = await startCannedDataZone();
+});
+afterAll(() => endpoint.close());
+afterEach(() => {
+  for (const finish of finishers.splice(0)) finish();
+  endpoint.requests.length = 0;
+  vi.unstubAllEnvs();
+});
+
+/** A session of the real adapter; `now` is the adapter's clock, the one that dates a start's request. */
+function session(now: Clock = Date.now, remainingMs = 30_000): DataZoneSession {
+  const { client, budget, deadline } = adapterParts(endpoint, remainingMs);
+  finishers.push(() => deadline.finish());
+  return new DataZoneCalls(client, budget, deadline, now).batch().session();
+}
+
+const failure = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (error: unknown) => error,
+  );
+
+const COMPLETE_ASSET = { id: ASSET, revision: '3', owningProjectId: PROJECT, typeIdentifier: GLUE_TABLE };
+
+describe('getAsset', () => {
+  it('asks for the given revision', async () => {
+    endpoint.answerWith(() => ({ body: COMPLETE_ASSET }));
+    await session().getAsset(DOMAIN, ASSET, '2');
+    expect(endpoint.requests).toMatchObject([
+      { method: 'GET', path: `/v2/domains/${DOMAIN}/assets/${ASSET}` },
+    ]);
+    expect(endpoint.requests[0]?.query.get('revision')).toBe('2');
+  });
+
+  it('asks for the current revision when none is given', async () => {
+    endpoint.answerWith(() => ({ body: COMPLETE_ASSET }));
+    await session().getAsset(DOMAIN, ASSET, undefined);
+    expect(endpoint.requests[0]?.query.has('revision')).toBe(false);
+  });
+
+  it.each([
+    ['an active listing: listed', { listingId: 'l-1', listingStatus: 'ACTIVE' }, true],
+    ['an inactive listing: not listed', { listingId: 'l-1', listingStatus: 'INACTIVE' }, false],
+  ])('reads %s', async (_label, listing, listed) => {
+    endpoint.answerWith(() => ({ body: { ...COMPLETE_ASSET, listing } }));
+    expect(await session().getAsset(DOMAIN, ASSET, undefined)).toEqual({
+      revision: '3',
+      owningProjectId: PROJECT,
+      typeIdentifier: GLUE_TABLE,
+      listed,
+    });
+  });
+
+  it('leaves listed undefined when the answer says nothing of a listing', async () => {
+    endpoint.answerWith(() => ({ body: COMPLETE_ASSET }));
+    const asset = await session().getAsset(DOMAIN, ASSET, undefined);
+    expect(asset).toHaveProperty('listed', undefined);
+  });
+
+  it.each(['revision', 'owningProjectId', 'typeIdentifier'])(
+    'fails as a transient service fault when the answer lacks %s',
+    async (field) => {
+      endpoint.answerWith(() => ({ body: { ...COMPLETE_ASSET, [field]: undefined } }));
+      const error = await failure(session().getAsset(DOMAIN, ASSET, undefined));
+      expect(error).toBeInstanceOf(ServiceError);
+      expect(error).toMatchObject({
+        kind: 'transient',
+        name: 'IncompleteResponseError',
+        message: 'GetAsset response lacks revision, owningProjectId or typeIdentifier',
+      });
+    },
+  );
+});
+
+const START: StartRunRequest = {
+  domainId: DOMAIN,
+  assetId: ASSET,
+  revision: '3',
+  owningProjectId: PROJECT,
+  generationTypes: ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES'],
+  clientToken: 'token-client-test-1',
+};
+
+/** A run DataZone created at a whole second, as its JSON gives it (epoch seconds). */
+const CREATED_AT_MS = 1_790_000_000_000;
+
+describe('startMetadataGenerationRun', () => {
+  it('sends the asset, its revision and project, the types and the worker’s client token', async () => {
+    endpoint.answerWith(() => ({ body: { id: 'run-1', status: 'SUBMITTED' } }));
+    expect(await session().startMetadataGenerationRun(START)).toEqual({
+      runId: 'run-1',
+      status: 'SUBMITTED',
+      replayed: false,
+    });
+    expect(endpoint.requests).toEqual([
+      {
+        method: 'POST',
+        path: `/v2/domains/${DOMAIN}/metadata-generation-runs`,
+        query: new URLSearchParams(),
+        body: {
+          owningProjectIdentifier: PROJECT,
+          target: { type: 'ASSET', identifier: ASSET, revision: '3' },
+          types: ['BUSINESS_DESCRIPTIONS', 'BUSINESS_NAMES'],
+          clientToken: 'token-client-test-1',
+        },
+      },
+    ]);
+  });
+
+  it('fails as a transient service fault when the answer lacks the run id', async () => {
+    endpoint.answerWith(() => ({ body: { status: 'SUBMITTED' } }));
+    const error = await failure(session().startMetadataGenerationRun(START));
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({
+      kind: 'transient',
+      name: 'IncompleteResponseError',
+      message: 'StartMetadataGenerationRun response lacks the run id',
+    });
+  });
+
+  it.each([
+    ['created within the clock tolerance (2 s) before the request: fresh', CREATED_AT_MS + 2000, false],
+    ['created more than 2 s before the request: replayed', CREATED_AT_MS + 2001, true],
+    ['created after the request: fresh', CREATED_AT_MS - 500, false],
+  ])('a run %s', async (_label, requestedAt, replayed) => {
+    endpoint.answerWith(() => ({
+      body: { id: 'run-1', status: 'IN_PROGRESS', createdAt: CREATED_AT_MS / 1000 },
+    }));
+    const started = await session(() => requestedAt).startMetadataGenerationRun(START);
+    expect(started).toEqual({ runId: 'run-1', status: 'IN_PROGRESS', replayed });
+  });
+});
+
+describe('listRuns', () => {
+  const run = (id: string | undefined, revision: string) => ({
+    id,
+    status: 'SUCCEEDED',
+    target: { type: 'ASSET', identifier: ASSET, revision },
+    types: ['BUSINESS_NAMES'],
+    createdAt: CREATED_AT_MS / 1000,
+  });
+
+  it('asks for the asset’s runs, 50 a page, and follows the pages to the last', async () => {
+    endpoint.answerWith((request) =>
+      request.query.get('nextToken') === 'page-2'
+        ? { body: { items: [run('run-2', '2')] } }
+        : { body: { items: [run('run-1', '1')], nextToken: 'page-2' } },
+    );
+    const runs = await session().listRuns(DOMAIN, ASSET);
+    expect(runs.map((summary) => [summary.runId, summary.revision])).toEqual([
+      ['run-1', '1'],
+      ['run-2', '2'],
+    ]);
+    expect(runs[0]).toEqual({
+      runId: 'run-1',
+      status: 'SUCCEEDED',
+      assetId: ASSET,
+      revision: '1',
+      types: ['BUSINESS_NAMES'],
+      createdAt: CREATED_AT_MS,
+    });
+    expect(endpoint.requests.map((request) => [request.path, Object.fromEntries(request.query)])).toEqual([
+      [`/v2/domains/${DOMAIN}/metadata-generation-runs`, { targetIdentifier: ASSET, maxResults: '50' }],
+      [
+        `/v2/domains/${DOMAIN}/metadata-generation-runs`,
+        { targetIdentifier: ASSET, maxResults: '50', nextToken: 'page-2' },
+      ],
+    ]);
+  });
+
+  it('skips a listed run without an id', async () => {
+    endpoint.answerWith(() => ({ body: { items: [run(undefined, '1'), run('run-2', '2')] } }));
+    expect((await session().listRuns(DOMAIN, ASSET)).map((summary) => summary.runId)).toEqual(['run-2']);
+  });
+
+  it('reads a page without items as no runs', async () => {
+    endpoint.answerWith(() => ({ body: {} }));
+    expect(await session().listRuns(DOMAIN, ASSET)).toEqual([]);
+    expect(endpoint.requests).toHaveLength(1);
+  });
+
+  it('stops after five pages when the service never stops paging', async () => {
+    let page = 0;
+    endpoint.answerWith(() => {
+      page += 1;
+      return { body: { items: [run(`run-${page}`, '1')], nextToken: `after-${page}` } };
+    });
+    const runs = await session().listRuns(DOMAIN, ASSET);
+    expect(runs.map((summary) => summary.runId)).toEqual(['run-1', 'run-2', 'run-3', 'run-4', 'run-5']);
+    expect(endpoint.requests).toHaveLength(5);
+  });
+});
+
+describe('getRun', () => {
+  it('reads a run with its per-type results', async () => {
+    endpoint.answerWith(() => ({
+      body: {
+        id: 'run-7',
+        domainId: DOMAIN,
+        owningProjectId: PROJECT,
+        status: 'PARTIALLY_SUCCEEDED',
+        target: { type: 'ASSET', identifier: ASSET, revision: '3' },
+        types: ['BUSINESS_NAMES', 'BUSINESS_DESCRIPTIONS'],
+        createdAt: CREATED_AT_MS / 1000,
+        typeStats: [
+          { type: 'BUSINESS_NAMES', status: 'SUCCEEDED' },
+          { type: 'BUSINESS_DESCRIPTIONS', status: 'FAILED', errorMessage: 'no schema' },
+        ],
+      },
+    }));
+    expect(await session().getRun(DOMAIN, 'run-7')).toEqual({
+      runId: 'run-7',
+      domainId: DOMAIN,
+      owningProjectId: PROJECT,
+      status: 'PARTIALLY_SUCCEEDED',
+      assetId: ASSET,
+      revision: '3',
+      types: ['BUSINESS_NAMES', 'BUSINESS_DESCRIPTIONS'],
+      createdAt: CREATED_AT_MS,
+      typeStats: [
+        { type: 'BUSINESS_NAMES', status: 'SUCCEEDED', errorMessage: undefined },
+        { type: 'BUSINESS_DESCRIPTIONS', status: 'FAILED', errorMessage: 'no schema' },
+      ],
+    });
+    expect(endpoint.requests).toMatchObject([
+      { method: 'GET', path: `/v2/domains/${DOMAIN}/metadata-generation-runs/run-7` },
+    ]);
+  });
+
+  it('fills what a sparse answer leaves out from the request: the run id and the domain', async () => {
+    endpoint.answerWith(() => ({ body: { status: 'SUBMITTED', typeStats: [{ status: 'FAILED' }] } }));
+    expect(await session().getRun(DOMAIN, 'run-8')).toMatchObject({
+      runId: 'run-8',
+      domainId: DOMAIN,
+      owningProjectId: undefined,
+      typeStats: [{ type: 'UNKNOWN', status: 'FAILED', errorMessage: undefined }],
+    });
+  });
+
+  it('reads no per-type results when the answer has none', async () => {
+    endpoint.answerWith(() => ({ body: { id: 'run-9', status: 'SUBMITTED' } }));
+    expect(await session().getRun(DOMAIN, 'run-9')).toMatchObject({ typeStats: [] });
+  });
+});
+
+describe('a call that cannot go out', () => {
+  it('fails before sending once the invocation deadline has passed, naming the operation', async () => {
+    const expired = session(Date.now, 0);
+    const error = await failure(expired.getRun(DOMAIN, 'run-1'));
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error).toMatchObject({ message: 'invocation deadline reached before GetMetadataGenerationRun' });
+    expect(endpoint.requests).toEqual([]);
+  });
+
+  it('fails with the service’s error, translated for the operation', async () => {
+    endpoint.answerWith(() => ({
+      status: 409,
+      errorType: 'ConflictException',
+      body: { message: 'a run is under way' },
+    }));
+    const error = await failure(session().startMetadataGenerationRun(START));
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({
+      kind: 'conflict',
+      name: 'ConflictException',
+      message: 'a run is under way',
+      operation: 'StartMetadataGenerationRun',
+    });
+  });
+});
