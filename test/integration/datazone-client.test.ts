@@ -5,8 +5,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeadlineExceededError, ServiceError } from '../../src/core/errors.js';
 import type { Clock, DataZoneSession, StartRunRequest } from '../../src/core/ports.js';
-import { DataZoneCalls } from '../../src/datazone/client.js';
-import { adapterParts, type CannedDataZone, startCannedDataZone } from '../support/canned-datazone.js';
+import { DataZoneCalls, retryDelayMs } from '../../src/datazone/client.js';
+import {
+  type AdapterOptions,
+  adapterParts,
+  type CannedDataZone,
+  startCannedDataZone,
+} from '../support/canned-datazone.js';
 
 const DOMAIN = 'dzd_bc8e1ez8r2a6xz';
 const ASSET = 'ayzstznnx4dxyf';
@@ -27,8 +32,8 @@ afterEach(() => {
 });
 
 /** A session of the real adapter; `now` is the adapter's clock, the one that dates a start's request. */
-function session(now: Clock = Date.now, remainingMs = 30_000): DataZoneSession {
-  const { client, budget, deadline } = adapterParts(endpoint, remainingMs);
+function session(now: Clock = Date.now, options: AdapterOptions = {}): DataZoneSession {
+  const { client, budget, deadline } = adapterParts(endpoint, options);
   finishers.push(() => deadline.finish());
   return new DataZoneCalls(client, budget, deadline, now).batch().session();
 }
@@ -113,7 +118,7 @@ describe('startMetadataGenerationRun', () => {
       status: 'SUBMITTED',
       replayed: false,
     });
-    expect(endpoint.requests).toEqual([
+    expect(endpoint.requests).toMatchObject([
       {
         method: 'POST',
         path: `/v2/domains/${DOMAIN}/metadata-generation-runs`,
@@ -266,7 +271,7 @@ describe('getRun', () => {
 
 describe('a call that cannot go out', () => {
   it('fails before sending once the invocation deadline has passed, naming the operation', async () => {
-    const expired = session(Date.now, 0);
+    const expired = session(Date.now, { remainingMs: 0 });
     const error = await failure(expired.getRun(DOMAIN, 'run-1'));
     expect(error).toBeInstanceOf(DeadlineExceededError);
     expect(error).toMatchObject({ message: 'invocation deadline reached before GetMetadataGenerationRun' });
@@ -287,5 +292,79 @@ describe('a call that cannot go out', () => {
       message: 'a run is under way',
       operation: 'StartMetadataGenerationRun',
     });
+  });
+});
+
+describe('a call cut short', () => {
+  it('fails with the deadline, naming the operation, when the deadline aborts its only attempt', async () => {
+    endpoint.answerWith(() => ({ body: COMPLETE_ASSET, delayMs: 3000 }));
+    const error = await failure(session(Date.now, { remainingMs: 200 }).getAsset(DOMAIN, ASSET, undefined));
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error).toMatchObject({ message: 'invocation deadline reached during GetAsset' });
+  });
+
+  it('fails with the attempt’s failure when its retry finds no slot before the deadline', async () => {
+    // One request a second, 700 ms left: the retry's slot would come after the deadline.
+    endpoint.answerWith(() => ({
+      status: 500,
+      errorType: 'InternalServerException',
+      body: { message: 'try again' },
+    }));
+    const short = session(Date.now, { remainingMs: 700, maxAttempts: 3, ratePerSecond: 1, burst: 1 });
+    const error = await failure(short.getRun(DOMAIN, 'run-1'));
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({ kind: 'transient', name: 'InternalServerException', message: 'try again' });
+    expect(endpoint.requests).toHaveLength(1);
+  });
+});
+
+/** The time a SigV4 request was signed at (x-amz-date: 20261130T101500Z), to the second. */
+function signedAt(request: ArrivedRequest | undefined): number {
+  const stamp = String(request?.headers['x-amz-date']);
+  const iso = stamp.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z');
+  return Date.parse(iso);
+}
+
+describe('pacing', () => {
+  it('signs a request when it goes out, after the wait for its slot', async () => {
+    endpoint.answerWith(() => ({ body: { id: 'run-1', status: 'SUBMITTED' } }));
+    // 0.4 requests a second, burst 1: the second call waits 2.5 s for its slot.
+    const paced = session(Date.now, { ratePerSecond: 0.4, burst: 1 });
+    await paced.getRun(DOMAIN, 'run-1');
+    await paced.getRun(DOMAIN, 'run-1');
+    const second = endpoint.requests[1];
+    // Signed at most a second (the stamp's precision) before it arrived; signed before the wait, 2.5 s.
+    expect((second?.receivedAt ?? 0) - signedAt(second)).toBeLessThan(1800);
+  });
+});
+
+describe('the SDK’s retries', () => {
+  it.each([
+    [1, 0.5, 50],
+    [2, 0.5, 100],
+    [3, 0.5, 200],
+    [8, 0.5, 6400],
+    [9, 0.5, 10_000],
+    [1, 0.999, 99],
+    [1, 0, 0],
+  ])(
+    'wait before retry %i, at a jitter of %f, %i ms: up to 100 ms, doubling, at most 20 s',
+    (retry, jitter, waitMs) => {
+      expect(retryDelayMs(retry, () => jitter)).toBe(waitMs);
+    },
+  );
+
+  it('wait as long as that before retrying a failed attempt', async () => {
+    let answered = 0;
+    endpoint.answerWith(() =>
+      answered++ < 2
+        ? { status: 500, errorType: 'InternalServerException', body: { message: 'try again' } }
+        : { body: { id: 'run-1', status: 'SUBMITTED' } },
+    );
+    await session(Date.now, { maxAttempts: 3, random: () => 0.999 }).getRun(DOMAIN, 'run-1');
+    const arrivals = endpoint.requests.map((request) => request.receivedAt);
+    expect(arrivals).toHaveLength(3);
+    // At least the 99 and 199 ms of the two retries' waits (a lower bound: a busy machine only adds to it).
+    expect((arrivals[2] ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThanOrEqual(99 + 199);
   });
 });

@@ -42,7 +42,7 @@ describe('searchAssets', () => {
   it('asks for one page of assets, 50 by default, across all projects', async () => {
     endpoint.answerWith(() => ({ body: { items: [] } }));
     await sweepCalls().sweepSession().searchAssets(DOMAIN, {});
-    expect(endpoint.requests).toEqual([
+    expect(endpoint.requests).toMatchObject([
       {
         method: 'POST',
         path: `/v2/domains/${DOMAIN}/search`,

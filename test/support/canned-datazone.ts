@@ -15,6 +15,9 @@ export interface ArrivedRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly body: Record<string, unknown> | undefined;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Epoch milliseconds. */
+  readonly receivedAt: number;
 }
 
 export interface CannedAnswer {
@@ -22,6 +25,8 @@ export interface CannedAnswer {
   /** The error's name, sent as the SDK reads it (x-amzn-ErrorType). */
   readonly errorType?: string;
   readonly body: Record<string, unknown>;
+  /** How long the endpoint waits before it answers. */
+  readonly delayMs?: number;
 }
 
 export interface CannedDataZone {
@@ -46,14 +51,19 @@ export async function startCannedDataZone(): Promise<CannedDataZone> {
         path: url.pathname,
         query: url.searchParams,
         body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>),
+        headers: incoming.headers,
+        receivedAt: Date.now(),
       };
       requests.push(request);
-      const { status = 200, errorType, body } = answer(request);
-      response.writeHead(status, {
-        'content-type': 'application/json',
-        ...(errorType === undefined ? {} : { 'x-amzn-errortype': errorType }),
-      });
-      response.end(JSON.stringify(body));
+      const { status = 200, errorType, body, delayMs = 0 } = answer(request);
+      const timer = setTimeout(() => {
+        response.writeHead(status, {
+          'content-type': 'application/json',
+          ...(errorType === undefined ? {} : { 'x-amzn-errortype': errorType }),
+        });
+        response.end(JSON.stringify(body));
+      }, delayMs);
+      response.on('close', () => clearTimeout(timer));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -71,19 +81,33 @@ export async function startCannedDataZone(): Promise<CannedDataZone> {
   };
 }
 
-/** The adapter's pieces as the worker builds them, pointed at the canned endpoint, with a generous rate. */
-export function adapterParts(endpoint: CannedDataZone, remainingMs = 30_000) {
+export interface AdapterOptions {
+  readonly remainingMs?: number;
+  /** AWS_MAX_ATTEMPTS: 1 (no SDK retry) unless a test is about retries. */
+  readonly maxAttempts?: number;
+  /** One bucket for every operation; generous unless a test is about pacing. */
+  readonly ratePerSecond?: number;
+  readonly burst?: number;
+  /** The jitter of the SDK's retry delays. */
+  readonly random?: () => number;
+}
+
+/** The adapter's pieces as the worker builds them, pointed at the canned endpoint. */
+export function adapterParts(
+  endpoint: CannedDataZone,
+  { remainingMs = 30_000, maxAttempts = 1, ratePerSecond = 1000, burst = 50, random }: AdapterOptions = {},
+) {
   vi.stubEnv('AWS_ENDPOINT_URL_DATAZONE', endpoint.url);
   vi.stubEnv('AWS_REGION', 'eu-west-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
-  vi.stubEnv('AWS_MAX_ATTEMPTS', '1');
+  vi.stubEnv('AWS_MAX_ATTEMPTS', String(maxAttempts));
   const deadline = new InvocationDeadline();
   deadline.start(remainingMs, 0);
   const budget = new RequestBudget(
-    oneBucketForAll(new TokenBucket({ ratePerSecond: 1000, burst: 50 })),
+    oneBucketForAll(new TokenBucket({ ratePerSecond, burst })),
     deadline,
     Date.now,
   );
-  return { client: createDataZoneClient(5000), budget, deadline };
+  return { client: createDataZoneClient(5000, random), budget, deadline };
 }
