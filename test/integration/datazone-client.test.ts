@@ -8,6 +8,7 @@ import type { Clock, DataZoneSession, StartRunRequest } from '../../src/core/por
 import { DataZoneCalls, retryDelayMs } from '../../src/datazone/client.js';
 import {
   type AdapterOptions,
+  type ArrivedRequest,
   adapterParts,
   type CannedDataZone,
   startCannedDataZone,
