@@ -4,8 +4,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeadlineExceededError, ServiceError } from '../../src/core/errors.js';
-import type { Clock, DataZoneSession, StartRunRequest } from '../../src/core/ports.js';
+import type { Clock, DataZoneSession, Deadline, StartRunRequest } from '../../src/core/ports.js';
 import { DataZoneCalls, retryDelayMs } from '../../src/datazone/client.js';
+import { oneBucketForAll, RequestBudget } from '../../src/datazone/request-budget.js';
+import { TokenBucket } from '../../src/datazone/token-bucket.js';
 import {
   type AdapterOptions,
   type ArrivedRequest,
@@ -313,6 +315,33 @@ describe('a call cut short', () => {
     }));
     const short = session(Date.now, { remainingMs: 700, maxAttempts: 3, ratePerSecond: 1, burst: 1 });
     const error = await failure(short.getRun(DOMAIN, 'run-1'));
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({ kind: 'transient', name: 'InternalServerException', message: 'try again' });
+    expect(endpoint.requests).toHaveLength(1);
+  });
+
+  it('fails with the attempt’s failure when the deadline has passed by the time the SDK retries it', async () => {
+    // The deadline passes as the first attempt fails, before its abort fires (a timer, a moment later).
+    let passed = false;
+    const deadline: Deadline = {
+      at: Date.now() + 30_000,
+      signal: new AbortController().signal,
+      finalSignal: new AbortController().signal,
+      expired: () => passed,
+    };
+    endpoint.answerWith(() => {
+      passed = true;
+      return { status: 500, errorType: 'InternalServerException', body: { message: 'try again' } };
+    });
+    const parts = adapterParts(endpoint, { maxAttempts: 3 });
+    finishers.push(() => parts.deadline.finish());
+    const budget = new RequestBudget(
+      oneBucketForAll(new TokenBucket({ ratePerSecond: 1000, burst: 50 })),
+      deadline,
+      Date.now,
+    );
+    const calls = new DataZoneCalls(parts.client, budget, deadline).batch().session();
+    const error = await failure(calls.getRun(DOMAIN, 'run-1'));
     expect(error).toBeInstanceOf(ServiceError);
     expect(error).toMatchObject({ kind: 'transient', name: 'InternalServerException', message: 'try again' });
     expect(endpoint.requests).toHaveLength(1);
