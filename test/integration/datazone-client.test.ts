@@ -356,6 +356,22 @@ function signedAt(request: ArrivedRequest | undefined): number {
 }
 
 describe('pacing', () => {
+  it('keeps an operation’s rate when its attempts are answered, or fail without a throttle', async () => {
+    let answered = 0;
+    endpoint.answerWith(() =>
+      answered++ === 0
+        ? { status: 500, errorType: 'InternalServerException', body: { message: 'try again' } }
+        : { body: { id: 'run-1', status: 'SUBMITTED' } },
+    );
+    const parts = adapterParts(endpoint, { maxAttempts: 2 });
+    finishers.push(() => parts.deadline.finish());
+    const bucket = new TokenBucket({ ratePerSecond: 40, burst: 1 });
+    const budget = new RequestBudget(oneBucketForAll(bucket), parts.deadline, Date.now);
+    await new DataZoneCalls(parts.client, budget, parts.deadline).batch().session().getRun(DOMAIN, 'run-1');
+    expect(endpoint.requests).toHaveLength(2);
+    expect(bucket.currentRatePerSecond).toBe(40);
+  });
+
   it('signs a request when it goes out, after the wait for its slot', async () => {
     endpoint.answerWith(() => ({ body: { id: 'run-1', status: 'SUBMITTED' } }));
     // 0.4 requests a second, burst 1: the second call waits 2.5 s for its slot.
