@@ -281,6 +281,21 @@ describe('a call that cannot go out', () => {
     expect(endpoint.requests).toEqual([]);
   });
 
+  it('fails with the SDK’s own error, not the deadline’s, when the request cannot be built', async () => {
+    const unbuildable = session();
+    // A misconfigured endpoint: the SDK fails while building the request, before any attempt.
+    vi.stubEnv('AWS_ENDPOINT_URL_DATAZONE', 'not a url');
+    const error = await failure(unbuildable.getRun(DOMAIN, 'run-1'));
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({
+      kind: 'transient',
+      name: 'TypeError',
+      message: 'Invalid URL',
+      operation: 'GetMetadataGenerationRun',
+    });
+    expect(endpoint.requests).toEqual([]);
+  });
+
   it('fails with the service’s error, translated for the operation', async () => {
     endpoint.answerWith(() => ({
       status: 409,

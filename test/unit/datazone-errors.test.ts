@@ -24,6 +24,7 @@ describe('kindOf, for StartMetadataGenerationRun', () => {
       'quota',
     ],
     ['ConflictException 409', serviceError('ConflictException', 409), 'conflict'],
+    ['any 409', serviceError('SomethingElse', 409), 'conflict'],
     ['a conflict reported with another status', serviceError('ConflictException', 400), 'conflict'],
     ['ValidationException 400', serviceError('ValidationException', 400), 'permanent'],
     ['AccessDeniedException 403', serviceError('AccessDeniedException', 403), 'permanent'],
