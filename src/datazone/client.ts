@@ -118,7 +118,8 @@ export class RecordCalls implements DataZoneSession {
     const command = new GetAssetCommand({
       domainIdentifier: domainId,
       identifier: assetId,
-      ...(revision === undefined ? {} : { revision }),
+      // The SDK leaves an undefined member out of the request: no revision asks for the current one.
+      revision,
     });
     const output = await this.call('GetAsset', command.middlewareStack, (signal) =>
       this.client.send(command, { abortSignal: signal }),
@@ -164,7 +165,7 @@ export class RecordCalls implements DataZoneSession {
         domainIdentifier: domainId,
         targetIdentifier: assetId,
         maxResults: 50,
-        ...(nextToken === undefined ? {} : { nextToken }),
+        nextToken,
       });
       const output = await this.call('ListMetadataGenerationRuns', command.middlewareStack, (signal) =>
         this.client.send(command, { abortSignal: signal }),
