@@ -361,6 +361,36 @@ describe('a call cut short', () => {
     expect(error).toMatchObject({ kind: 'transient', name: 'InternalServerException', message: 'try again' });
     expect(endpoint.requests).toHaveLength(1);
   });
+  it('fails with the deadline when a call’s slot, voided by a cut while it waited, cannot be taken again', async () => {
+    // Another batch's call is throttled while this one waits for its slot: the cut voids the slot, and by then
+    // the deadline has passed (its abort not fired yet). Nothing was sent for this call: no failure to report.
+    let passed = false;
+    const deadline: Deadline = {
+      at: Date.now() + 30_000,
+      signal: new AbortController().signal,
+      finalSignal: new AbortController().signal,
+      expired: () => passed,
+    };
+    endpoint.answerWith(() => {
+      passed = true;
+      return { status: 429, errorType: 'ThrottlingException', body: { message: 'slow down' } };
+    });
+    const parts = adapterParts(endpoint);
+    finishers.push(() => parts.deadline.finish());
+    const budget = new RequestBudget(
+      oneBucketForAll(new TokenBucket({ ratePerSecond: 10, burst: 1 })),
+      deadline,
+      Date.now,
+    );
+    const calls = new DataZoneCalls(parts.client, budget, deadline);
+    const [throttled, waiting] = await Promise.all([
+      failure(calls.batch().session().getRun(DOMAIN, 'run-1')),
+      failure(calls.batch().session().getRun(DOMAIN, 'run-2')),
+    ]);
+    expect(throttled).toMatchObject({ kind: 'throttled', name: 'ThrottlingException' });
+    expect(waiting).toBeInstanceOf(DeadlineExceededError);
+    expect(endpoint.requests).toHaveLength(1);
+  });
 });
 
 /** The time a SigV4 request was signed at (x-amz-date: 20261130T101500Z), to the second. */
