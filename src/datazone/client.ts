@@ -53,6 +53,11 @@ const CLOCK_TOLERANCE_MS = 2000;
 const RETRY_DELAY_BASE_MS = 100;
 const RETRY_DELAY_MAX_MS = 20_000;
 
+/** The wait before the SDK's retry number `retry` (1 for the first), `random` drawing the jitter from [0, 1). */
+export function retryDelayMs(retry: number, random: () => number): number {
+  return Math.floor(random() * Math.min(RETRY_DELAY_MAX_MS, RETRY_DELAY_BASE_MS * 2 ** (retry - 1)));
+}
+
 /**
  * The per-attempt timeout is enforced (the SDK's node handler only warns unless told to throw); a cut attempt is a
  * TimeoutError, retried by the SDK and then by the queue like any transient fault.
@@ -66,10 +71,10 @@ export function createDataZoneClient(
   requestTimeoutMs: number,
   random: () => number = Math.random,
 ): DataZoneClient {
-  const retryDelayMs = (attempt: number) =>
-    Math.floor(random() * Math.min(RETRY_DELAY_MAX_MS, RETRY_DELAY_BASE_MS * 2 ** (attempt - 1)));
   return new DataZoneClient({
-    retryStrategy: new ConfiguredRetryStrategy(loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS), retryDelayMs),
+    retryStrategy: new ConfiguredRetryStrategy(loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS), (retry) =>
+      retryDelayMs(retry, random),
+    ),
     requestHandler: {
       requestTimeout: requestTimeoutMs,
       connectionTimeout: Math.min(requestTimeoutMs, 3000),
@@ -113,7 +118,8 @@ export class RecordCalls implements DataZoneSession {
     const command = new GetAssetCommand({
       domainIdentifier: domainId,
       identifier: assetId,
-      ...(revision === undefined ? {} : { revision }),
+      // The SDK leaves an undefined member out of the request: no revision asks for the current one.
+      revision,
     });
     const output = await this.call('GetAsset', command.middlewareStack, (signal) =>
       this.client.send(command, { abortSignal: signal }),
@@ -159,7 +165,7 @@ export class RecordCalls implements DataZoneSession {
         domainIdentifier: domainId,
         targetIdentifier: assetId,
         maxResults: 50,
-        ...(nextToken === undefined ? {} : { nextToken }),
+        nextToken,
       });
       const output = await this.call('ListMetadataGenerationRuns', command.middlewareStack, (signal) =>
         this.client.send(command, { abortSignal: signal }),

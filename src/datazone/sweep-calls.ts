@@ -19,8 +19,9 @@ class SweepRecordCalls extends RecordCalls implements SweepDataZone {
       domainIdentifier: domainId,
       searchScope: 'ASSET',
       maxResults: options.pageSize ?? 50,
-      ...(options.owningProjectId === undefined ? {} : { owningProjectIdentifier: options.owningProjectId }),
-      ...(options.nextToken === undefined ? {} : { nextToken: options.nextToken }),
+      // Undefined members are left out of the request: no project searches them all, no token the first page.
+      owningProjectIdentifier: options.owningProjectId,
+      nextToken: options.nextToken,
     });
     const output = await this.call('Search', command.middlewareStack, (signal) =>
       this.client.send(command, { abortSignal: signal }),

@@ -24,6 +24,7 @@ describe('kindOf, for StartMetadataGenerationRun', () => {
       'quota',
     ],
     ['ConflictException 409', serviceError('ConflictException', 409), 'conflict'],
+    ['any 409', serviceError('SomethingElse', 409), 'conflict'],
     ['a conflict reported with another status', serviceError('ConflictException', 400), 'conflict'],
     ['ValidationException 400', serviceError('ValidationException', 400), 'permanent'],
     ['AccessDeniedException 403', serviceError('AccessDeniedException', 403), 'permanent'],
@@ -50,6 +51,77 @@ describe('kindOf, for StartMetadataGenerationRun', () => {
 
   it.each(cases)('%s', (_label, error, expected) => {
     expect(kindOf(error, 'StartMetadataGenerationRun')).toBe(expected);
+  });
+});
+
+describe('kindOf, by name alone', () => {
+  /** Shaped like an SDK error that carries no HTTP status (a 200 with an error body, a proxy's answer). */
+  const named = (name: string): Error => Object.assign(new Error(`${name} message`), { name });
+
+  it.each([
+    'ThrottlingException',
+    'Throttling',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'RequestThrottled',
+    'RequestThrottledException',
+    'SlowDown',
+  ])('%s is a throttle, whatever the status', (name) => {
+    expect(kindOf(named(name), 'GetAsset')).toBe('throttled');
+    expect(kindOf(serviceError(name, 400), 'GetAsset')).toBe('throttled');
+  });
+
+  it.each([
+    'ValidationException',
+    'AccessDeniedException',
+    'UnauthorizedException',
+    'ResourceNotFoundException',
+    'UnrecognizedClientException',
+    'InvalidSignatureException',
+  ])('%s is permanent, even without a status', (name) => {
+    expect(kindOf(named(name), 'StartMetadataGenerationRun')).toBe('permanent');
+  });
+
+  it('ServiceQuotaExceededException is a quota error without a status', () => {
+    expect(kindOf(named('ServiceQuotaExceededException'), 'GetAsset')).toBe('quota');
+  });
+
+  it.each(['RequestTimeout', 'RequestTimeoutException'])(
+    '%s timed out on the service’s side: transient, even with a 400',
+    (name) => {
+      expect(kindOf(serviceError(name, 400), 'GetAsset')).toBe('transient');
+    },
+  );
+});
+
+describe('kindOf, by status alone', () => {
+  it.each([
+    [400, 'permanent'],
+    [404, 'permanent'],
+    [499, 'permanent'],
+    [402, 'quota'],
+    [408, 'transient'],
+    [500, 'transient'],
+    [399, 'transient'],
+    [304, 'transient'],
+  ] as const)('an unknown name with %i is %s', (status, expected) => {
+    expect(kindOf(serviceError('SomethingUnheardOf', status), 'GetAsset')).toBe(expected);
+  });
+
+  it('reads no status from a $metadata whose status is not a number', () => {
+    const odd = Object.assign(new Error('odd'), {
+      name: 'SomethingUnheardOf',
+      $metadata: { httpStatusCode: '404' },
+    });
+    expect(kindOf(odd, 'GetAsset')).toBe('transient');
+  });
+
+  it.each([
+    ['null', null],
+    ['undefined', undefined],
+  ])('a thrown %s is transient', (_label, thrown) => {
+    expect(kindOf(thrown, 'GetAsset')).toBe('transient');
   });
 });
 
