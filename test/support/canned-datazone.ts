@@ -20,7 +20,7 @@ export interface ArrivedRequest {
   readonly receivedAt: number;
 }
 
-export interface CannedAnswer {
+interface CannedAnswer {
   readonly status?: number;
   /** The error's name, sent as the SDK reads it (x-amzn-ErrorType). */
   readonly errorType?: string;
