@@ -321,6 +321,21 @@ describe('a call cut short', () => {
     expect(error).toMatchObject({ message: 'invocation deadline reached during GetAsset' });
   });
 
+  it.each([
+    ['ListMetadataGenerationRuns', (calls: DataZoneSession) => calls.listRuns(DOMAIN, ASSET)],
+    ['GetMetadataGenerationRun', (calls: DataZoneSession) => calls.getRun(DOMAIN, 'run-1')],
+  ])('stops waiting for %s when the deadline aborts it in flight', async (operation, call) => {
+    endpoint.answerWith(() => ({ body: {}, delayMs: 3000 }));
+    const error = await failure(call(session(Date.now, { remainingMs: 200 })));
+    expect(error).toMatchObject({ message: `invocation deadline reached during ${operation}` });
+  });
+
+  it('keeps what the SDK said when the deadline cut its attempt', async () => {
+    endpoint.answerWith(() => ({ body: COMPLETE_ASSET, delayMs: 3000 }));
+    const error = await failure(session(Date.now, { remainingMs: 200 }).getAsset(DOMAIN, ASSET, undefined));
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
   it('fails with the attempt’s failure when its retry finds no slot before the deadline', async () => {
     // One request a second, 700 ms left: the retry's slot would come after the deadline.
     endpoint.answerWith(() => ({

@@ -39,6 +39,14 @@ const assetItem = (identifier: string | undefined, owningProjectId: string) => (
 });
 
 describe('searchAssets', () => {
+  it('stops waiting for Search when the deadline aborts it in flight', async () => {
+    endpoint.answerWith(() => ({ body: { items: [] }, delayMs: 3000 }));
+    const { client, budget, deadline } = adapterParts(endpoint, { remainingMs: 200 });
+    finishers.push(() => deadline.finish());
+    const search = new DataZoneSweepCalls(client, budget, deadline).sweepSession().searchAssets(DOMAIN, {});
+    await expect(search).rejects.toMatchObject({ message: 'invocation deadline reached during Search' });
+  });
+
   it('asks for one page of assets, 50 by default, across all projects', async () => {
     endpoint.answerWith(() => ({ body: { items: [] } }));
     await sweepCalls().sweepSession().searchAssets(DOMAIN, {});
