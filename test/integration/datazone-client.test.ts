@@ -49,6 +49,32 @@ const failure = (promise: Promise<unknown>): Promise<unknown> =>
     (error: unknown) => error,
   );
 
+/** A deadline that has passed once `pass()` is called, while its abort (a timer, a moment later) has not fired. */
+function deadlineToPass(): Deadline & { pass(): void } {
+  let passed = false;
+  return {
+    at: Date.now() + 30_000,
+    signal: new AbortController().signal,
+    finalSignal: new AbortController().signal,
+    expired: () => passed,
+    pass: () => {
+      passed = true;
+    },
+  };
+}
+
+/** The real adapter under `deadline`, its budget one bucket of the given rate for every operation. */
+function callsUnder(
+  deadline: Deadline,
+  rate: { ratePerSecond: number; burst: number },
+  options: AdapterOptions = {},
+): DataZoneCalls {
+  const parts = adapterParts(endpoint, options);
+  finishers.push(() => parts.deadline.finish());
+  const budget = new RequestBudget(oneBucketForAll(new TokenBucket(rate)), deadline, Date.now);
+  return new DataZoneCalls(parts.client, budget, deadline);
+}
+
 const COMPLETE_ASSET = { id: ASSET, revision: '3', owningProjectId: PROJECT, typeIdentifier: GLUE_TABLE };
 
 describe('getAsset', () => {
@@ -352,26 +378,13 @@ describe('a call cut short', () => {
 
   it('fails with the attempt’s failure when the deadline has passed by the time the SDK retries it', async () => {
     // The deadline passes as the first attempt fails, before its abort fires (a timer, a moment later).
-    let passed = false;
-    const deadline: Deadline = {
-      at: Date.now() + 30_000,
-      signal: new AbortController().signal,
-      finalSignal: new AbortController().signal,
-      expired: () => passed,
-    };
+    const deadline = deadlineToPass();
     endpoint.answerWith(() => {
-      passed = true;
+      deadline.pass();
       return { status: 500, errorType: 'InternalServerException', body: { message: 'try again' } };
     });
-    const parts = adapterParts(endpoint, { maxAttempts: 3 });
-    finishers.push(() => parts.deadline.finish());
-    const budget = new RequestBudget(
-      oneBucketForAll(new TokenBucket({ ratePerSecond: 1000, burst: 50 })),
-      deadline,
-      Date.now,
-    );
-    const calls = new DataZoneCalls(parts.client, budget, deadline).batch().session();
-    const error = await failure(calls.getRun(DOMAIN, 'run-1'));
+    const calls = callsUnder(deadline, { ratePerSecond: 1000, burst: 50 }, { maxAttempts: 3 });
+    const error = await failure(calls.batch().session().getRun(DOMAIN, 'run-1'));
     expect(error).toBeInstanceOf(ServiceError);
     expect(error).toMatchObject({ kind: 'transient', name: 'InternalServerException', message: 'try again' });
     expect(endpoint.requests).toHaveLength(1);
@@ -379,25 +392,12 @@ describe('a call cut short', () => {
   it('fails with the deadline when a call’s slot, voided by a cut while it waited, cannot be taken again', async () => {
     // Another batch's call is throttled while this one waits for its slot: the cut voids the slot, and by then
     // the deadline has passed (its abort not fired yet). Nothing was sent for this call: no failure to report.
-    let passed = false;
-    const deadline: Deadline = {
-      at: Date.now() + 30_000,
-      signal: new AbortController().signal,
-      finalSignal: new AbortController().signal,
-      expired: () => passed,
-    };
+    const deadline = deadlineToPass();
     endpoint.answerWith(() => {
-      passed = true;
+      deadline.pass();
       return { status: 429, errorType: 'ThrottlingException', body: { message: 'slow down' } };
     });
-    const parts = adapterParts(endpoint);
-    finishers.push(() => parts.deadline.finish());
-    const budget = new RequestBudget(
-      oneBucketForAll(new TokenBucket({ ratePerSecond: 10, burst: 1 })),
-      deadline,
-      Date.now,
-    );
-    const calls = new DataZoneCalls(parts.client, budget, deadline);
+    const calls = callsUnder(deadline, { ratePerSecond: 10, burst: 1 });
     const [throttled, waiting] = await Promise.all([
       failure(calls.batch().session().getRun(DOMAIN, 'run-1')),
       failure(calls.batch().session().getRun(DOMAIN, 'run-2')),
