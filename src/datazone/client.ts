@@ -34,6 +34,7 @@ import type {
   StartedRun,
   StartRunRequest,
 } from '../core/ports.js';
+import { SigningSha256 } from '../runtime/signing-hash.js';
 import { kindOf, type Operation, toServiceError } from './errors.js';
 import type { RecordBudget, RequestBudget, Slot } from './request-budget.js';
 import { incompleteResponse, summaryOf } from './responses.js';
@@ -80,6 +81,7 @@ export function createDataZoneClient(
       connectionTimeout: Math.min(requestTimeoutMs, 3000),
       throwOnRequestTimeout: true,
     },
+    sha256: SigningSha256,
   });
 }
 

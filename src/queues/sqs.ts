@@ -8,6 +8,7 @@
 import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { summarise } from '../core/outcome.js';
 import type { DeadLetter, QueuePort, VisibilityChange, VisibilityChangeFailure } from '../core/ports.js';
+import { SigningSha256 } from '../runtime/signing-hash.js';
 import { deadLetterAttributes, minimalDeadLetterAttributes } from './dead-letter-attributes.js';
 
 const SQS_BATCH_LIMIT = 10;
@@ -29,6 +30,7 @@ export function createSqsClient(requestTimeoutMs: number): SQSClient {
       connectionTimeout: Math.min(requestTimeoutMs, 3000),
       throwOnRequestTimeout: true,
     },
+    sha256: SigningSha256,
   });
 }
 
