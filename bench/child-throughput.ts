@@ -2,14 +2,16 @@
  * Batch throughput child (run with tsx): processes Lambda SQS events one after another, either with the real
  * handler (src/functions/worker.ts, configured by the environment the parent passes) or with the sequential baseline: the
  * same SDK client type against the same endpoint, one record after the other, each starting its run with a
- * client token. Reports { records, wallMs, failures, ownCpuMs, machine } over IPC (machine: the whole machine's
- * CPU time, see machine-load.ts); warm-up batches are excluded from every figure.
+ * client token. Reports { records, wallMs, failures, ownCpuMs, machine, phases } over IPC (machine: the whole
+ * machine's CPU time, see machine-load.ts; phases: the median batch's phases, batch-phases.ts, not for the
+ * baseline); warm-up batches are excluded from every figure.
  * A third mode, `bare`, runs bench/bare-handler.ts (a diagnostic: the same concurrency without the worker).
  * Usage: child-throughput.ts worker|baseline|bare <batches.json> <warm-up batches>
  */
 import { readFileSync } from 'node:fs';
 import { DataZoneClient } from '@aws-sdk/client-datazone';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { type BatchPhases, batchPhaseRecorder, medianPhases } from './batch-phases.js';
 import { lambdaContext } from './lambda-context.js';
 import { cpuTimesBetween, machineCpuTimes } from './machine-load.js';
 import { startCommandFor } from './start-command.js';
@@ -55,16 +57,38 @@ const warmUp = Number(warmUpArg ?? '1');
 const processBatch =
   mode === 'worker' ? await realWorker() : mode === 'bare' ? await bareConcurrent() : sequentialBaseline();
 
+// The sequential baseline has no batch to look inside, and pays for no recording.
+const measurePhases = mode === 'baseline' ? undefined : batchPhaseRecorder();
+const phases: BatchPhases[] = [];
+
 let failures = 0;
 for (const batch of batches.slice(0, warmUp)) failures += await processBatch(batch);
 const measured = batches.slice(warmUp);
 const machineAtStart = machineCpuTimes();
 const cpuAtStart = process.cpuUsage();
 const start = process.hrtime.bigint();
-for (const batch of measured) failures += await processBatch(batch);
+for (const batch of measured) {
+  if (measurePhases === undefined) failures += await processBatch(batch);
+  else
+    phases.push(
+      await measurePhases(async () => {
+        failures += await processBatch(batch);
+      }),
+    );
+}
 const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
 const cpu = process.cpuUsage(cpuAtStart);
 const machine = cpuTimesBetween(machineAtStart, machineCpuTimes());
 const records = measured.reduce((sum, batch) => sum + batch.Records.length, 0);
 const ownCpuMs = (cpu.user + cpu.system) / 1000;
-process.send?.({ records, wallMs, failures, ownCpuMs, machine }, () => process.exit(0));
+process.send?.(
+  {
+    records,
+    wallMs,
+    failures,
+    ownCpuMs,
+    machine,
+    ...(phases.length > 0 ? { phases: medianPhases(phases) } : {}),
+  },
+  () => process.exit(0),
+);
