@@ -46,6 +46,7 @@ export function createHandler(deps: HandlerDeps) {
       return isSqsEvent(event) ? await processSqsBatch(event, deps) : await processDirectEvent(event, deps);
     } finally {
       deps.deadline.finish();
+      deps.reporter.flush();
     }
   };
   return (
