@@ -64,8 +64,19 @@ export function parseSweepMessage(body: string): SweepMessage | undefined {
     sweepId: candidate.sweepId,
     domainId: candidate.domainId,
     nextToken: candidate.nextToken,
-    counts: { ...NO_COUNTS, ...(typeof candidate.counts === 'object' ? candidate.counts : {}) },
+    counts: { ...NO_COUNTS, ...numbersOf(candidate.counts) },
   };
+}
+
+/**
+ * The counts a cursor carries, those that are numbers: a hand-written `"assetsScanned": "4"` would otherwise make
+ * the next page's sum a string ("4" + 50 = "450"). Counts of a newer version's kinds are carried along.
+ */
+function numbersOf(counts: unknown): Record<string, number> {
+  if (typeof counts !== 'object' || counts === null || Array.isArray(counts)) return {};
+  return Object.fromEntries(
+    Object.entries(counts).filter((entry): entry is [string, number] => Number.isFinite(entry[1])),
+  );
 }
 
 export async function reconcileStep(

@@ -398,6 +398,21 @@ describe('parseSweepMessage', () => {
     });
   });
 
+  it('counts from zero each count that is not a number, keeping the others', () => {
+    const bare = { sweepId: 's', domainId: DOMAIN };
+    const handWritten = { assetsScanned: '4', enqueued: 3, errors: null, revisionsMissing: true };
+    expect(parseSweepMessage(JSON.stringify({ ...bare, counts: handWritten }))).toEqual({
+      ...bare,
+      nextToken: undefined,
+      counts: { ...NO_COUNTS, enqueued: 3 },
+    });
+    expect(parseSweepMessage(JSON.stringify({ ...bare, counts: [5, 6] }))).toEqual({
+      ...bare,
+      nextToken: undefined,
+      counts: NO_COUNTS,
+    });
+  });
+
   it.each([
     ['not JSON', '{"sweepId":'],
     ['null', 'null'],
