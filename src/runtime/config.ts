@@ -86,11 +86,7 @@ function parseBackoff(reader: EnvReader, prefix: string, fallback: BackoffSettin
 
 export function loadConfig(env: Env = process.env): WorkerConfig {
   const reader = new EnvReader(env);
-  const deadLetterQueueUrl = reader.requiredString(
-    'DEAD_LETTER_QUEUE_URL',
-    'an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/name',
-    (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
-  );
+  const deadLetterQueueUrl = reader.requiredQueueUrl('DEAD_LETTER_QUEUE_URL');
   const generationTypes = parseGenerationTypes(reader);
   const handledDetailTypes = reader.list('HANDLED_DETAIL_TYPES', DEFAULTS.handledDetailTypes);
   if (handledDetailTypes.length === 0)

@@ -31,6 +31,15 @@ export class EnvReader {
     return value;
   }
 
+  /** An SQS queue URL: http(s), as the SDK takes it (a local endpoint in development is plain http). */
+  requiredQueueUrl(name: string): string {
+    return this.requiredString(
+      name,
+      'an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/name',
+      (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
+    );
+  }
+
   string(name: string, fallback: string): string {
     return this.raw(name) ?? fallback;
   }

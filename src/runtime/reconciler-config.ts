@@ -40,9 +40,6 @@ export interface ReconcilerConfig {
 /** What a sweep calls: a start's bucket exists only because a GetAsset reserves its record's start with it. */
 const SWEEP_CALLS = ['Search', 'GetAsset', 'ListMetadataGenerationRuns', 'GetMetadataGenerationRun'] as const;
 
-const QUEUE_URL = 'an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/name';
-const isUrl = (value: string) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
-
 export function loadReconcilerConfig(env: Env = process.env): ReconcilerConfig {
   const reader = new EnvReader(env);
   const domainIds = reader.list('RECONCILE_DOMAIN_IDS', []);
@@ -55,8 +52,8 @@ export function loadReconcilerConfig(env: Env = process.env): ReconcilerConfig {
   if (publishedOnly !== 'true' && publishedOnly !== 'false') {
     reader.problems.push(`RECONCILE_PUBLISHED_ONLY must be true or false, got "${publishedOnly}"`);
   }
-  const sourceQueueUrl = reader.requiredString('SOURCE_QUEUE_URL', QUEUE_URL, isUrl);
-  const sweepQueueUrl = reader.requiredString('SWEEP_QUEUE_URL', QUEUE_URL, isUrl);
+  const sourceQueueUrl = reader.requiredQueueUrl('SOURCE_QUEUE_URL');
+  const sweepQueueUrl = reader.requiredQueueUrl('SWEEP_QUEUE_URL');
   const rates = readOperationRates(reader, SWEEP_OPERATIONS, {
     prefix: 'SWEEP_REQUESTS_PER_SECOND',
     defaultRate: 1,
@@ -72,24 +69,40 @@ export function loadReconcilerConfig(env: Env = process.env): ReconcilerConfig {
     sweepQueueUrl,
     rates,
     requestsPerSecond: Math.min(...SWEEP_CALLS.map((operation) => rates[operation].ratePerSecond)),
-    requestTimeoutMs: reader.integer('DATAZONE_REQUEST_TIMEOUT_MS', 10_000, 100, 900_000),
-    deadlineSafetyMarginMs: reader.integer('DEADLINE_SAFETY_MARGIN_MS', 3000, 0, 900_000),
-    worker: workerSettings(env, reader),
+    ...workerSettings(env, reader),
   };
   if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
   return config;
 }
 
-/** The worker's own reading of its generation, asset-type and retry settings, so that both judge alike. */
-function workerSettings(env: Env, reader: EnvReader): ReconcilerConfig['worker'] {
+type SharedWithWorker = Pick<ReconcilerConfig, 'requestTimeoutMs' | 'deadlineSafetyMarginMs' | 'worker'>;
+
+/**
+ * The worker's own reading of the settings both functions share (request timeout, deadline margin, generation,
+ * asset types, run retries), so that both judge alike and a bad value is reported once.
+ */
+function workerSettings(env: Env, reader: EnvReader): SharedWithWorker {
   try {
     const worker = loadConfig({ ...env, DEAD_LETTER_QUEUE_URL: 'https://unused.invalid/q' });
     const { generationTypes, supportedAssetTypes, maxRunAttempts, runRetryBaseSeconds } = worker;
-    return { generationTypes, supportedAssetTypes, maxRunAttempts, runRetryBaseSeconds };
+    return {
+      requestTimeoutMs: worker.datazoneRequestTimeoutMs,
+      deadlineSafetyMarginMs: worker.deadlineSafetyMarginMs,
+      worker: { generationTypes, supportedAssetTypes, maxRunAttempts, runRetryBaseSeconds },
+    };
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     reader.problems.push(...error.problems);
     // Stryker disable next-line ObjectLiteral,ArrayDeclaration: never read, the problems just pushed make loadReconcilerConfig throw
-    return { generationTypes: [], supportedAssetTypes: new Set(), maxRunAttempts: 1, runRetryBaseSeconds: 1 };
+    return {
+      requestTimeoutMs: 0,
+      deadlineSafetyMarginMs: 0,
+      worker: {
+        generationTypes: [],
+        supportedAssetTypes: new Set(),
+        maxRunAttempts: 1,
+        runRetryBaseSeconds: 1,
+      },
+    };
   }
 }

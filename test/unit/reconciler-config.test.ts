@@ -100,6 +100,15 @@ describe('loadReconcilerConfig', () => {
     }
   });
 
+  it('reports a bad request timeout or deadline margin once, as the worker reads them', () => {
+    expect(
+      problemsOf({ ...REQUIRED, DATAZONE_REQUEST_TIMEOUT_MS: '50', DEADLINE_SAFETY_MARGIN_MS: '-1' }),
+    ).toEqual([
+      'DATAZONE_REQUEST_TIMEOUT_MS must be an integer from 100 to 900000, got "50"',
+      'DEADLINE_SAFETY_MARGIN_MS must be an integer from 0 to 900000, got "-1"',
+    ]);
+  });
+
   it('takes only http(s) URLs as queue URLs', () => {
     expect(
       problemsOf({ ...REQUIRED, SOURCE_QUEUE_URL: 'xhttps://sqs.eu-west-1.amazonaws.com/1/source' }),
