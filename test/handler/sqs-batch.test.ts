@@ -368,6 +368,8 @@ describe('SQS batch: failures', () => {
       operation: 'GetAsset',
     });
     expect(stdout.metrics()).toMatchObject({ Throttled: 1, RunsStarted: 1 });
+    // Counted by operation as well: which operation's rate to lower, on the dashboard.
+    expect(stdout.metricsBy('Operation')).toEqual({ 'ThrottledByOperation GetAsset': 1 });
   });
 
   it('retries when the conflict cannot be confirmed', async () => {

@@ -1084,6 +1084,29 @@ describe.each(['queue', 'direct'] as const)('outcome alarms (%s wiring)', (wirin
       }
     }
   });
+
+  it('shows which DataZone operation the worker’s throttles and quota errors came from', () => {
+    const metrics = dashboard(template()).widgets.flatMap((widget) => widget.properties.metrics);
+    const env = environment(template());
+    const operations = [
+      'GetAsset',
+      'StartMetadataGenerationRun',
+      'ListMetadataGenerationRuns',
+      'GetMetadataGenerationRun',
+    ];
+    for (const operation of operations) {
+      for (const name of ['ThrottledByOperation', 'QuotaExceededByOperation']) {
+        expect(metrics).toContainEqual([
+          env.POWERTOOLS_METRICS_NAMESPACE ?? null,
+          name,
+          'service',
+          env.POWERTOOLS_SERVICE_NAME ?? null,
+          'Operation',
+          operation,
+        ]);
+      }
+    }
+  });
 });
 
 describe('outcome alarms of a configured deployment, and without outcome tracking', () => {

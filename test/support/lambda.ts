@@ -107,5 +107,22 @@ export function captureStdout() {
       }
       return totals;
     },
+    /** Sum of each metric published with `dimension` as well, by metric name and the dimension's value. */
+    metricsBy: (dimension: string) => {
+      const totals: Record<string, number> = {};
+      for (const doc of json()) {
+        const aws = doc._aws as
+          | { CloudWatchMetrics?: { Dimensions: string[][]; Metrics: { Name: string }[] }[] }
+          | undefined;
+        for (const definition of aws?.CloudWatchMetrics ?? []) {
+          if (!definition.Dimensions.some((set) => set.includes(dimension))) continue;
+          for (const { Name } of definition.Metrics) {
+            const key = `${Name} ${String(doc[dimension])}`;
+            totals[key] = (totals[key] ?? 0) + Number(doc[Name]);
+          }
+        }
+      }
+      return totals;
+    },
   };
 }

@@ -224,6 +224,40 @@ describe('OutcomeReporter.report', () => {
     expect(metrics).toEqual([count(metric)]);
   });
 
+  it.each<[RetryCause, string, string]>([
+    ['throttled', 'Throttled', 'ThrottledByOperation'],
+    ['quota', 'QuotaExceeded', 'QuotaExceededByOperation'],
+  ])('counts a retry for %s once more by the operation that met it', (cause, metric, byOperation) => {
+    const { lines, metrics } = reported({
+      kind: 'retry',
+      cause,
+      schedule: 'short',
+      error: { name: 'ThrottlingException', message: 'Rate exceeded', operation: 'GetAsset' },
+      target: TARGET,
+    });
+    expect(lines[0]?.fields).toMatchObject({ operation: 'GetAsset' });
+    expect(metrics).toEqual([count(metric), { ...count(byOperation), dimension: ['Operation', 'GetAsset'] }]);
+  });
+
+  it('counts a transient failure without the operation, and a throttle whose operation is unknown once', () => {
+    const transient = reported({
+      kind: 'retry',
+      cause: 'transient',
+      schedule: 'short',
+      error: { name: 'InternalServerException', message: 'oops', operation: 'StartMetadataGenerationRun' },
+      target: TARGET,
+    });
+    expect(transient.metrics).toEqual([count('TransientFailures')]);
+    const unknown = reported({
+      kind: 'retry',
+      cause: 'throttled',
+      schedule: 'short',
+      error: ERROR,
+      target: TARGET,
+    });
+    expect(unknown.metrics).toEqual([count('Throttled')]);
+  });
+
   it('records an ended run: its status, each type’s result by generation type, its duration', () => {
     const { lines, metrics } = reported({
       kind: 'run-ended',
