@@ -67,6 +67,8 @@ const datazone = new DataZoneSweepCalls(
 );
 const queue =
   dryRun || queueUrl === undefined ? undefined : new SqsEventQueue(createSqsClient(5000), queueUrl);
+/** Search answers with at most 50 items a page. */
+const SEARCH_PAGE_LIMIT = 50;
 const settings = {
   domainId,
   owningProjectId: values.project,
@@ -76,7 +78,7 @@ const settings = {
   origin: 'backfill' as const,
   retry: worker,
   sweepId: `backfill/${new Date(clock()).toISOString()}`,
-  pageSize: Math.min(50, Number.isFinite(maxAssets) ? maxAssets : 50),
+  pageSize: SEARCH_PAGE_LIMIT,
 };
 
 let stopping = false;
@@ -90,12 +92,14 @@ const tty = process.stderr.isTTY === true;
 /** A page that fails in a way that may pass (a throttle, a timeout) is swept again after a pause, a few times. */
 const PAGE_ATTEMPTS = 5;
 
-async function sweptWithRetries(token: string | undefined) {
+/** A page asks for no more assets than --max-assets leaves, and for at most Search's limit. */
+async function sweptWithRetries(token: string | undefined, assetsLeft: number) {
+  const pageSettings = { ...settings, pageSize: Math.min(SEARCH_PAGE_LIMIT, assetsLeft) };
   for (let attempt = 1; ; attempt++) {
     // A session per page: a throttle stops the rest of its page (the batch breaker), not the whole backfill.
     const session = datazone.sweepSession();
     try {
-      return await sweepPage(token, settings, {
+      return await sweepPage(token, pageSettings, {
         datazone: session,
         queue,
         clock,
@@ -120,7 +124,7 @@ let counts = NO_COUNTS;
 let nextToken: string | undefined;
 let total: number | undefined;
 do {
-  const page = await sweptWithRetries(nextToken);
+  const page = await sweptWithRetries(nextToken, maxAssets - counts.assetsScanned);
   if (page === undefined) break;
   counts = addCounts(counts, page.counts);
   nextToken = page.nextToken;

@@ -124,6 +124,21 @@ describe('npm run backfill', () => {
     expect(run.stdout).not.toContain('would enqueue');
   });
 
+  it('--max-assets stops at that many assets, also within a page', async () => {
+    const larger = await startLocalDataZone({ catalog: sweepCatalog(60) });
+    try {
+      const run = await backfill(['--dry-run', '--domain', DOMAIN, '--rate', '500', '--max-assets', '55'], {
+        ...localEndpoints(),
+        AWS_ENDPOINT_URL_DATAZONE: larger.url,
+      });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^assets scanned +55$/m);
+      expect(larger.requests.filter((request) => request.operation === 'Search')).toHaveLength(2);
+    } finally {
+      await larger.close();
+    }
+  });
+
   it('without --domain exits 2 with a one-line message', async () => {
     const run = await backfill(['--dry-run']);
 
