@@ -15,7 +15,6 @@ import { createSqsClient, SqsQueues } from '../queues/sqs.js';
 import type { WorkerConfig } from '../runtime/config.js';
 import { InvocationDeadline } from '../runtime/deadline.js';
 import { OutcomeReporter } from '../runtime/observability.js';
-import type { TurnOutput } from '../runtime/turn-output.js';
 
 /** SQS calls are small; a stuck one must not hold the batch's report past the Lambda timeout. */
 const SQS_REQUEST_TIMEOUT_MS = 5000;
@@ -26,8 +25,6 @@ export interface WorkerRuntime {
   readonly random: () => number;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  /** How the lines reach stdout (turn-output.ts); each at once when not given. */
-  readonly output?: TurnOutput;
   /** Studies only (the fleet benchmark's variants): another rate law, another DataZone client. */
   readonly adaptation?: (ratePerSecond: number) => RateAdaptation;
   readonly datazoneClient?: DataZoneClient;
@@ -46,7 +43,7 @@ export function composeWorker(config: WorkerConfig, runtime: WorkerRuntime) {
       clock,
     ),
     queues: new SqsQueues(createSqsClient(SQS_REQUEST_TIMEOUT_MS), config.deadLetterQueueUrl),
-    reporter: new OutcomeReporter(logger, metrics, runtime.output),
+    reporter: new OutcomeReporter(logger, metrics),
     deadline,
     deadlineSafetyMarginMs: config.deadlineSafetyMarginMs,
     clock,

@@ -5,7 +5,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { loadConfig } from '../runtime/config.js';
-import { TurnBatchedOutput } from '../runtime/turn-output.js';
 import { composeWorker } from './worker-composition.js';
 
 const config = loadConfig();
@@ -15,6 +14,4 @@ export const handler = composeWorker(config, {
   random: Math.random,
   logger: new Logger({ serviceName: config.serviceName }),
   metrics: new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName }),
-  // Powertools writes its lines and metrics to process.stdout.
-  output: new TurnBatchedOutput(process.stdout),
 });

@@ -46,7 +46,6 @@ export function createHandler(deps: HandlerDeps) {
       return isSqsEvent(event) ? await processSqsBatch(event, deps) : await processDirectEvent(event, deps);
     } finally {
       deps.deadline.finish();
-      deps.reporter.flush();
     }
   };
   return (

@@ -6,7 +6,6 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { RecordOutcome, RetryCause, RunReport } from '../core/outcome.js';
 import { capped, describe } from './log-line.js';
-import { type TurnOutput, WRITE_AT_ONCE } from './turn-output.js';
 
 const METRIC = {
   runsStarted: 'RunsStarted',
@@ -67,17 +66,9 @@ export class OutcomeReporter {
   constructor(
     private readonly logger: Logger,
     private readonly metrics: Metrics,
-    /** Where the lines go: the records answered in one turn write their lines together. */
-    private readonly output: TurnOutput = WRITE_AT_ONCE,
   ) {}
 
-  /** The invocation ends: what was reported leaves now, not at the end of the turn. */
-  flush(): void {
-    this.output.flush();
-  }
-
   report(outcome: RecordOutcome, context: RecordContext): void {
-    this.output.hold();
     const target = 'target' in outcome ? outcome.target : undefined;
     const line = capped({
       outcome: outcome.kind,
@@ -137,13 +128,11 @@ export class OutcomeReporter {
 
   /** An SQS batch entry that is not a record at all: it cannot be reported back, so it is at least told. */
   unreadableRecord(index: number, got: string): void {
-    this.output.hold();
     this.count(METRIC.unreadableRecords);
     this.logger.error('unreadable SQS record left out of the batch', { recordIndex: index, got });
   }
 
   visibilityChangeFailed(context: RecordContext, errorName: string, errorMessage: string): void {
-    this.output.hold();
     this.count(METRIC.visibilityChangeFailures);
     // The record is still reported as failed: it returns after the queue's own visibility timeout.
     this.logger.error('visibility change failed', capped({ ...context, errorName, errorMessage }));

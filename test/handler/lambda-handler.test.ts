@@ -81,33 +81,3 @@ describe('the invocation’s deadline', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
-
-describe('the invocation’s log lines', () => {
-  /** An output that records when lines are held and flushed, among the lines written to stdout. */
-  function recordingOutput(stdoutLines: () => number) {
-    const events: string[] = [];
-    return {
-      events,
-      output: {
-        hold: () => events.push(`hold after ${stdoutLines()} lines`),
-        flush: () => events.push(`flush after ${stdoutLines()} lines`),
-      },
-    };
-  }
-
-  it('are held from the first record’s report and written out before the invocation returns', async () => {
-    const { events, output } = recordingOutput(() => stdout.logs().length);
-    handler = buildHandler({ random: lowestJitter, output });
-    await handler({ Records: [GLUE_TABLE_EVENT, SKIPPED_DETAIL_TYPE] }, lambdaContext());
-    expect(events[0]).toBe('hold after 0 lines');
-    expect(events.at(-1)).toBe('flush after 2 lines');
-  });
-
-  it('are written out when the invocation throws as well', async () => {
-    const { events, output } = recordingOutput(() => stdout.logs().length);
-    handler = buildHandler({ random: lowestJitter, output });
-    sqs.on(SendMessageCommand).rejects(Object.assign(new Error('gone'), { name: 'QueueDoesNotExist' }));
-    await expect(handler({ hello: 'world' }, lambdaContext())).rejects.toThrow(/^dead-letter-unavailable/);
-    expect(events.at(-1)).toMatch(/^flush after/);
-  });
-});

@@ -10,7 +10,6 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Clock } from '../../src/core/ports.js';
 import { composeWorker } from '../../src/functions/worker-composition.js';
 import { loadConfig } from '../../src/runtime/config.js';
-import type { TurnOutput } from '../../src/runtime/turn-output.js';
 import { DLQ_URL, type Handler } from './lambda.js';
 
 /** The variables every deployment sets; a test's own variables are added to them. */
@@ -32,30 +31,16 @@ interface HandlerOptions {
   readonly clock?: Clock;
   /** What POWERTOOLS_LOG_LEVEL sets in a deployment. */
   readonly logLevel?: LogLevel;
-  /** How the lines reach stdout; each at once by default. */
-  readonly output?: TurnOutput;
 }
 
-export function buildHandler({
-  env = {},
-  random,
-  clock = Date.now,
-  logLevel,
-  output,
-}: HandlerOptions): Handler {
+export function buildHandler({ env = {}, random, clock = Date.now, logLevel }: HandlerOptions): Handler {
   const config = loadConfig({ ...DEPLOYMENT_ENV, ...env });
   const logger = new Logger({
     serviceName: config.serviceName,
     ...(logLevel === undefined ? {} : { logLevel }),
   });
   const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
-  return composeWorker(config, {
-    clock,
-    random,
-    logger,
-    metrics,
-    ...(output === undefined ? {} : { output }),
-  }) as unknown as Handler;
+  return composeWorker(config, { clock, random, logger, metrics }) as unknown as Handler;
 }
 
 /**

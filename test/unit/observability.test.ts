@@ -351,37 +351,3 @@ describe('OutcomeReporter: the batch’s side effects', () => {
     expect(metrics).toEqual([count('VisibilityChangeFailures')]);
   });
 });
-
-describe('OutcomeReporter and the output its lines go to', () => {
-  /** The reporter's lines and the output's holds and flushes, in the order they happen. */
-  function orderedReporter() {
-    const events: string[] = [];
-    const log = (message: string) => events.push(`line: ${message}`);
-    const logger = { info: log, warn: log, error: log };
-    const sink = { addMetric: () => undefined, singleMetric: () => ({ addDimension() {}, addMetric() {} }) };
-    const output = { hold: () => events.push('hold'), flush: () => events.push('flush') };
-    const reporter = new OutcomeReporter(logger as unknown as Logger, sink as unknown as Metrics, output);
-    return { reporter, events };
-  }
-
-  it('holds the output before each line, so that the lines of one turn leave together', () => {
-    const { reporter, events } = orderedReporter();
-    reporter.report({ kind: 'skipped', reason: 'not an asset event' }, CONTEXT);
-    reporter.unreadableRecord(0, 'null');
-    reporter.visibilityChangeFailed(CONTEXT, 'ReceiptHandleIsInvalid', 'expired');
-    expect(events).toEqual([
-      'hold',
-      'line: event skipped',
-      'hold',
-      'line: unreadable SQS record left out of the batch',
-      'hold',
-      'line: visibility change failed',
-    ]);
-  });
-
-  it('writes what it holds when the invocation ends', () => {
-    const { reporter, events } = orderedReporter();
-    reporter.flush();
-    expect(events).toEqual(['flush']);
-  });
-});
