@@ -156,7 +156,13 @@ export function memoryResult(samples: ResourceSamples): BenchmarkResult {
   };
 }
 
-export function cpuResult(samples: ResourceSamples): BenchmarkResult {
+/** A diagnostic row the per-record CPU section shows beside its own, with its method. */
+interface ExtraRow {
+  readonly row: BenchmarkResult['rows'][number];
+  readonly detail: string;
+}
+
+export function cpuResult(samples: ResourceSamples, signing?: ExtraRow): BenchmarkResult {
   const ratios = pairRatios(samples, usPerRecord);
   const differences = samples.runs.worker.map((run, index) => {
     const bare = samples.runs.bare[index];
@@ -175,6 +181,7 @@ export function cpuResult(samples: ResourceSamples): BenchmarkResult {
         target: 'reported',
         pass: undefined,
       },
+      ...(signing === undefined ? [] : [signing.row]),
     ],
     details: [
       ...commonDetails(samples),
@@ -188,6 +195,7 @@ export function cpuResult(samples: ResourceSamples): BenchmarkResult {
         'bundle’s source map and self time summed by package (the worker’s own code by file).',
       `Worker profile: ${formatSummary(samples.profiles.worker)}.`,
       `Bare profile: ${formatSummary(samples.profiles.bare)}.`,
+      ...(signing === undefined ? [] : [signing.detail]),
     ],
   };
 }

@@ -19,6 +19,7 @@ import { perOperation } from './per-operation.js';
 import { quota } from './quota.js';
 import { renderReport } from './report.js';
 import { cpuResult, memoryResult, type ResourceSamples, sampleResources } from './resources.js';
+import { signingCost } from './signing.js';
 import { throughput } from './throughput.js';
 import { BENCHMARK_IDS, type BenchContext, type BenchmarkId, type BenchmarkResult } from './types.js';
 
@@ -83,7 +84,7 @@ const runners: Record<BenchmarkId, () => Promise<BenchmarkResult>> = {
   convergence: () => convergence(ctx),
   'cold-start': async () => coldStart(ctx, await getBundles()),
   memory: async () => memoryResult(await getResources()),
-  cpu: async () => cpuResult(await getResources()),
+  cpu: async () => cpuResult(await getResources(), await signingCost(repetitions)),
   backfill: () => backfill(ctx),
 };
 
