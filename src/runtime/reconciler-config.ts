@@ -77,6 +77,15 @@ export function loadReconcilerConfig(env: Env = process.env): ReconcilerConfig {
 
 type SharedWithWorker = Pick<ReconcilerConfig, 'requestTimeoutMs' | 'deadlineSafetyMarginMs' | 'worker'>;
 
+/** What a failed reading returns: never read, the problems it collected make loadReconcilerConfig throw. */
+// Stryker disable ObjectLiteral,ArrayDeclaration: never read (above)
+const NOT_READ: SharedWithWorker = {
+  requestTimeoutMs: 0,
+  deadlineSafetyMarginMs: 0,
+  worker: { generationTypes: [], supportedAssetTypes: new Set(), maxRunAttempts: 1, runRetryBaseSeconds: 1 },
+};
+// Stryker restore ObjectLiteral,ArrayDeclaration
+
 /**
  * The worker's own reading of the settings both functions share (request timeout, deadline margin, generation,
  * asset types, run retries), so that both judge alike and a bad value is reported once.
@@ -93,16 +102,6 @@ function workerSettings(env: Env, reader: EnvReader): SharedWithWorker {
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     reader.problems.push(...error.problems);
-    // Stryker disable next-line ObjectLiteral,ArrayDeclaration: never read, the problems just pushed make loadReconcilerConfig throw
-    return {
-      requestTimeoutMs: 0,
-      deadlineSafetyMarginMs: 0,
-      worker: {
-        generationTypes: [],
-        supportedAssetTypes: new Set(),
-        maxRunAttempts: 1,
-        runRetryBaseSeconds: 1,
-      },
-    };
+    return NOT_READ;
   }
 }

@@ -18,7 +18,7 @@ function bytesOf(data: SourceData, encoding?: BufferEncoding): Buffer {
 }
 
 /** A string key is never checked that way; a buffer key is looked up, or made into a KeyObject once. */
-function hmacKey(secret: SourceData): string | KeyObject {
+export function hmacKey(secret: SourceData): string | KeyObject {
   if (typeof secret === 'string') return secret;
   let key = keyObjects.get(secret);
   if (key === undefined) {

@@ -2,13 +2,13 @@
  * The SHA-256 the worker's SDK clients sign with: the same digests as node:crypto, and requests signed exactly as
  * the SDK's default hash signs them.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, KeyObject } from 'node:crypto';
 import { DataZoneClient, GetAssetCommand } from '@aws-sdk/client-datazone';
 import type { FinalizeHandler, FinalizeHandlerArguments, MetadataBearer } from '@smithy/types';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDataZoneClient } from '../../src/datazone/client.js';
 import { createSqsClient } from '../../src/queues/sqs.js';
-import { SigningSha256 } from '../../src/runtime/signing-hash.js';
+import { hmacKey, SigningSha256 } from '../../src/runtime/signing-hash.js';
 import { type CannedDataZone, startCannedDataZone } from '../support/canned-datazone.js';
 
 const TEXT = 'GET\n/v2/domains/dzd_1/assets/a1\n\nhost:localhost';
@@ -38,6 +38,21 @@ describe('SigningSha256', () => {
     expect(await digestOf(undefined, ['é', 'latin1'])).toBe(
       createHash('sha256').update(Buffer.from('é', 'latin1')).digest('hex'),
     );
+  });
+
+  it('hashes a DataView as the bytes it views', async () => {
+    const bytes = Buffer.from(`xx${TEXT}yy`);
+    const view = new DataView(bytes.buffer, bytes.byteOffset + 2, bytes.length - 4);
+    expect(await digestOf(undefined, [view])).toBe(createHash('sha256').update(TEXT).digest('hex'));
+  });
+
+  it('makes a byte key a KeyObject once, and leaves a string key as it is', () => {
+    const key = hmacKey(SIGNING_KEY);
+    expect(key).toBeInstanceOf(KeyObject);
+    expect((key as KeyObject).export()).toEqual(Buffer.from(SIGNING_KEY));
+    expect(hmacKey(SIGNING_KEY)).toBe(key);
+    expect(hmacKey(new Uint8Array(SIGNING_KEY))).not.toBe(key);
+    expect(hmacKey('AWS4secret')).toBe('AWS4secret');
   });
 
   it('is an HMAC under a string or byte key, the same each time a key is used again', async () => {

@@ -406,6 +406,11 @@ describe('parseSweepMessage', () => {
       nextToken: undefined,
       counts: { ...NO_COUNTS, enqueued: 3 },
     });
+    expect(parseSweepMessage(JSON.stringify({ ...bare, counts: null }))).toEqual({
+      ...bare,
+      nextToken: undefined,
+      counts: NO_COUNTS,
+    });
     expect(parseSweepMessage(JSON.stringify({ ...bare, counts: [5, 6] }))).toEqual({
       ...bare,
       nextToken: undefined,
