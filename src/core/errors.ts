@@ -42,6 +42,8 @@ export class BatchDeferredError extends Error {
     message: string,
     /** Whether what stopped the batch calls for the long backoff (a quota) or the short one. */
     readonly long: boolean,
+    /** The call not made (a DataZone operation). */
+    readonly operation?: string,
   ) {
     super(message);
   }
@@ -57,6 +59,8 @@ export class RequestSlotUnavailableError extends Error {
     message: string,
     /** When the slot would come, if that is known: the record waits in the queue until then, not in Lambda. */
     readonly retryAfterSeconds?: number,
+    /** The call whose slot did not come (a DataZone operation). */
+    readonly operation?: string,
   ) {
     super(message);
   }

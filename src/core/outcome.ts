@@ -121,11 +121,22 @@ export interface RunReport {
 export interface ErrorSummary {
   readonly name: string;
   readonly message: string;
-  /** The call that failed, for a service error that knows it. */
+  /** The call that failed or was not made, for an error that knows it. */
   readonly operation?: string;
 }
 
 const MAX_MESSAGE_CODE_POINTS = 1000;
+
+/** The worker's errors that name the DataZone call they are about: quotas, throttles and rates are per operation. */
+function isOperationError(
+  error: object,
+): error is ServiceError | BatchDeferredError | RequestSlotUnavailableError {
+  return (
+    error instanceof ServiceError ||
+    error instanceof BatchDeferredError ||
+    error instanceof RequestSlotUnavailableError
+  );
+}
 
 /** The name and message of anything thrown, the message cut to a size a log line or an attribute can carry. */
 export function summarise(error: unknown): ErrorSummary {
@@ -133,7 +144,7 @@ export function summarise(error: unknown): ErrorSummary {
     return { name: 'NonErrorThrown', message: truncateCodePoints(String(error), MAX_MESSAGE_CODE_POINTS) };
   }
   const { name, message } = error as { name?: unknown; message?: unknown };
-  const operation = error instanceof ServiceError ? error.operation : undefined;
+  const operation = isOperationError(error) ? error.operation : undefined;
   return {
     name: typeof name === 'string' && name !== '' ? name : 'Error',
     message: truncateCodePoints(typeof message === 'string' ? message : '', MAX_MESSAGE_CODE_POINTS),

@@ -93,6 +93,8 @@ export class RequestBudget {
         throw new RequestSlotUnavailableError(
           `no ${wanted.length} ${wanted[0]} request slot(s) before the invocation deadline at ` +
             `${rounded(bucket.currentRatePerSecond)} requests/s`,
+          undefined,
+          wanted[0],
         );
       }
       wanted.forEach((operation, index) => {
@@ -107,6 +109,7 @@ export class RequestBudget {
         `the next ${last.operation} request slot is ${Math.ceil(waitMs / 1000)} s away at ` +
           `${rounded(this.bucketOf(last.operation).currentRatePerSecond)} requests/s: waiting in the queue`,
         Math.ceil(waitMs / 1000),
+        last.operation,
       );
     }
     return operations.map((operation) => slots.find((slot) => slot.operation === operation) as Slot);
@@ -177,6 +180,7 @@ export class BatchBudget {
       throw new BatchDeferredError(
         `not attempted: an earlier ${operation} request of this batch got ${error.name}`,
         error.kind === 'quota',
+        operation,
       );
     }
   }

@@ -247,6 +247,17 @@ describe('SQS batch: failures', () => {
       EventsSkipped: 1,
       DeadLettered: 1,
     });
+    // The deferred records name the call they did not make, in their lines and by operation in the metrics.
+    expect(
+      stdout
+        .logs()
+        .filter((line) => line.retryCause === 'deferred')
+        .map((line) => line.operation),
+    ).toEqual(Array(5).fill('StartMetadataGenerationRun'));
+    expect(stdout.metricsBy('Operation')).toEqual({
+      'ThrottledByOperation StartMetadataGenerationRun': 1,
+      'RecordsDeferredByOperation StartMetadataGenerationRun': 5,
+    });
   });
 
   it('backs off longer after ServiceQuotaExceededException, growing with the receive count', async () => {

@@ -1085,7 +1085,7 @@ describe.each(['queue', 'direct'] as const)('outcome alarms (%s wiring)', (wirin
     }
   });
 
-  it('shows which DataZone operation the worker’s throttles and quota errors came from', () => {
+  it('shows which DataZone operation the worker’s throttles, quota errors and deferrals came from', () => {
     const metrics = dashboard(template()).widgets.flatMap((widget) => widget.properties.metrics);
     const env = environment(template());
     const operations = [
@@ -1095,7 +1095,7 @@ describe.each(['queue', 'direct'] as const)('outcome alarms (%s wiring)', (wirin
       'GetMetadataGenerationRun',
     ];
     for (const operation of operations) {
-      for (const name of ['ThrottledByOperation', 'QuotaExceededByOperation']) {
+      for (const name of ['ThrottledByOperation', 'QuotaExceededByOperation', 'RecordsDeferredByOperation']) {
         expect(metrics).toContainEqual([
           env.POWERTOOLS_METRICS_NAMESPACE ?? null,
           name,

@@ -227,6 +227,7 @@ describe('OutcomeReporter.report', () => {
   it.each<[RetryCause, string, string]>([
     ['throttled', 'Throttled', 'ThrottledByOperation'],
     ['quota', 'QuotaExceeded', 'QuotaExceededByOperation'],
+    ['deferred', 'RecordsDeferred', 'RecordsDeferredByOperation'],
   ])('counts a retry for %s once more by the operation that met it', (cause, metric, byOperation) => {
     const { lines, metrics } = reported({
       kind: 'retry',

@@ -92,6 +92,22 @@ describe('summarise', () => {
     expect(summarise({ name: 42, message: { text: 'm' } })).toEqual({ name: 'Error', message: '' });
   });
 
+  it('names the operation a deferral did not call', () => {
+    expect(summarise(new BatchDeferredError('not attempted', false, 'GetAsset'))).toStrictEqual({
+      name: 'BatchDeferredError',
+      message: 'not attempted',
+      operation: 'GetAsset',
+    });
+    expect(
+      summarise(new RequestSlotUnavailableError('later', 3, 'StartMetadataGenerationRun')),
+    ).toStrictEqual({
+      name: 'RequestSlotUnavailableError',
+      message: 'later',
+      operation: 'StartMetadataGenerationRun',
+    });
+    expect(summarise(new RequestSlotUnavailableError('later'))).not.toHaveProperty('operation');
+  });
+
   it('names the failed operation of a service error, and of nothing else', () => {
     const throttled = new ServiceError('throttled', 'ThrottlingException', 'slow down', {
       operation: 'GetAsset',

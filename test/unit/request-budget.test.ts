@@ -174,6 +174,7 @@ describe('a record’s slots', () => {
       {
         message:
           'no 1 StartMetadataGenerationRun request slot(s) before the invocation deadline at 1.23 requests/s',
+        operation: 'StartMetadataGenerationRun',
       },
     );
     const late = setup({ deadlineInMs: 100 });
@@ -298,6 +299,7 @@ describe('the batch breaker', () => {
       message:
         'not attempted: an earlier StartMetadataGenerationRun request of this batch got ThrottlingException',
       long: false,
+      operation: 'StartMetadataGenerationRun',
     });
   });
 
@@ -361,6 +363,7 @@ describe('no paid waiting', () => {
       retryAfterSeconds: 4,
       message:
         'the next StartMetadataGenerationRun request slot is 4 s away at 1 requests/s: waiting in the queue',
+      operation: 'StartMetadataGenerationRun',
     });
     expect(bucket('GetAsset').reserve(1)).toEqual([T0]);
   });
