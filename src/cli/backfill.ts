@@ -12,7 +12,7 @@ import { summarise } from '../core/outcome.js';
 import { sweepSeconds } from '../core/reconciliation.js';
 import { createDataZoneClient } from '../datazone/client.js';
 import { oneBucketForAll, RequestBudget } from '../datazone/request-budget.js';
-import { DataZoneSweepCalls } from '../datazone/sweep-calls.js';
+import { DataZoneSweepCalls, SEARCH_PAGE_LIMIT } from '../datazone/sweep-calls.js';
 import { TokenBucket } from '../datazone/token-bucket.js';
 import { SqsEventQueue } from '../queues/event-queue.js';
 import { createSqsClient } from '../queues/sqs.js';
@@ -67,8 +67,6 @@ const datazone = new DataZoneSweepCalls(
 );
 const queue =
   dryRun || queueUrl === undefined ? undefined : new SqsEventQueue(createSqsClient(5000), queueUrl);
-/** Search answers with at most 50 items a page. */
-const SEARCH_PAGE_LIMIT = 50;
 const settings = {
   domainId,
   owningProjectId: values.project,
@@ -78,7 +76,6 @@ const settings = {
   origin: 'backfill' as const,
   retry: worker,
   sweepId: `backfill/${new Date(clock()).toISOString()}`,
-  pageSize: SEARCH_PAGE_LIMIT,
 };
 
 let stopping = false;

@@ -6,6 +6,9 @@ import { SearchCommand } from '@aws-sdk/client-datazone';
 import type { AssetPage, SweepDataZone } from '../core/ports.js';
 import { DataZoneCalls, RecordCalls } from './client.js';
 
+/** Search answers with at most 50 items a page. */
+export const SEARCH_PAGE_LIMIT = 50;
+
 class SweepRecordCalls extends RecordCalls implements SweepDataZone {
   async searchAssets(
     domainId: string,
@@ -18,7 +21,7 @@ class SweepRecordCalls extends RecordCalls implements SweepDataZone {
     const command = new SearchCommand({
       domainIdentifier: domainId,
       searchScope: 'ASSET',
-      maxResults: options.pageSize ?? 50,
+      maxResults: options.pageSize ?? SEARCH_PAGE_LIMIT,
       // Undefined members are left out of the request: no project searches them all, no token the first page.
       owningProjectIdentifier: options.owningProjectId,
       nextToken: options.nextToken,

@@ -14,7 +14,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { sweepSeconds } from '../core/reconciliation.js';
 import { createDataZoneClient } from '../datazone/client.js';
 import { bucketsPerOperation, RequestBudget } from '../datazone/request-budget.js';
-import { DataZoneSweepCalls } from '../datazone/sweep-calls.js';
+import { DataZoneSweepCalls, SEARCH_PAGE_LIMIT } from '../datazone/sweep-calls.js';
 import { SqsEventQueue } from '../queues/event-queue.js';
 import { createSqsClient } from '../queues/sqs.js';
 import { InvocationDeadline } from '../runtime/deadline.js';
@@ -22,8 +22,6 @@ import { loadReconcilerConfig } from '../runtime/reconciler-config.js';
 import { parseSweepMessage, reconcileStep, type SweepCursor } from '../sweep/reconcile.js';
 
 const SQS_REQUEST_TIMEOUT_MS = 5000;
-/** A page's assets: as many as half an invocation's time allows at the sweep's rate, at most the API's 50. */
-const MAX_PAGE_SIZE = 50;
 
 const clock = Date.now;
 const config = loadReconcilerConfig();
@@ -46,7 +44,8 @@ function count(name: string, value: number): void {
 async function sweep(event: SQSEvent, context: Context): Promise<void> {
   deadline.start(context.getRemainingTimeInMillis(), config.deadlineSafetyMarginMs);
   const budgetSeconds = Math.max(1, deadline.remainingMs() / 1000);
-  const pageSize = Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(sweepAssetsWithin(budgetSeconds / 2))));
+  // A page's assets: as many as half an invocation's time allows at the sweep's rate, at most Search's limit.
+  const pageSize = Math.max(1, Math.min(SEARCH_PAGE_LIMIT, Math.floor(sweepAssetsWithin(budgetSeconds / 2))));
   const pageSeconds = sweepSeconds(pageSize, config.requestsPerSecond);
   const session = datazone.sweepSession();
   try {

@@ -39,8 +39,8 @@ const RETRY_METRIC: Record<RetryCause, string> = {
 
 /**
  * Throttles, quotas and request slots are per DataZone operation: these are counted once more with the operation
- * as a dimension, so that a dashboard says which operation's rate to lower or raise. Under a name of their own: a sum of `Throttled` over the
- * EMF lines (Logs Insights, the local runner) would otherwise count each throttle twice.
+ * as a dimension, so that a dashboard says which operation's rate to lower or raise. Under names of their own: a
+ * sum of `Throttled` over the EMF lines (Logs Insights, the local runner) would otherwise count each throttle twice.
  */
 const BY_OPERATION_METRIC: Partial<Record<RetryCause, string>> = {
   throttled: 'ThrottledByOperation',
