@@ -34,6 +34,7 @@ import type {
   StartedRun,
   StartRunRequest,
 } from '../core/ports.js';
+import { collectBody } from '../runtime/body-collector.js';
 import { SigningSha256 } from '../runtime/signing-hash.js';
 import { kindOf, type Operation, toServiceError } from './errors.js';
 import type { RecordBudget, RequestBudget, Slot } from './request-budget.js';
@@ -82,6 +83,7 @@ export function createDataZoneClient(
       throwOnRequestTimeout: true,
     },
     sha256: SigningSha256,
+    streamCollector: collectBody,
   });
 }
 

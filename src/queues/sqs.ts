@@ -8,6 +8,7 @@
 import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { summarise } from '../core/outcome.js';
 import type { DeadLetter, QueuePort, VisibilityChange, VisibilityChangeFailure } from '../core/ports.js';
+import { collectBody } from '../runtime/body-collector.js';
 import { SigningSha256 } from '../runtime/signing-hash.js';
 import { deadLetterAttributes, minimalDeadLetterAttributes } from './dead-letter-attributes.js';
 
@@ -31,6 +32,7 @@ export function createSqsClient(requestTimeoutMs: number): SQSClient {
       throwOnRequestTimeout: true,
     },
     sha256: SigningSha256,
+    streamCollector: collectBody,
   });
 }
 
