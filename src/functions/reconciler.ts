@@ -18,6 +18,7 @@ import { DataZoneSweepCalls, SEARCH_PAGE_LIMIT } from '../datazone/sweep-calls.j
 import { SqsEventQueue } from '../queues/event-queue.js';
 import { createSqsClient } from '../queues/sqs.js';
 import { InvocationDeadline } from '../runtime/deadline.js';
+import { countServiceErrorByOperation } from '../runtime/observability.js';
 import { loadReconcilerConfig } from '../runtime/reconciler-config.js';
 import { parseSweepMessage, reconcileStep, type SweepCursor } from '../sweep/reconcile.js';
 
@@ -87,6 +88,10 @@ async function sweep(event: SQSEvent, context: Context): Promise<void> {
         },
       );
     }
+  } catch (error) {
+    // The message comes back (SQS) and its page is swept again; which operation's rate was short is counted.
+    countServiceErrorByOperation(metrics, error);
+    throw error;
   } finally {
     session.close();
     deadline.finish();

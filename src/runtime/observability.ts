@@ -4,6 +4,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ServiceError } from '../core/errors.js';
 import type { RecordOutcome, RetryCause, RunReport } from '../core/outcome.js';
 import { capped, describe } from './log-line.js';
 
@@ -47,6 +48,24 @@ const BY_OPERATION_METRIC: Partial<Record<RetryCause, string>> = {
   quota: 'QuotaExceededByOperation',
   deferred: 'RecordsDeferredByOperation',
 };
+
+/** One count under a second dimension (beside `service`): a metric document of its own. */
+function countBy(metrics: Metrics, name: string, dimension: string, value: string): void {
+  const single = metrics.singleMetric();
+  single.addDimension(dimension, value);
+  single.addMetric(name, MetricUnit.Count, 1);
+}
+
+/**
+ * A throttle or quota error that failed a reconciler's step, counted by operation under the worker's names: the
+ * sweep's Search, GetAsset and ListMetadataGenerationRuns draw from the same account quotas as the worker.
+ */
+export function countServiceErrorByOperation(metrics: Metrics, error: unknown): void {
+  if (!(error instanceof ServiceError) || error.operation === undefined) return;
+  const name =
+    error.kind === 'throttled' || error.kind === 'quota' ? BY_OPERATION_METRIC[error.kind] : undefined;
+  if (name !== undefined) countBy(metrics, name, 'Operation', error.operation);
+}
 
 /** A run's final status as a metric name: RunsSucceeded, RunsFailed, RunsPartiallySucceeded, RunsCanceled. */
 function runStatusMetric(status: string): string {
@@ -150,11 +169,8 @@ export class OutcomeReporter {
     }
   }
 
-  /** One count under a second dimension (beside `service`): a metric document of its own. */
   private countBy(name: string, dimension: string, value: string): void {
-    const single = this.metrics.singleMetric();
-    single.addDimension(dimension, value);
-    single.addMetric(name, MetricUnit.Count, 1);
+    countBy(this.metrics, name, dimension, value);
   }
 
   private count(name: string, value = 1): void {

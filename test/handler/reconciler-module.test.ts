@@ -14,7 +14,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadReconcilerConfig } from '../../src/runtime/reconciler-config.js';
-import { captureStdout, lambdaContext } from '../support/lambda.js';
+import { captureStdout, lambdaContext, serviceError } from '../support/lambda.js';
 
 const datazone = mockClient(DataZoneClient);
 const sqs = mockClient(SQSClient);
@@ -122,6 +122,28 @@ describe('src/functions/reconciler.ts', () => {
       ReconcileEventsEnqueued: 1,
       SweepsCompleted: 1,
     });
+  });
+
+  it('fails a step that a throttle cut short, so that its page comes back, and counts the throttle by operation', async () => {
+    datazone.on(SearchCommand).rejects(serviceError('ThrottlingException', 429));
+    const handler = await loadReconciler();
+    await expect(
+      handler(sweepMessage({ sweepId: 's1', domainId: DOMAIN, counts: {} }), lambdaContext(60_000)),
+    ).rejects.toMatchObject({ name: 'ThrottlingException', operation: 'Search' });
+    expect(stdout.metricsBy('Operation')).toEqual({ 'ThrottledByOperation Search': 1 });
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toEqual([]);
+  });
+
+  it('counts a quota error that failed a step under its operation too, and nothing for other failures', async () => {
+    datazone.on(GetAssetCommand).rejects(serviceError('ServiceQuotaExceededException', 402));
+    const handler = await loadReconciler();
+    const cursor = sweepMessage({ sweepId: 's1', domainId: DOMAIN, counts: {} });
+    await expect(handler(cursor, lambdaContext(60_000))).rejects.toMatchObject({ operation: 'GetAsset' });
+    datazone.on(GetAssetCommand).rejects(serviceError('InternalServerException', 500));
+    await expect(handler(cursor, lambdaContext(60_000))).rejects.toMatchObject({
+      name: 'InternalServerException',
+    });
+    expect(stdout.metricsBy('Operation')).toEqual({ 'QuotaExceededByOperation GetAsset': 1 });
   });
 
   it('drops a message it cannot read, and says so', async () => {

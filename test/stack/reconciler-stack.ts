@@ -10,6 +10,7 @@ import { parseSweepMessage } from '../../src/sweep/reconcile.js';
 import { readZip } from '../../tools/zip.js';
 import {
   type CfnResource,
+  dashboard,
   type Json,
   type JsonObject,
   type PackagedStack,
@@ -408,6 +409,26 @@ export function describeReconciler(stacks: () => Stacks): void {
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
       });
+    });
+  });
+
+  describe('the reconciler on the dashboard', () => {
+    it('shows which operation of a sweep was throttled or over its quota, under the reconciler’s service', () => {
+      const env = environment(reconciled(), 'ReconcilerLambdaFunction');
+      const metrics = dashboard(reconciled()).widgets.flatMap((widget) => widget.properties.metrics);
+      for (const operation of ['Search', 'GetAsset', 'ListMetadataGenerationRuns']) {
+        for (const name of ['ThrottledByOperation', 'QuotaExceededByOperation']) {
+          expect(metrics).toContainEqual([
+            env.POWERTOOLS_METRICS_NAMESPACE ?? null,
+            name,
+            'service',
+            env.POWERTOOLS_SERVICE_NAME ?? null,
+            'Operation',
+            operation,
+            { label: expect.stringMatching(new RegExp(`^reconciler: ${operation} `)) },
+          ]);
+        }
+      }
     });
   });
 

@@ -29,6 +29,16 @@ export interface Template {
   readonly Outputs: Record<string, { readonly Value: Json; readonly Description?: string }>;
 }
 
+/** The dashboard's widgets, its Fn::Sub variables filled in (a reference left as `<Name>`), parsed as JSON. */
+export function dashboard(template: Template): { widgets: { properties: { metrics: Json[][] } }[] } {
+  const body = template.Resources.Dashboard?.Properties.DashboardBody;
+  const sub = (body as JsonObject | undefined)?.['Fn::Sub'];
+  if (!Array.isArray(sub)) throw new Error('no dashboard body as an Fn::Sub');
+  const [text, variables] = sub as [string, Record<string, string>];
+  const substituted = text.replace(/\$\{([^}]+)\}/g, (_, name: string) => variables[name] ?? `<${name}>`);
+  return JSON.parse(substituted);
+}
+
 export interface PackagedStack {
   readonly dir: string;
   readonly template: Template;

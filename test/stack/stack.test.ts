@@ -20,6 +20,7 @@ import { readZip } from '../../tools/zip.js';
 import { describeReconciler, RECONCILED_PARAMS } from './reconciler-stack.js';
 import {
   type CfnResource,
+  dashboard,
   type Json,
   type JsonObject,
   type PackagedStack,
@@ -209,17 +210,6 @@ function ruleTarget(template: Template): JsonObject {
     only(list(resource(template, 'AssetEventsRule').Properties.Targets), 'rule target'),
     'target',
   );
-}
-
-function dashboard(template: Template): { widgets: { properties: { metrics: Json[][] } }[] } {
-  const body = resource(template, 'Dashboard').Properties.DashboardBody;
-  const [text, variables] = (asObject(body, 'DashboardBody')['Fn::Sub'] ?? []) as [
-    string,
-    Record<string, string>,
-  ];
-  // Substitute the Sub variables and make references recognisable, then check the result is JSON.
-  const substituted = text.replace(/\$\{([^}]+)\}/g, (_, name: string) => variables[name] ?? `<${name}>`);
-  return JSON.parse(substituted);
 }
 
 /** A log group's resource pattern as the role's policy writes it: an Fn::Sub for the stack's own account. */
