@@ -14,7 +14,8 @@ export class BodyClosedEarlyError extends Error {
 }
 
 function isNodeReadable(body: unknown): body is Readable {
-  return typeof (body as Partial<Readable> | null | undefined)?.pipe === 'function';
+  // The SDK hands over an answer's body only when there is one: never null or undefined.
+  return typeof (body as Partial<Readable>).pipe === 'function';
 }
 
 export function collectBody(body: unknown): Promise<Uint8Array> {

@@ -43,11 +43,13 @@ const RETRY_METRIC: Record<RetryCause, string> = {
  * as a dimension, so that a dashboard says which operation's rate to lower or raise. Under names of their own: a
  * sum of `Throttled` over the EMF lines (Logs Insights, the local runner) would otherwise count each throttle twice.
  */
-const BY_OPERATION_METRIC: Partial<Record<RetryCause, string>> = {
+const BY_OPERATION_METRIC = {
   throttled: 'ThrottledByOperation',
   quota: 'QuotaExceededByOperation',
   deferred: 'RecordsDeferredByOperation',
 };
+/** The same by a record's retry cause: the other causes have no operation to count by. */
+const BY_OPERATION_OF_CAUSE: Partial<Record<RetryCause, string>> = BY_OPERATION_METRIC;
 
 /** One count under a second dimension (beside `service`): a metric document of its own. */
 function countBy(metrics: Metrics, name: string, dimension: string, value: string): void {
@@ -62,9 +64,9 @@ function countBy(metrics: Metrics, name: string, dimension: string, value: strin
  */
 export function countServiceErrorByOperation(metrics: Metrics, error: unknown): void {
   if (!(error instanceof ServiceError) || error.operation === undefined) return;
-  const name =
-    error.kind === 'throttled' || error.kind === 'quota' ? BY_OPERATION_METRIC[error.kind] : undefined;
-  if (name !== undefined) countBy(metrics, name, 'Operation', error.operation);
+  if (error.kind === 'throttled' || error.kind === 'quota') {
+    countBy(metrics, BY_OPERATION_METRIC[error.kind], 'Operation', error.operation);
+  }
 }
 
 /** A run's final status as a metric name: RunsSucceeded, RunsFailed, RunsPartiallySucceeded, RunsCanceled. */
@@ -115,7 +117,7 @@ export class OutcomeReporter {
         return;
       case 'retry': {
         this.count(RETRY_METRIC[outcome.cause]);
-        const byOperation = BY_OPERATION_METRIC[outcome.cause];
+        const byOperation = BY_OPERATION_OF_CAUSE[outcome.cause];
         if (byOperation !== undefined && outcome.error.operation !== undefined) {
           this.countBy(byOperation, 'Operation', outcome.error.operation);
         }

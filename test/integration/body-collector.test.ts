@@ -36,7 +36,12 @@ describe('collectBody', () => {
     const body = new Readable({ read() {} });
     body.push(PARTS[0]);
     setImmediate(() => body.destroy());
-    await expect(collectBody(body)).rejects.toThrow(BodyClosedEarlyError);
+    const closedEarly = collectBody(body);
+    await expect(closedEarly).rejects.toBeInstanceOf(BodyClosedEarlyError);
+    await expect(closedEarly).rejects.toMatchObject({
+      name: 'BodyClosedEarlyError',
+      message: 'the answer’s body was closed before its end',
+    });
   });
 
   it('leaves a web stream and a Blob to the SDK’s collector, which reads their bytes', async () => {

@@ -2,8 +2,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
+import { ServiceError } from '../../src/core/errors.js';
 import type { RecordOutcome, RetryCause, RunReport } from '../../src/core/outcome.js';
-import { OutcomeReporter, type RecordContext } from '../../src/runtime/observability.js';
+import {
+  countServiceErrorByOperation,
+  OutcomeReporter,
+  type RecordContext,
+} from '../../src/runtime/observability.js';
 
 type Level = 'info' | 'warn' | 'error';
 interface LogLine {
@@ -40,7 +45,7 @@ function recordingReporter() {
     },
   };
   const reporter = new OutcomeReporter(logger as unknown as Logger, sink as unknown as Metrics);
-  return { reporter, lines, metrics };
+  return { reporter, lines, metrics, sink: sink as unknown as Metrics };
 }
 
 const count = (name: string, value = 1): Published => ({ name, unit: 'Count', value });
@@ -350,5 +355,32 @@ describe('OutcomeReporter: the batch’s side effects', () => {
       },
     ]);
     expect(metrics).toEqual([count('VisibilityChangeFailures')]);
+  });
+});
+
+describe('countServiceErrorByOperation: a failed reconciler step', () => {
+  const failure = (kind: ServiceError['kind'], operation?: string) =>
+    new ServiceError(kind, 'SomeException', 'refused', operation === undefined ? {} : { operation });
+
+  it('counts a throttle and a quota error once each, by the operation that refused the call', () => {
+    const { sink, metrics } = recordingReporter();
+    countServiceErrorByOperation(sink, failure('throttled', 'Search'));
+    countServiceErrorByOperation(sink, failure('quota', 'GetAsset'));
+    expect(metrics).toEqual([
+      { ...count('ThrottledByOperation'), dimension: ['Operation', 'Search'] },
+      { ...count('QuotaExceededByOperation'), dimension: ['Operation', 'GetAsset'] },
+    ]);
+  });
+
+  it('counts nothing for other kinds, a service error without an operation, or anything else thrown', () => {
+    const { sink, metrics } = recordingReporter();
+    for (const kind of ['transient', 'permanent', 'conflict'] as const) {
+      countServiceErrorByOperation(sink, failure(kind, 'Search'));
+    }
+    countServiceErrorByOperation(sink, failure('throttled'));
+    countServiceErrorByOperation(sink, { kind: 'throttled', operation: 'Search' });
+    countServiceErrorByOperation(sink, new Error('the sweep queue refused the cursor'));
+    countServiceErrorByOperation(sink, undefined);
+    expect(metrics).toEqual([]);
   });
 });
