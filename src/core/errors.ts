@@ -55,14 +55,21 @@ export class BatchDeferredError extends Error {
  */
 export class RequestSlotUnavailableError extends Error {
   override readonly name = 'RequestSlotUnavailableError';
+  /** When the slot would come, if that is known: the record waits in the queue until then, not in Lambda. */
+  readonly retryAfterSeconds: number | undefined;
+  /** The call whose slot did not come (a DataZone operation). */
+  readonly operation: string | undefined;
+
   constructor(
     message: string,
-    /** When the slot would come, if that is known: the record waits in the queue until then, not in Lambda. */
-    readonly retryAfterSeconds?: number,
-    /** The call whose slot did not come (a DataZone operation). */
-    readonly operation?: string,
+    details: {
+      readonly retryAfterSeconds?: number | undefined;
+      readonly operation?: string | undefined;
+    } = {},
   ) {
     super(message);
+    this.retryAfterSeconds = details.retryAfterSeconds;
+    this.operation = details.operation;
   }
 }
 

@@ -93,8 +93,7 @@ export class RequestBudget {
         throw new RequestSlotUnavailableError(
           `no ${wanted.length} ${wanted[0]} request slot(s) before the invocation deadline at ` +
             `${rounded(bucket.currentRatePerSecond)} requests/s`,
-          undefined,
-          wanted[0],
+          { operation: wanted[0] },
         );
       }
       wanted.forEach((operation, index) => {
@@ -108,8 +107,7 @@ export class RequestBudget {
       throw new RequestSlotUnavailableError(
         `the next ${last.operation} request slot is ${Math.ceil(waitMs / 1000)} s away at ` +
           `${rounded(this.bucketOf(last.operation).currentRatePerSecond)} requests/s: waiting in the queue`,
-        Math.ceil(waitMs / 1000),
-        last.operation,
+        { retryAfterSeconds: Math.ceil(waitMs / 1000), operation: last.operation },
       );
     }
     return operations.map((operation) => slots.find((slot) => slot.operation === operation) as Slot);

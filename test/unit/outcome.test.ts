@@ -45,7 +45,9 @@ describe('outcomeForError', () => {
   });
 
   it('keeps a record without a request slot in the queue until the slot comes, when that is known', () => {
-    expect(outcomeForError(new RequestSlotUnavailableError('busy', 4), target)).toStrictEqual({
+    expect(
+      outcomeForError(new RequestSlotUnavailableError('busy', { retryAfterSeconds: 4 }), target),
+    ).toStrictEqual({
       kind: 'retry',
       cause: 'deferred',
       schedule: 'short',
@@ -99,7 +101,12 @@ describe('summarise', () => {
       operation: 'GetAsset',
     });
     expect(
-      summarise(new RequestSlotUnavailableError('later', 3, 'StartMetadataGenerationRun')),
+      summarise(
+        new RequestSlotUnavailableError('later', {
+          retryAfterSeconds: 3,
+          operation: 'StartMetadataGenerationRun',
+        }),
+      ),
     ).toStrictEqual({
       name: 'RequestSlotUnavailableError',
       message: 'later',
