@@ -27,7 +27,6 @@ export function collectBody(body: unknown): Promise<Uint8Array> {
     body.once('end', () => resolve(Buffer.concat(chunks)));
     // Every body closes, most after their end: the error (its stack trace) is made only for one that did not.
     body.once('close', () => {
-      // Stryker disable next-line ConditionalExpression: rejecting a settled promise changes nothing; this spares the cost
       if (!body.readableEnded)
         reject(new BodyClosedEarlyError('the answer’s body was closed before its end'));
     });

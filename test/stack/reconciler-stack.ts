@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSweepMessage } from '../../src/sweep/reconcile.js';
 import { readZip } from '../../tools/zip.js';
 import {
+  byOperationLine,
   type CfnResource,
   dashboard,
   type Json,
@@ -418,15 +419,8 @@ export function describeReconciler(stacks: () => Stacks): void {
       const metrics = dashboard(reconciled()).widgets.flatMap((widget) => widget.properties.metrics);
       for (const operation of ['Search', 'GetAsset', 'ListMetadataGenerationRuns']) {
         for (const name of ['ThrottledByOperation', 'QuotaExceededByOperation']) {
-          expect(metrics).toContainEqual([
-            env.POWERTOOLS_METRICS_NAMESPACE ?? null,
-            name,
-            'service',
-            env.POWERTOOLS_SERVICE_NAME ?? null,
-            'Operation',
-            operation,
-            { label: expect.stringMatching(new RegExp(`^reconciler: ${operation} `)) },
-          ]);
+          const label = expect.stringMatching(new RegExp(`^reconciler: ${operation} `));
+          expect(metrics).toContainEqual(byOperationLine(env, name, operation, { label }));
         }
       }
     });

@@ -39,6 +39,24 @@ export function dashboard(template: Template): { widgets: { properties: { metric
   return JSON.parse(substituted);
 }
 
+/** A dashboard line of a count by DataZone operation, for the function whose environment is `env`. */
+export function byOperationLine(
+  env: JsonObject,
+  name: string,
+  operation: string,
+  ...rest: unknown[]
+): unknown[] {
+  return [
+    env.POWERTOOLS_METRICS_NAMESPACE ?? null,
+    name,
+    'service',
+    env.POWERTOOLS_SERVICE_NAME ?? null,
+    'Operation',
+    operation,
+    ...rest,
+  ];
+}
+
 export interface PackagedStack {
   readonly dir: string;
   readonly template: Template;

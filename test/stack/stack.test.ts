@@ -19,6 +19,7 @@ import { packageReport } from '../../tools/package.js';
 import { readZip } from '../../tools/zip.js';
 import { describeReconciler, RECONCILED_PARAMS } from './reconciler-stack.js';
 import {
+  byOperationLine,
   type CfnResource,
   dashboard,
   type Json,
@@ -1086,14 +1087,7 @@ describe.each(['queue', 'direct'] as const)('outcome alarms (%s wiring)', (wirin
     ];
     for (const operation of operations) {
       for (const name of ['ThrottledByOperation', 'QuotaExceededByOperation', 'RecordsDeferredByOperation']) {
-        expect(metrics).toContainEqual([
-          env.POWERTOOLS_METRICS_NAMESPACE ?? null,
-          name,
-          'service',
-          env.POWERTOOLS_SERVICE_NAME ?? null,
-          'Operation',
-          operation,
-        ]);
+        expect(metrics).toContainEqual(byOperationLine(env, name, operation));
       }
     }
   });
