@@ -21,6 +21,7 @@ export async function drainSide(
   workload: Workload,
   withBackfill: boolean,
   ctx: BenchContext,
+  arrivals: () => number,
 ): Promise<Side> {
   const { datazone, sqs } = endpoints;
   datazone.reset();
@@ -39,7 +40,7 @@ export async function drainSide(
       // Both start once the worker's container is loaded: it receives at once, as a warm Lambda would.
       onReady: () => {
         command = withBackfill ? startBackfill(endpoints) : undefined;
-        started = stream(endpoints, workload, command);
+        started = stream(endpoints, workload, command, arrivals);
         // Awaited below; a failure meanwhile must not count as unhandled.
         started.catch(() => undefined);
       },
@@ -79,7 +80,12 @@ function startBackfill(endpoints: Endpoints): RunningProcess {
  * The live events, and Ctrl-C for the backfill when their count is sent: it stops after its current page, and
  * the events keep coming until it has exited, so that the worker never finds the queue drained before its last page.
  */
-function stream(endpoints: Endpoints, workload: Workload, command: RunningProcess | undefined): Started {
+function stream(
+  endpoints: Endpoints,
+  workload: Workload,
+  command: RunningProcess | undefined,
+  random: () => number,
+): Started {
   const timer = setTimeout(() => command?.signal('SIGINT'), (workload.count * 1000) / SETUP.livePerSecond);
   const sent = sendSteadily({
     bodies: workload.bodies,
@@ -87,6 +93,7 @@ function stream(endpoints: Endpoints, workload: Workload, command: RunningProces
     count: workload.count,
     until: command?.exited,
     send: (body) => endpoints.sqs.send(SOURCE_QUEUE, body),
+    random,
   }).finally(() => clearTimeout(timer));
   return Promise.all([sent, command?.exited]);
 }

@@ -109,7 +109,10 @@ function method(workload: Workload): string[] {
     `Endpoint: the local DataZone in the parent process admits R=${SETUP.rps} requests/s in total (token bucket, ` +
       `burst ${SETUP.rps / 10}; beyond it 429 ThrottlingException), no added latency; the local SQS beside it. ` +
       'Both are reset before each side (bucket full, no runs, queues empty).',
-    `Live events: ${SETUP.livePerSecond}/s at a steady pace (bench/steady-sender.ts), ${workload.count} in ` +
+    `Live events: ${SETUP.livePerSecond}/s at a steady pace (bench/steady-sender.ts), each within half a step ` +
+      `(±${fixed(500 / SETUP.livePerSecond, 0)} ms) of its slot, drawn from a seeded generator, the same for both ` +
+      'sides of a repetition (events at exact steps locked in phase with the backfill’s bursts, so that a ' +
+      `repetition gave one of two fixed results), ${workload.count} in ` +
       `${workload.streamSeconds} s, one per distinct asset revision of Glue tables in one domain, each naming ` +
       'everything the worker needs (one StartMetadataGenerationRun each), put on the source queue from the moment ' +
       'the worker’s container is loaded. With the backfill they go on, not compared, until it has exited, so that ' +

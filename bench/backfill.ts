@@ -14,6 +14,7 @@ import { type Endpoints, startEndpoints } from './endpoints.js';
 import { assetRevisions, benchCatalog, eventBody, REGION, SOURCE_QUEUE } from './fixtures.js';
 import { fixed } from './stats.js';
 import type { BenchContext, BenchmarkResult } from './types.js';
+import { seeded } from './virtual-world.js';
 
 export async function backfill(ctx: BenchContext): Promise<BenchmarkResult> {
   const streamSeconds = ctx.quick ? 4 : 9;
@@ -44,8 +45,10 @@ export async function backfill(ctx: BenchContext): Promise<BenchmarkResult> {
   try {
     for (let repetition = 0; repetition < repetitionCount; repetition++) {
       // The order of the sides alternates, so that neither always runs on a warmer machine.
-      const first = await drainSide(endpoints, workload, repetition % 2 === 1, ctx);
-      const second = await drainSide(endpoints, workload, repetition % 2 === 0, ctx);
+      // Both sides of a repetition get the same live arrivals; each repetition its own.
+      const arrivals = () => seeded(repetition + 1);
+      const first = await drainSide(endpoints, workload, repetition % 2 === 1, ctx, arrivals());
+      const second = await drainSide(endpoints, workload, repetition % 2 === 0, ctx, arrivals());
       const compared =
         first.backfill === undefined ? compare(second, first, count) : compare(first, second, count);
       repetitions.push(compared);

@@ -31,6 +31,21 @@ describe('bench steady sender', () => {
     expect(sentAt).toEqual([1000, 1020, 1040, 1060]);
   });
 
+  it('moves each body within half a step of its slot with a random source, keeping the order', async () => {
+    const draws = [0, 0.999, 0.5, 0.25];
+    const sentAt = await sendSteadily({
+      bodies: bodies(10),
+      perSecond: 50,
+      count: 4,
+      send: () => undefined,
+      random: () => draws.shift() ?? 0.5,
+      clock: fakeClock(),
+    });
+
+    // Slots at 1000, 1020, 1040, 1060; offsets -10, +9.98, 0, -5 ms; the first, due before the start, goes at once.
+    expect(sentAt).toEqual([1000, 1029.98, 1040, 1055]);
+  });
+
   it('sends a late body at once and keeps the schedule for the rest', async () => {
     // The second sleep (before event 2) oversleeps by 50 ms: events 2–4 were due by then.
     const sentAt = await sendSteadily({
