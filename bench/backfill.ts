@@ -45,10 +45,10 @@ export async function backfill(ctx: BenchContext): Promise<BenchmarkResult> {
   try {
     for (let repetition = 0; repetition < repetitionCount; repetition++) {
       // The order of the sides alternates, so that neither always runs on a warmer machine.
-      // Both sides of a repetition get the same live arrivals; each repetition its own.
-      const arrivals = () => seeded(repetition + 1);
-      const first = await drainSide(endpoints, workload, repetition % 2 === 1, ctx, arrivals());
-      const second = await drainSide(endpoints, workload, repetition % 2 === 0, ctx, arrivals());
+      // Both sides of a repetition get the same live arrivals (one seed); each repetition its own.
+      const seed = repetition + 1;
+      const first = await drainSide(endpoints, workload, repetition % 2 === 1, ctx, seeded(seed));
+      const second = await drainSide(endpoints, workload, repetition % 2 === 0, ctx, seeded(seed));
       const compared =
         first.backfill === undefined ? compare(second, first, count) : compare(first, second, count);
       repetitions.push(compared);

@@ -23,7 +23,8 @@ export interface SteadySending {
 
 /**
  * Sends body i at start + i / perSecond, or within half a step of it with `random` (a late one at once, so that a
- * slow moment does not shift the rest; half a step either way keeps the order), and returns when each was sent. Throws when it runs out of bodies before `until` settles.
+ * slow moment does not shift the rest; half a step either way keeps the order), and returns when each was sent.
+ * Throws when it runs out of bodies before `until` settles.
  */
 export async function sendSteadily(options: SteadySending): Promise<number[]> {
   const { now, sleep: wait } = options.clock ?? { now: Date.now, sleep };

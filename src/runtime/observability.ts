@@ -119,7 +119,7 @@ export class OutcomeReporter {
         this.count(RETRY_METRIC[outcome.cause]);
         const byOperation = BY_OPERATION_OF_CAUSE[outcome.cause];
         if (byOperation !== undefined && outcome.error.operation !== undefined) {
-          this.countBy(byOperation, 'Operation', outcome.error.operation);
+          countBy(this.metrics, byOperation, 'Operation', outcome.error.operation);
         }
         this.logger.warn('record handed back for a later attempt', line);
         return;
@@ -167,12 +167,9 @@ export class OutcomeReporter {
       this.metrics.addMetric(METRIC.runDuration, MetricUnit.Seconds, run.durationSeconds);
     }
     for (const stat of run.typeStats) {
-      this.countBy(stat.status === 'SUCCEEDED' ? 'TypeSucceeded' : 'TypeFailed', 'GenerationType', stat.type);
+      const name = stat.status === 'SUCCEEDED' ? 'TypeSucceeded' : 'TypeFailed';
+      countBy(this.metrics, name, 'GenerationType', stat.type);
     }
-  }
-
-  private countBy(name: string, dimension: string, value: string): void {
-    countBy(this.metrics, name, dimension, value);
   }
 
   private count(name: string, value = 1): void {
