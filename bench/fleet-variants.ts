@@ -6,8 +6,10 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DataZoneClient } from '@aws-sdk/client-datazone';
+import type { DataZoneClient } from '@aws-sdk/client-datazone';
+import { AdaptiveRetryStrategy, DEFAULT_MAX_ATTEMPTS } from '@smithy/core/retry';
 import type { RateAdaptation } from '../src/datazone/adaptive-rate.js';
+import { createDataZoneClient } from '../src/datazone/client.js';
 import { composeWorker, type WorkerRuntime } from '../src/functions/worker-composition.js';
 import { loadConfig, type WorkerConfig } from '../src/runtime/config.js';
 import type { LambdaHandler } from '../tools/local/runner/lambda-invocation.js';
@@ -97,14 +99,12 @@ function composedHandler(
   });
 }
 
-/** createDataZoneClient's request handler (src/datazone/client.ts), with the SDK's adaptive retry mode. */
+/**
+ * createDataZoneClient's client (src/datazone/client.ts) with the SDK's adaptive retry mode, which waits its own
+ * backoff: the worker's backoff between attempts is zero (its jitter source always draws 0).
+ */
 function adaptiveClient(requestTimeoutMs: number): DataZoneClient {
-  return new DataZoneClient({
-    retryMode: 'adaptive',
-    requestHandler: {
-      requestTimeout: requestTimeoutMs,
-      connectionTimeout: Math.min(requestTimeoutMs, 3000),
-      throwOnRequestTimeout: true,
-    },
+  return createDataZoneClient(requestTimeoutMs, () => 0, {
+    retryStrategy: new AdaptiveRetryStrategy(async () => DEFAULT_MAX_ATTEMPTS),
   });
 }

@@ -6,8 +6,10 @@
  * The SDK's own retries (AWS_MAX_ATTEMPTS, default 3, with jitter; see createDataZoneClient) handle throttles and
  * transient faults inside the invocation.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DataZoneClient,
+  type DataZoneClientConfig,
   GetAssetCommand,
   GetMetadataGenerationRunCommand,
   ListMetadataGenerationRunsCommand,
@@ -15,7 +17,7 @@ import {
 } from '@aws-sdk/client-datazone';
 import { loadConfig } from '@smithy/core/config';
 import { ConfiguredRetryStrategy, NODE_MAX_ATTEMPT_CONFIG_OPTIONS } from '@smithy/core/retry';
-import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
+import type { MetadataBearer } from '@smithy/types';
 import {
   BatchDeferredError,
   DeadlineExceededError,
@@ -36,6 +38,7 @@ import type {
 } from '../core/ports.js';
 import { collectBody } from '../runtime/body-collector.js';
 import { SigningSha256 } from '../runtime/signing-hash.js';
+import { type CallScope, callScopePlugin, ScopedHttpHandler, withinScope } from './call-scope.js';
 import { kindOf, type Operation, toServiceError } from './errors.js';
 import type { RecordBudget, RequestBudget, Slot } from './request-budget.js';
 import { incompleteResponse, summaryOf } from './responses.js';
@@ -60,31 +63,40 @@ export function retryDelayMs(retry: number, random: () => number): number {
   return Math.floor(random() * Math.min(RETRY_DELAY_MAX_MS, RETRY_DELAY_BASE_MS * 2 ** (retry - 1)));
 }
 
+/** The clients made by createDataZoneClient: the only ones whose requests are paced and bounded by a scope. */
+const SCOPED_CLIENTS = new WeakSet<DataZoneClient>();
+
 /**
  * The per-attempt timeout is enforced (the SDK's node handler only warns unless told to throw); a cut attempt is a
  * TimeoutError, retried by the SDK and then by the queue like any transient fault.
  * The SDK retries as in its standard mode (AWS_MAX_ATTEMPTS, default 3, and its retry quota), with one backoff
  * for throttles and faults alike: pacing after a throttle is the request budget's (each retry waits for a slot of
  * its operation's adapted rate), and the standard mode's own throttle backoff (up to 1 s, then 2 s) would hold a
- * whole batch behind one record's blind wait. The adaptive mode (AWS_RETRY_MODE) is not used: it would stack its
- * own rate limiter on top of the worker's.
+ * whole batch behind one record's blind wait. The backoff is waited in the call's scope (call-scope.ts), where the
+ * deadline cuts it short, so the SDK's own wait is zero. The adaptive mode (AWS_RETRY_MODE) is not used: it would
+ * stack its own rate limiter on top of the worker's. `config` is for studies and local tools (an endpoint, a
+ * retry mode); a call's pacing, backoff and abort signal stay the scope's whatever it says.
  */
 export function createDataZoneClient(
   requestTimeoutMs: number,
   random: () => number = Math.random,
+  config: DataZoneClientConfig = {},
 ): DataZoneClient {
-  return new DataZoneClient({
-    retryStrategy: new ConfiguredRetryStrategy(loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS), (retry) =>
-      retryDelayMs(retry, random),
-    ),
-    requestHandler: {
+  const client = new DataZoneClient({
+    retryStrategy: new ConfiguredRetryStrategy(loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS), () => 0),
+    requestHandler: new ScopedHttpHandler({
       requestTimeout: requestTimeoutMs,
       connectionTimeout: Math.min(requestTimeoutMs, 3000),
       throwOnRequestTimeout: true,
-    },
+    }),
     sha256: SigningSha256,
     streamCollector: collectBody,
+    cacheMiddleware: true,
+    ...config,
   });
+  client.middlewareStack.use(callScopePlugin((retry) => retryDelayMs(retry, random)));
+  SCOPED_CLIENTS.add(client);
+  return client;
 }
 
 export class DataZoneCalls implements DataZoneGateway {
@@ -93,17 +105,17 @@ export class DataZoneCalls implements DataZoneGateway {
     protected readonly budget: RequestBudget,
     protected readonly deadline: Deadline,
     protected readonly now: Clock = Date.now,
-  ) {}
+  ) {
+    if (!SCOPED_CLIENTS.has(client))
+      throw new TypeError(
+        'DataZoneCalls needs a client made by createDataZoneClient (it paces every request)',
+      );
+  }
 
   batch(): DataZoneBatch {
     const batch = this.budget.openBatch();
     return { session: () => new RecordCalls(this.client, batch.openRecord(), this.deadline, this.now) };
   }
-}
-
-/** What the HTTP attempts of one call met: the last failure the service answered before the deadline. */
-interface Attempts {
-  lastFailure?: unknown;
 }
 
 export class RecordCalls implements DataZoneSession {
@@ -125,9 +137,7 @@ export class RecordCalls implements DataZoneSession {
       // The SDK leaves an undefined member out of the request: no revision asks for the current one.
       revision,
     });
-    const output = await this.call('GetAsset', command.middlewareStack, (signal) =>
-      this.client.send(command, { abortSignal: signal }),
-    );
+    const output = await this.call('GetAsset', () => this.client.send(command));
     const { revision: currentRevision, owningProjectId, typeIdentifier } = output;
     if (!currentRevision || !owningProjectId || !typeIdentifier) {
       // The model marks these fields required; a response without them is a service fault, worth a retry.
@@ -152,9 +162,7 @@ export class RecordCalls implements DataZoneSession {
     });
     // Taken before the slot wait: a fresh run can only be created after it, so nothing fresh looks replayed.
     const requestedAt = this.now();
-    const output = await this.call('StartMetadataGenerationRun', command.middlewareStack, (signal) =>
-      this.client.send(command, { abortSignal: signal }),
-    );
+    const output = await this.call('StartMetadataGenerationRun', () => this.client.send(command));
     if (!output.id) throw incompleteResponse('StartMetadataGenerationRun response lacks the run id');
     const createdAt = output.createdAt?.getTime();
     const replayed = createdAt !== undefined && createdAt < requestedAt - CLOCK_TOLERANCE_MS;
@@ -171,9 +179,7 @@ export class RecordCalls implements DataZoneSession {
         maxResults: 50,
         nextToken,
       });
-      const output = await this.call('ListMetadataGenerationRuns', command.middlewareStack, (signal) =>
-        this.client.send(command, { abortSignal: signal }),
-      );
+      const output = await this.call('ListMetadataGenerationRuns', () => this.client.send(command));
       for (const item of output.items ?? []) {
         if (item.id) runs.push(summaryOf({ ...item, id: item.id }));
       }
@@ -185,9 +191,7 @@ export class RecordCalls implements DataZoneSession {
 
   async getRun(domainId: string, runId: string): Promise<RunDetails> {
     const command = new GetMetadataGenerationRunCommand({ domainIdentifier: domainId, identifier: runId });
-    const output = await this.call('GetMetadataGenerationRun', command.middlewareStack, (signal) =>
-      this.client.send(command, { abortSignal: signal }),
-    );
+    const output = await this.call('GetMetadataGenerationRun', () => this.client.send(command));
     return {
       ...summaryOf({ ...output, id: output.id ?? runId }),
       domainId: output.domainId ?? domainId,
@@ -202,75 +206,78 @@ export class RecordCalls implements DataZoneSession {
 
   /**
    * One call: its first slot is reserved before it is sent (or it is refused), every HTTP attempt waits for its
-   * slot, and its final failure is translated. An abort caused by the
-   * deadline is reported as such, not as a generic AbortError; unless an attempt had already failed and the SDK
-   * was about to retry it: that failure (a throttle, a 5xx) says when to try again and what the batch should learn
-   * from it, not the deadline that cut the retry short.
+   * slot in the call's scope, and its final failure is translated. An abort caused by the deadline is reported as
+   * such, not as a generic AbortError; unless an attempt had already failed and the SDK was about to retry it: that
+   * failure (a throttle, a 5xx) says when to try again and what the batch should learn from it, not the deadline
+   * that cut the retry short.
    */
-  protected async call<Input extends object, Output extends MetadataBearer>(
+  protected async call<Output extends MetadataBearer>(
     operation: Operation,
-    stack: MiddlewareStack<Input, Output>,
-    send: (signal: AbortSignal) => Promise<Output>,
+    send: () => Promise<Output>,
   ): Promise<Output> {
     if (this.deadline.expired())
       throw new DeadlineExceededError(`invocation deadline reached before ${operation}`);
-    const attempts = this.paceAttempts(this.budget.reserve(operation), stack);
+    const scope = new PacedCall(this.budget.reserve(operation), this.budget, this.deadline, this.now);
     try {
-      return await send(this.deadline.signal);
+      return await withinScope(scope, send);
     } catch (error) {
-      const failure = this.translate(operation, attempts, error);
+      const failure = this.translate(operation, scope.lastFailure, error);
       this.budget.callFailed(operation, failure);
       throw failure;
     }
   }
 
-  private translate(operation: Operation, attempts: Attempts, error: unknown): Error {
+  private translate(operation: Operation, lastFailure: unknown, error: unknown): Error {
     // A retry that found no slot in time: the failure it would have retried says what to do, as when the
-    // deadline cuts the SDK's wait short.
+    // deadline cuts the backoff short.
     const retryRefused =
       error instanceof RequestSlotUnavailableError || error instanceof DeadlineExceededError;
-    if (retryRefused && attempts.lastFailure !== undefined)
-      return toServiceError(attempts.lastFailure, operation);
+    if (retryRefused && lastFailure !== undefined) return toServiceError(lastFailure, operation);
     // The budget's own refusals (a tripped batch, no slot, the deadline) are already the worker's errors.
     if (WORKER_ERRORS.some((type) => error instanceof type)) return error as Error;
     if (this.deadline.signal.aborted) {
-      if (attempts.lastFailure !== undefined) return toServiceError(attempts.lastFailure, operation);
+      if (lastFailure !== undefined) return toServiceError(lastFailure, operation);
       return new DeadlineExceededError(`invocation deadline reached during ${operation}`, { cause: error });
     }
     return toServiceError(error, operation);
   }
+}
 
-  /**
-   * Installed after the retry middleware, so retries cannot bypass the budget, and before signing, so a request
-   * is signed when it actually goes out.
-   */
-  private paceAttempts<Input extends object, Output extends MetadataBearer>(
-    firstSlot: Slot,
-    stack: MiddlewareStack<Input, Output>,
-  ): Attempts {
-    const { operation } = firstSlot;
-    const attempts: Attempts = {};
-    let first = true;
-    const middleware: FinalizeRequestMiddleware<Input, Output> = (next) => async (args) => {
-      if (first) await this.budget.beforeFirstAttempt(firstSlot);
-      else await this.budget.beforeRetry(operation);
-      first = false;
-      const sentAt = this.now();
-      try {
-        const result = await next(args);
-        this.budget.answered(operation, sentAt, false);
-        return result;
-      } catch (error) {
-        this.budget.answered(operation, sentAt, kindOf(error, operation) === 'throttled');
-        if (!this.deadline.signal.aborted) attempts.lastFailure = error;
-        throw error;
-      }
-    };
-    stack.addRelativeTo(middleware, {
-      relation: 'before',
-      toMiddleware: 'httpSigningMiddleware',
-      name: 'requestBudget',
-    });
-    return attempts;
+/** One call's scope: the deadline's signal, and its HTTP attempts paced by the record's budget. */
+class PacedCall implements CallScope {
+  /** The last failure an attempt met before the deadline: what a cut-short retry would have retried. */
+  lastFailure: unknown;
+  private retries = -1;
+
+  constructor(
+    private readonly firstSlot: Slot,
+    private readonly budget: RecordBudget,
+    private readonly deadline: Deadline,
+    private readonly now: Clock,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.deadline.signal;
+  }
+
+  async attempt<Output>(send: () => Promise<Output>, backoffMs: (retry: number) => number): Promise<Output> {
+    const { operation } = this.firstSlot;
+    this.retries += 1;
+    if (this.retries === 0) await this.budget.beforeFirstAttempt(this.firstSlot);
+    else {
+      const backoff = backoffMs(this.retries);
+      if (backoff > 0) await sleep(backoff, undefined, { signal: this.deadline.signal });
+      await this.budget.beforeRetry(operation);
+    }
+    const sentAt = this.now();
+    try {
+      const result = await send();
+      this.budget.answered(operation, sentAt, false);
+      return result;
+    } catch (error) {
+      this.budget.answered(operation, sentAt, kindOf(error, operation) === 'throttled');
+      if (!this.deadline.signal.aborted) this.lastFailure = error;
+      throw error;
+    }
   }
 }

@@ -26,9 +26,7 @@ class SweepRecordCalls extends RecordCalls implements SweepDataZone {
       owningProjectIdentifier: options.owningProjectId,
       nextToken: options.nextToken,
     });
-    const output = await this.call('Search', command.middlewareStack, (signal) =>
-      this.client.send(command, { abortSignal: signal }),
-    );
+    const output = await this.call('Search', () => this.client.send(command));
     const assets = (output.items ?? []).flatMap((item) =>
       item.assetItem?.identifier === undefined
         ? []

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createDataZoneClient } from '../../src/datazone/client.js';
 import { createSqsClient } from '../../src/queues/sqs.js';
 import { BodyClosedEarlyError, collectBody } from '../../src/runtime/body-collector.js';
+import { unpaced } from '../support/call-scope.js';
 import { type CannedDataZone, startCannedDataZone } from '../support/canned-datazone.js';
 
 const HELLO = Buffer.from('{"id":"a1","name":"héllo"}');
@@ -98,7 +99,7 @@ describe('the worker’s clients', () => {
       body: { id: 'a1', name: 'orders', description, revision: '3', createdAt: 1796040000 },
     }));
     const command = () => new GetAssetCommand({ domainIdentifier: 'dzd_1', identifier: 'a1' });
-    const worker = await createDataZoneClient(5000).send(command());
+    const worker = await unpaced(() => createDataZoneClient(5000).send(command()));
     const sdkDefault = await new DataZoneClient({}).send(command());
     expect(worker.description).toBe(description);
     expect({ ...worker, $metadata: undefined }).toEqual({ ...sdkDefault, $metadata: undefined });
@@ -107,7 +108,11 @@ describe('the worker’s clients', () => {
   it('fail a call whose answer is cut before its end, as the SDK’s default collector does', async () => {
     stubCredentials(cuttingUrl);
     await expect(
-      createDataZoneClient(60_000).send(new GetAssetCommand({ domainIdentifier: 'dzd_1', identifier: 'a1' })),
+      unpaced(() =>
+        createDataZoneClient(60_000).send(
+          new GetAssetCommand({ domainIdentifier: 'dzd_1', identifier: 'a1' }),
+        ),
+      ),
     ).rejects.toMatchObject({ code: 'ECONNRESET', message: expect.stringMatching(/^aborted/) });
   });
 });

@@ -2,6 +2,7 @@
  * What the DataZone adapter sends and how it reads DataZone's answers, against an endpoint with canned answers:
  * complete ones, and the incomplete or endless ones the service should never give but the adapter must survive.
  */
+import { DataZoneClient } from '@aws-sdk/client-datazone';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeadlineExceededError, ServiceError } from '../../src/core/errors.js';
 import type { Clock, DataZoneSession, Deadline, StartRunRequest } from '../../src/core/ports.js';
@@ -76,6 +77,15 @@ function callsUnder(
 }
 
 const COMPLETE_ASSET = { id: ASSET, revision: '3', owningProjectId: PROJECT, typeIdentifier: GLUE_TABLE };
+
+describe('the client', () => {
+  it('must be one createDataZoneClient made: another would send unpaced', () => {
+    const { budget, deadline } = adapterParts(endpoint);
+    expect(() => new DataZoneCalls(new DataZoneClient({}), budget, deadline)).toThrow(
+      'DataZoneCalls needs a client made by createDataZoneClient (it paces every request)',
+    );
+  });
+});
 
 describe('getAsset', () => {
   it('asks for the given revision', async () => {
@@ -389,6 +399,22 @@ describe('a call cut short', () => {
     expect(error).toMatchObject({ kind: 'transient', name: 'InternalServerException', message: 'try again' });
     expect(endpoint.requests).toHaveLength(1);
   });
+  it('fails with the attempt’s failure when the deadline passes during the backoff before its retry', async () => {
+    // Backoffs of 99 and 199 ms (jitter 0.999); the deadline, 150 ms away, falls in the second one.
+    endpoint.answerWith(() => ({
+      status: 500,
+      errorType: 'InternalServerException',
+      body: { message: 'try again' },
+    }));
+    const short = session(Date.now, { remainingMs: 150, maxAttempts: 3, random: () => 0.999 });
+    const started = Date.now();
+    const error = await failure(short.getRun(DOMAIN, 'run-1'));
+    expect(error).toMatchObject({ kind: 'transient', name: 'InternalServerException', message: 'try again' });
+    expect(endpoint.requests).toHaveLength(2);
+    // Not held until the backoff's end, 298 ms after the first attempt.
+    expect(Date.now() - started).toBeLessThan(280);
+  });
+
   it('fails with the deadline when a call’s slot, voided by a cut while it waited, cannot be taken again', async () => {
     // Another batch's call is throttled while this one waits for its slot: the cut voids the slot, and by then
     // the deadline has passed (its abort not fired yet). Nothing was sent for this call: no failure to report.

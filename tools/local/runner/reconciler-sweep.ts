@@ -3,10 +3,10 @@
 // SqsEventQueue) with the worker's GENERATION_TYPES and SUPPORTED_ASSET_TYPES. Its sweep queue is a list in this
 // process (messages go through the same JSON as on SQS); a step that fails is taken again, as SQS would redeliver
 // its message, after a pause the virtual clock skips.
-import { DataZoneClient } from '@aws-sdk/client-datazone';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { parseAssetEvent, parseEnvelopeJson } from '../../../src/core/asset-event.js';
 import { summarise } from '../../../src/core/outcome.js';
+import { createDataZoneClient } from '../../../src/datazone/client.js';
 import { bucketsPerOperation, RequestBudget } from '../../../src/datazone/request-budget.js';
 import { DataZoneSweepCalls } from '../../../src/datazone/sweep-calls.js';
 import { SqsEventQueue } from '../../../src/queues/event-queue.js';
@@ -82,12 +82,10 @@ export async function reconcilerSweep(options: ReconcilerSweepOptions): Promise<
     retry: worker,
   };
   const deadline = new InvocationDeadline(clock);
-  const client = new DataZoneClient({
+  const client = createDataZoneClient(REQUEST_TIMEOUT_MS, Math.random, {
     endpoint: world.dataZone.url,
     region: world.sqs.region,
     credentials: LOCAL_CREDENTIALS,
-    retryMode: 'standard',
-    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
   });
   const datazone = new DataZoneSweepCalls(
     client,

@@ -1,0 +1,105 @@
+/**
+ * The client's side of a call's scope: requests go out only inside one, each attempt passes through its pacing
+ * with the client's backoff, its signal aborts them, and the middleware stack is resolved once per command type.
+ */
+import { GetAssetCommand, GetMetadataGenerationRunCommand } from '@aws-sdk/client-datazone';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type CallScope, OutsideCallScopeError, withinScope } from '../../src/datazone/call-scope.js';
+import { createDataZoneClient } from '../../src/datazone/client.js';
+import { type CannedDataZone, startCannedDataZone } from '../support/canned-datazone.js';
+
+let endpoint: CannedDataZone;
+
+beforeAll(async () => {
+  endpoint = await startCannedDataZone();
+});
+afterAll(() => endpoint.close());
+afterEach(() => {
+  endpoint.requests.length = 0;
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+function pointAtEndpoint(maxAttempts = 1): void {
+  vi.stubEnv('AWS_ENDPOINT_URL_DATAZONE', endpoint.url);
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+  vi.stubEnv('AWS_MAX_ATTEMPTS', String(maxAttempts));
+}
+
+/** A scope that records the backoff it is given before each retry, and sends at once. */
+function recordingScope(signal = new AbortController().signal) {
+  const backoffs: number[] = [];
+  let attempts = 0;
+  const scope: CallScope = {
+    signal,
+    attempt: (send, backoffMs) => {
+      attempts += 1;
+      if (attempts > 1) backoffs.push(backoffMs(attempts - 1));
+      return send();
+    },
+  };
+  return { scope, backoffs, attempts: () => attempts };
+}
+
+const getAsset = () => new GetAssetCommand({ domainIdentifier: 'dzd_1', identifier: 'a1' });
+const ASSET = {
+  id: 'a1',
+  revision: '3',
+  owningProjectId: 'p1',
+  typeIdentifier: 'amazon.datazone.GlueTableAssetType',
+};
+
+describe('a DataZone call’s scope', () => {
+  it('is required: a request outside one is refused before it is sent', async () => {
+    pointAtEndpoint();
+    await expect(createDataZoneClient(5000).send(getAsset())).rejects.toBeInstanceOf(OutsideCallScopeError);
+    expect(endpoint.requests).toHaveLength(0);
+  });
+
+  it('sees every HTTP attempt, with the client’s backoff before each retry; the SDK itself waits nothing', async () => {
+    pointAtEndpoint(3);
+    endpoint.answerWith(() => ({
+      status: 500,
+      errorType: 'InternalServerException',
+      body: { message: 'again' },
+    }));
+    const { scope, backoffs, attempts } = recordingScope();
+    const client = createDataZoneClient(5000, () => 0.5);
+    const error = await withinScope(scope, () => client.send(getAsset())).catch((failed: unknown) => failed);
+    expect(attempts()).toBe(3);
+    expect(endpoint.requests).toHaveLength(3);
+    // retryDelayMs at a jitter of 0.5: 50 ms before the first retry, 100 before the second.
+    expect(backoffs).toEqual([50, 100]);
+    expect(error).toMatchObject({ name: 'InternalServerException', $metadata: { totalRetryDelay: 0 } });
+  });
+
+  it('aborts a request in flight with its signal', async () => {
+    pointAtEndpoint();
+    endpoint.answerWith(() => ({ body: ASSET, delayMs: 3000 }));
+    const controller = new AbortController();
+    const { scope } = recordingScope(controller.signal);
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 50);
+    const client = createDataZoneClient(5000);
+    await expect(withinScope(scope, () => client.send(getAsset()))).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('keeps each command type’s middleware stack, resolved once, for the client’s later sends', async () => {
+    pointAtEndpoint();
+    endpoint.answerWith(() => ({ body: ASSET }));
+    const resolved = vi.spyOn(GetAssetCommand.prototype, 'resolveMiddleware');
+    const client = createDataZoneClient(5000);
+    const { scope } = recordingScope();
+    for (let send = 0; send < 3; send++) await withinScope(scope, () => client.send(getAsset()));
+    await withinScope(scope, () =>
+      client.send(new GetMetadataGenerationRunCommand({ domainIdentifier: 'dzd_1', identifier: 'r1' })),
+    );
+    expect(resolved).toHaveBeenCalledTimes(1);
+    expect(endpoint.requests).toHaveLength(4);
+  });
+});
