@@ -1,8 +1,8 @@
 /**
- * An SQS batch: records run concurrently under a bound, each to an outcome (logged and counted as soon as it is
- * known); then the retried ones are reported as `batchItemFailures` with their visibility backoff. Dead letters
- * are sent per record, as soon as their outcome is known. Records not finished when the invocation's deadline
- * passes are handed back instead of being cut off by the Lambda timeout.
+ * An SQS batch: records run concurrently under a bound, in two halves one event-loop turn apart, each to an
+ * outcome (logged and counted as soon as it is known); then the retried ones are reported as `batchItemFailures`
+ * with their visibility backoff. Dead letters are sent per record, as soon as their outcome is known. Records not
+ * finished when the invocation's deadline passes are handed back instead of being cut off by the Lambda timeout.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import pLimit from 'p-limit';
@@ -47,17 +47,20 @@ export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Prom
   /** Records whose dead-letter send has begun: the deadline does not cut them off. */
   const deadLettering = new Set<SQSRecord>();
   const limit = pLimit(deps.config.recordConcurrency);
-  const tasks = records.map((record) =>
+  const turnOf = startTurns(records.length);
+  const tasks = records.map((record, index) =>
     limit(() =>
-      processRecord(record, batch, deadLettering, deps).catch((error: unknown) =>
-        // A defect in one record's processing must not fail its neighbours: it becomes that record's retry,
-        // whatever the error says (nothing was sent to the DLQ, so nothing may be deleted).
-        finish(
-          record,
-          { kind: 'retry', cause: 'transient', schedule: 'short', error: summarise(error) },
-          deps,
+      turnOf(index)
+        .then(() => processRecord(record, batch, deadLettering, deps))
+        .catch((error: unknown) =>
+          // A defect in one record's processing must not fail its neighbours: it becomes that record's retry,
+          // whatever the error says (nothing was sent to the DLQ, so nothing may be deleted).
+          finish(
+            record,
+            { kind: 'retry', cause: 'transient', schedule: 'short', error: summarise(error) },
+            deps,
+          ),
         ),
-      ),
     ),
   );
   const finished = await settleBeforeDeadline(tasks, records, deps.deadline, deadLettering, (record) =>
@@ -75,6 +78,18 @@ export async function processSqsBatch(event: SQSEvent, deps: SqsBatchDeps): Prom
       .filter(({ record }) => hasMessageId(record))
       .map(({ record }) => ({ itemIdentifier: record.messageId })),
   };
+}
+
+/**
+ * When each record of a batch starts: the first half at once, the second half one event-loop turn later. The first
+ * half's requests leave before the second half is prepared, so their answers come back, and are read, while the
+ * second half's are on the way, instead of all of them arriving together to wait for one thread (the throughput
+ * section of docs/benchmarks-history.md, sixth session).
+ */
+function startTurns(records: number): (index: number) => Promise<void> {
+  const firstHalf = Math.ceil(records / 2);
+  const nextTurn = new Promise<void>((resolve) => setImmediate(resolve));
+  return (index) => (index < firstHalf ? Promise.resolve() : nextTurn);
 }
 
 async function processRecord(

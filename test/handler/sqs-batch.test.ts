@@ -504,6 +504,14 @@ describe('SQS batch: failures', () => {
   });
 });
 
+/** `count` records of one Glue table, one revision each (1, 2, …): a start each. */
+function revisionsOfOneAsset(count: number) {
+  return Array.from({ length: count }, (_, index) => {
+    const body = GLUE_TABLE_EVENT.body.replace('"version":"3"', `"version":"${index + 1}"`);
+    return { ...GLUE_TABLE_EVENT, body, messageId: `m-${index}` };
+  });
+}
+
 describe('SQS batch: time and concurrency', () => {
   it('hands every record back, untouched, when the invocation starts inside the safety margin', async () => {
     const handler = buildHandler({ env: { DEADLINE_SAFETY_MARGIN_MS: '5000' }, random: lowestJitter });
@@ -542,14 +550,28 @@ describe('SQS batch: time and concurrency', () => {
         inFlight -= 1;
         return { id: `run-${input.clientToken}`, domainId: input.domainIdentifier };
       });
-    const source = GLUE_TABLE_EVENT;
-    const records = Array.from({ length: 10 }, (_, index) => {
-      const body = source.body.replace('"version":"3"', `"version":"${index + 1}"`);
-      return { ...source, body, messageId: `m-${index}` };
-    });
-    const result = await handler(batchOf(...records), lambdaContext());
+    const result = await handler(batchOf(...revisionsOfOneAsset(10)), lambdaContext());
     expect(result).toEqual({ batchItemFailures: [] });
     expect(startInputs()).toHaveLength(10);
     expect(peak).toBe(3);
+  });
+
+  it('starts the first half of a batch at once and the rest one event-loop turn later', async () => {
+    const handler = buildHandler({ random: lowestJitter });
+    let aTurnPassed = false;
+    const startedAfterATurn: boolean[] = [];
+    datazone
+      .on(StartMetadataGenerationRunCommand)
+      .callsFake((input: StartMetadataGenerationRunCommandInput) => {
+        startedAfterATurn.push(aTurnPassed);
+        return { id: `run-${input.clientToken}`, domainId: input.domainIdentifier, status: 'SUBMITTED' };
+      });
+    // Scheduled before the handler's own next turn, so it has run when the second half starts.
+    setImmediate(() => {
+      aTurnPassed = true;
+    });
+    const result = await handler(batchOf(...revisionsOfOneAsset(5)), lambdaContext());
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(startedAfterATurn).toEqual([false, false, false, true, true]);
   });
 });
