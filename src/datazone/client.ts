@@ -83,7 +83,7 @@ export function createDataZoneClient(
   config: DataZoneClientConfig = {},
 ): DataZoneClient {
   const client = new DataZoneClient({
-    retryStrategy: new ConfiguredRetryStrategy(loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS), () => 0),
+    retryStrategy: new ConfiguredRetryStrategy(loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS), 0),
     requestHandler: new ScopedHttpHandler({
       requestTimeout: requestTimeoutMs,
       connectionTimeout: Math.min(requestTimeoutMs, 3000),
@@ -265,8 +265,7 @@ class PacedCall implements CallScope {
     this.retries += 1;
     if (this.retries === 0) await this.budget.beforeFirstAttempt(this.firstSlot);
     else {
-      const backoff = backoffMs(this.retries);
-      if (backoff > 0) await sleep(backoff, undefined, { signal: this.deadline.signal });
+      await sleep(backoffMs(this.retries), undefined, { signal: this.deadline.signal });
       await this.budget.beforeRetry(operation);
     }
     const sentAt = this.now();

@@ -54,8 +54,23 @@ const ASSET = {
 describe('a DataZone call’s scope', () => {
   it('is required: a request outside one is refused before it is sent', async () => {
     pointAtEndpoint();
-    await expect(createDataZoneClient(5000).send(getAsset())).rejects.toBeInstanceOf(OutsideCallScopeError);
+    const refusal = await createDataZoneClient(5000)
+      .send(getAsset())
+      .catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(OutsideCallScopeError);
+    expect(refusal).toMatchObject({
+      name: 'OutsideCallScopeError',
+      message: 'a DataZone request was sent outside a call scope (send it through DataZoneCalls)',
+    });
     expect(endpoint.requests).toHaveLength(0);
+  });
+
+  it('paces each attempt after the SDK’s retries and before signing, so a retry is paced and signed when it goes out', () => {
+    const stack = createDataZoneClient(5000).middlewareStack.identify();
+    const at = (name: string) => stack.findIndex((entry) => entry.startsWith(`${name} `));
+    expect(at('retryMiddleware')).toBeGreaterThanOrEqual(0);
+    expect(at('requestBudget')).toBeGreaterThan(at('retryMiddleware'));
+    expect(at('httpSigningMiddleware')).toBeGreaterThan(at('requestBudget'));
   });
 
   it('sees every HTTP attempt, with the client’s backoff before each retry; the SDK itself waits nothing', async () => {
