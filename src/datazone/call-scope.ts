@@ -7,7 +7,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { HttpRequest } from '@smithy/core/protocols';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { FinalizeRequestMiddleware, HttpHandlerOptions, MetadataBearer, Pluggable } from '@smithy/types';
+import type {
+  FinalizeRequestMiddleware,
+  HttpHandlerOptions,
+  MetadataBearer,
+  Pluggable,
+  RetryErrorInfo,
+  RetryStrategyV2,
+  RetryToken,
+} from '@smithy/types';
 
 export interface CallScope {
   /** Ends the call's HTTP attempts and its waits between them. */
@@ -38,6 +46,41 @@ function currentScope(): CallScope {
   const scope = scopes.getStore();
   if (scope === undefined) throw new OutsideCallScopeError();
   return scope;
+}
+
+/** `work`, or the signal's reason once it aborts first; the listener goes with the wait. */
+function untilAborted<Result>(work: Promise<Result>, signal: AbortSignal): Promise<Result> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<Result>((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
+/**
+ * The SDK's retry strategy with its waits ended, and no retry taken, once the call's signal aborts. The SDK's
+ * retry middleware only sees a signal given as a send option, which this client never gets: without this, a
+ * throttle's Retry-After (up to 5 s) would be waited past the deadline, and a failure the abort itself caused would
+ * be retried and take from the retry quota the container's later calls need.
+ */
+export class ScopedRetryStrategy implements RetryStrategyV2 {
+  constructor(private readonly inner: RetryStrategyV2) {}
+
+  acquireInitialRetryToken(retryTokenScope: string): Promise<RetryToken> {
+    return untilAborted(this.inner.acquireInitialRetryToken(retryTokenScope), currentScope().signal);
+  }
+
+  refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
+    const { signal } = currentScope();
+    // Checked before the strategy is asked: asking takes from its retry quota.
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return untilAborted(this.inner.refreshRetryTokenForRetry(token, errorInfo), signal);
+  }
+
+  recordSuccess(token: RetryToken): void {
+    this.inner.recordSuccess(token);
+  }
 }
 
 /** The SDK's Node HTTP handler, each request aborted by its call's signal. */

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-datazone';
 import { loadConfig } from '@smithy/core/config';
 import { ConfiguredRetryStrategy, NODE_MAX_ATTEMPT_CONFIG_OPTIONS } from '@smithy/core/retry';
-import type { MetadataBearer } from '@smithy/types';
+import type { MetadataBearer, RetryStrategyV2 } from '@smithy/types';
 import {
   BatchDeferredError,
   DeadlineExceededError,
@@ -38,7 +38,13 @@ import type {
 } from '../core/ports.js';
 import { collectBody } from '../runtime/body-collector.js';
 import { SigningSha256 } from '../runtime/signing-hash.js';
-import { type CallScope, callScopePlugin, ScopedHttpHandler, withinScope } from './call-scope.js';
+import {
+  type CallScope,
+  callScopePlugin,
+  ScopedHttpHandler,
+  ScopedRetryStrategy,
+  withinScope,
+} from './call-scope.js';
 import { kindOf, type Operation, toServiceError } from './errors.js';
 import type { RecordBudget, RequestBudget, Slot } from './request-budget.js';
 import { incompleteResponse, summaryOf } from './responses.js';
@@ -66,6 +72,15 @@ export function retryDelayMs(retry: number, random: () => number): number {
 /** The clients made by createDataZoneClient: the only ones whose requests are paced and bounded by a scope. */
 const SCOPED_CLIENTS = new WeakSet<DataZoneClient>();
 
+/** What studies and local tools may set (an endpoint, credentials, another retry strategy); the rest is fixed. */
+export type ClientSettings = Omit<
+  DataZoneClientConfig,
+  'requestHandler' | 'retryStrategy' | 'retryMode' | 'cacheMiddleware' | 'sha256' | 'streamCollector'
+> & {
+  /** Studies only: the SDK's adaptive strategy, say. Its waits still end with the call's signal. */
+  readonly retryStrategy?: RetryStrategyV2;
+};
+
 /**
  * The per-attempt timeout is enforced (the SDK's node handler only warns unless told to throw); a cut attempt is a
  * TimeoutError, retried by the SDK and then by the queue like any transient fault.
@@ -73,17 +88,19 @@ const SCOPED_CLIENTS = new WeakSet<DataZoneClient>();
  * for throttles and faults alike: pacing after a throttle is the request budget's (each retry waits for a slot of
  * its operation's adapted rate), and the standard mode's own throttle backoff (up to 1 s, then 2 s) would hold a
  * whole batch behind one record's blind wait. The backoff is waited in the call's scope (call-scope.ts), where the
- * deadline cuts it short, so the SDK's own wait is zero. The adaptive mode (AWS_RETRY_MODE) is not used: it would
- * stack its own rate limiter on top of the worker's. `config` is for studies and local tools (an endpoint, a
- * retry mode); a call's pacing, backoff and abort signal stay the scope's whatever it says.
+ * deadline cuts it short, so the SDK's own is zero. The adaptive mode (AWS_RETRY_MODE) is not used: it would stack
+ * its own rate limiter on top of the worker's.
  */
 export function createDataZoneClient(
   requestTimeoutMs: number,
   random: () => number = Math.random,
-  config: DataZoneClientConfig = {},
+  { retryStrategy, ...settings }: ClientSettings = {},
 ): DataZoneClient {
   const client = new DataZoneClient({
-    retryStrategy: new ConfiguredRetryStrategy(loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS), 0),
+    ...settings,
+    retryStrategy: new ScopedRetryStrategy(
+      retryStrategy ?? new ConfiguredRetryStrategy(loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS), 0),
+    ),
     requestHandler: new ScopedHttpHandler({
       requestTimeout: requestTimeoutMs,
       connectionTimeout: Math.min(requestTimeoutMs, 3000),
@@ -92,7 +109,6 @@ export function createDataZoneClient(
     sha256: SigningSha256,
     streamCollector: collectBody,
     cacheMiddleware: true,
-    ...config,
   });
   client.middlewareStack.use(callScopePlugin((retry) => retryDelayMs(retry, random)));
   SCOPED_CLIENTS.add(client);
@@ -221,13 +237,13 @@ export class RecordCalls implements DataZoneSession {
     try {
       return await withinScope(scope, send);
     } catch (error) {
-      const failure = this.translate(operation, scope.lastFailure, error);
+      const failure = this.translate(operation, scope, error);
       this.budget.callFailed(operation, failure);
       throw failure;
     }
   }
 
-  private translate(operation: Operation, lastFailure: unknown, error: unknown): Error {
+  private translate(operation: Operation, { lastFailure, signal }: PacedCall, error: unknown): Error {
     // A retry that found no slot in time: the failure it would have retried says what to do, as when the
     // deadline cuts the backoff short.
     const retryRefused =
@@ -235,7 +251,7 @@ export class RecordCalls implements DataZoneSession {
     if (retryRefused && lastFailure !== undefined) return toServiceError(lastFailure, operation);
     // The budget's own refusals (a tripped batch, no slot, the deadline) are already the worker's errors.
     if (WORKER_ERRORS.some((type) => error instanceof type)) return error as Error;
-    if (this.deadline.signal.aborted) {
+    if (signal.aborted) {
       if (lastFailure !== undefined) return toServiceError(lastFailure, operation);
       return new DeadlineExceededError(`invocation deadline reached during ${operation}`, { cause: error });
     }
@@ -243,21 +259,23 @@ export class RecordCalls implements DataZoneSession {
   }
 }
 
-/** One call's scope: the deadline's signal, and its HTTP attempts paced by the record's budget. */
+/**
+ * One call's scope: the signal of the invocation it started in (a later invocation's deadline never reaches it),
+ * and its HTTP attempts paced by the record's budget.
+ */
 class PacedCall implements CallScope {
   /** The last failure an attempt met before the deadline: what a cut-short retry would have retried. */
   lastFailure: unknown;
+  readonly signal: AbortSignal;
   private retries = -1;
 
   constructor(
     private readonly firstSlot: Slot,
     private readonly budget: RecordBudget,
-    private readonly deadline: Deadline,
+    deadline: Deadline,
     private readonly now: Clock,
-  ) {}
-
-  get signal(): AbortSignal {
-    return this.deadline.signal;
+  ) {
+    this.signal = deadline.signal;
   }
 
   async attempt<Output>(send: () => Promise<Output>, backoffMs: (retry: number) => number): Promise<Output> {
@@ -265,7 +283,7 @@ class PacedCall implements CallScope {
     this.retries += 1;
     if (this.retries === 0) await this.budget.beforeFirstAttempt(this.firstSlot);
     else {
-      await sleep(backoffMs(this.retries), undefined, { signal: this.deadline.signal });
+      await sleep(backoffMs(this.retries), undefined, { signal: this.signal });
       await this.budget.beforeRetry(operation);
     }
     const sentAt = this.now();
@@ -275,7 +293,7 @@ class PacedCall implements CallScope {
       return result;
     } catch (error) {
       this.budget.answered(operation, sentAt, kindOf(error, operation) === 'throttled');
-      if (!this.deadline.signal.aborted) this.lastFailure = error;
+      if (!this.signal.aborted) this.lastFailure = error;
       throw error;
     }
   }

@@ -3,8 +3,14 @@
  * with the client's backoff, its signal aborts them, and the middleware stack is resolved once per command type.
  */
 import { GetAssetCommand, GetMetadataGenerationRunCommand } from '@aws-sdk/client-datazone';
+import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CallScope, OutsideCallScopeError, withinScope } from '../../src/datazone/call-scope.js';
+import {
+  type CallScope,
+  OutsideCallScopeError,
+  ScopedRetryStrategy,
+  withinScope,
+} from '../../src/datazone/call-scope.js';
 import { createDataZoneClient } from '../../src/datazone/client.js';
 import { type CannedDataZone, startCannedDataZone } from '../support/canned-datazone.js';
 
@@ -116,5 +122,72 @@ describe('a DataZone call’s scope', () => {
     );
     expect(resolved).toHaveBeenCalledTimes(1);
     expect(endpoint.requests).toHaveLength(4);
+  });
+});
+
+/** A retry strategy that records what it is asked, answering `answer()` (a promise that may never settle). */
+function innerStrategy(answer: () => Promise<RetryToken>) {
+  const asked: string[] = [];
+  const strategy: RetryStrategyV2 = {
+    acquireInitialRetryToken: () => {
+      asked.push('acquire');
+      return answer();
+    },
+    refreshRetryTokenForRetry: () => {
+      asked.push('refresh');
+      return answer();
+    },
+    recordSuccess: () => {
+      asked.push('success');
+    },
+  };
+  return { strategy, asked };
+}
+
+const TOKEN: RetryToken = { getRetryCount: () => 0, getRetryDelay: () => 0 };
+const THROTTLE: RetryErrorInfo = { errorType: 'THROTTLING' };
+const NEVER = () => new Promise<RetryToken>(() => undefined);
+
+describe('the SDK’s retry strategy in a call’s scope', () => {
+  it('passes through while the call’s signal holds', async () => {
+    const { strategy, asked } = innerStrategy(async () => TOKEN);
+    const scoped = new ScopedRetryStrategy(strategy);
+    const { scope } = recordingScope();
+    await withinScope(scope, async () => {
+      expect(await scoped.acquireInitialRetryToken('')).toBe(TOKEN);
+      expect(await scoped.refreshRetryTokenForRetry(TOKEN, THROTTLE)).toBe(TOKEN);
+      scoped.recordSuccess(TOKEN);
+    });
+    expect(asked).toEqual(['acquire', 'refresh', 'success']);
+  });
+
+  it('takes no retry once the signal has aborted: the strategy (and its retry quota) is not asked', async () => {
+    const { strategy, asked } = innerStrategy(async () => TOKEN);
+    const controller = new AbortController();
+    controller.abort(new Error('deadline'));
+    const { scope } = recordingScope(controller.signal);
+    const refusal = withinScope(scope, () =>
+      new ScopedRetryStrategy(strategy).refreshRetryTokenForRetry(TOKEN, THROTTLE),
+    );
+    await expect(refusal).rejects.toThrow('deadline');
+    expect(asked).toEqual([]);
+  });
+
+  it.each([
+    [
+      'its wait before a retry (a Retry-After, say)',
+      (scoped: ScopedRetryStrategy) => scoped.refreshRetryTokenForRetry(TOKEN, THROTTLE),
+    ],
+    [
+      'its wait before the first attempt (the adaptive mode’s rate)',
+      (scoped: ScopedRetryStrategy) => scoped.acquireInitialRetryToken(''),
+    ],
+  ])('ends %s when the signal aborts', async (_, wait) => {
+    const { strategy } = innerStrategy(NEVER);
+    const controller = new AbortController();
+    const { scope } = recordingScope(controller.signal);
+    const waiting = withinScope(scope, () => wait(new ScopedRetryStrategy(strategy)));
+    setTimeout(() => controller.abort(new Error('deadline')), 10);
+    await expect(waiting).rejects.toThrow('deadline');
   });
 });

@@ -3,6 +3,7 @@
  * complete ones, and the incomplete or endless ones the service should never give but the adapter must survive.
  */
 import { DataZoneClient } from '@aws-sdk/client-datazone';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeadlineExceededError, ServiceError } from '../../src/core/errors.js';
 import type { Clock, DataZoneSession, Deadline, StartRunRequest } from '../../src/core/ports.js';
@@ -33,6 +34,7 @@ afterEach(() => {
   for (const finish of finishers.splice(0)) finish();
   endpoint.requests.length = 0;
   vi.unstubAllEnvs();
+  vi.restoreAllMocks();
 });
 
 /** A session of the real adapter; `now` is the adapter's clock, the one that dates a start's request. */
@@ -413,6 +415,51 @@ describe('a call cut short', () => {
     expect(endpoint.requests).toHaveLength(2);
     // Not held until the backoff's end, 298 ms after the first attempt.
     expect(Date.now() - started).toBeLessThan(280);
+  });
+
+  it('fails with the throttle at the deadline when the SDK would wait for its Retry-After beyond it', async () => {
+    endpoint.answerWith(() => ({
+      status: 429,
+      errorType: 'ThrottlingException',
+      headers: { 'retry-after': '3' },
+      body: { message: 'slow down' },
+    }));
+    const short = session(Date.now, { remainingMs: 300, maxAttempts: 3 });
+    const started = Date.now();
+    const error = await failure(short.getRun(DOMAIN, 'run-1'));
+    expect(error).toMatchObject({ kind: 'throttled', name: 'ThrottlingException' });
+    expect(endpoint.requests).toHaveLength(1);
+    // The SDK would wait the 3 s it was told before retrying.
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('keeps every attempt of a call under the signal of the invocation it started in', async () => {
+    let answered = 0;
+    endpoint.answerWith(() =>
+      answered++ === 0
+        ? { status: 500, errorType: 'InternalServerException', body: { message: 'try again' } }
+        : { body: { id: 'run-1', status: 'SUBMITTED' } },
+    );
+    const parts = adapterParts(endpoint, { maxAttempts: 2, random: () => 0.999 });
+    finishers.push(() => parts.deadline.finish());
+    const signals: (AbortSignal | undefined)[] = [];
+    const handle = NodeHttpHandler.prototype.handle;
+    vi.spyOn(NodeHttpHandler.prototype, 'handle').mockImplementation(function (
+      this: NodeHttpHandler,
+      ...args
+    ) {
+      signals.push(args[1]?.abortSignal as AbortSignal | undefined);
+      return handle.apply(this, args);
+    });
+    // The next invocation starts while the call waits 99 ms to retry: its deadline is not this call's.
+    setTimeout(() => parts.deadline.start(30_000, 0), 20);
+    await new DataZoneCalls(parts.client, parts.budget, parts.deadline)
+      .batch()
+      .session()
+      .getRun(DOMAIN, 'run-1');
+    expect(signals).toHaveLength(2);
+    expect(signals[1]).toBe(signals[0]);
+    expect(signals[0]).not.toBe(parts.deadline.signal);
   });
 
   it('fails with the deadline when a call’s slot, voided by a cut while it waited, cannot be taken again', async () => {

@@ -27,6 +27,8 @@ interface CannedAnswer {
   readonly body: Record<string, unknown>;
   /** How long the endpoint waits before it answers. */
   readonly delayMs?: number;
+  /** More response headers (a throttle's Retry-After, say). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface CannedDataZone {
@@ -55,11 +57,12 @@ export async function startCannedDataZone(): Promise<CannedDataZone> {
         receivedAt: Date.now(),
       };
       requests.push(request);
-      const { status = 200, errorType, body, delayMs = 0 } = answer(request);
+      const { status = 200, errorType, body, delayMs = 0, headers = {} } = answer(request);
       const timer = setTimeout(() => {
         response.writeHead(status, {
           'content-type': 'application/json',
           ...(errorType === undefined ? {} : { 'x-amzn-errortype': errorType }),
+          ...headers,
         });
         response.end(JSON.stringify(body));
       }, delayMs);
