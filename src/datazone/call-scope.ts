@@ -48,12 +48,15 @@ function currentScope(): CallScope {
   return scope;
 }
 
-/** `work`, or the signal's reason once it aborts first; the listener goes with the wait. */
+/**
+ * `work`, or the signal's reason once it aborts first. The listener goes when the work settles: a backfill's signal
+ * lives as long as the command, and would otherwise keep one per call.
+ */
 function untilAborted<Result>(work: Promise<Result>, signal: AbortSignal): Promise<Result> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<Result>((resolve, reject) => {
     const stop = () => reject(signal.reason);
-    signal.addEventListener('abort', stop, { once: true });
+    signal.addEventListener('abort', stop);
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
   });
 }

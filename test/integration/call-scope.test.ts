@@ -2,6 +2,7 @@
  * The client's side of a call's scope: requests go out only inside one, each attempt passes through its pacing
  * with the client's backoff, its signal aborts them, and the middleware stack is resolved once per command type.
  */
+import { getEventListeners } from 'node:events';
 import { GetAssetCommand, GetMetadataGenerationRunCommand } from '@aws-sdk/client-datazone';
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -189,5 +190,25 @@ describe('the SDK’s retry strategy in a call’s scope', () => {
     const waiting = withinScope(scope, () => wait(new ScopedRetryStrategy(strategy)));
     setTimeout(() => controller.abort(new Error('deadline')), 10);
     await expect(waiting).rejects.toThrow('deadline');
+  });
+
+  it('ends at once a wait asked for after the signal aborted', async () => {
+    const { strategy } = innerStrategy(NEVER);
+    const controller = new AbortController();
+    controller.abort(new Error('deadline'));
+    const { scope } = recordingScope(controller.signal);
+    const waiting = withinScope(scope, () => new ScopedRetryStrategy(strategy).acquireInitialRetryToken(''));
+    await expect(waiting).rejects.toThrow('deadline');
+  });
+
+  it('leaves no listener on the signal once a wait is over (a backfill’s signal outlives many calls)', async () => {
+    const { strategy } = innerStrategy(async () => TOKEN);
+    const { scope } = recordingScope();
+    const scoped = new ScopedRetryStrategy(strategy);
+    await withinScope(scope, async () => {
+      await scoped.acquireInitialRetryToken('');
+      await scoped.refreshRetryTokenForRetry(TOKEN, THROTTLE);
+    });
+    expect(getEventListeners(scope.signal, 'abort')).toHaveLength(0);
   });
 });
