@@ -4,14 +4,20 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { withCoalescedOutput } from '../runtime/coalesced-output.js';
 import { loadConfig } from '../runtime/config.js';
 import { composeWorker } from './worker-composition.js';
 
+/** How long a log line may wait to leave with the invocation's others: what a killed process loses at most. */
+const MAX_LINE_DELAY_MS = 100;
+
 const config = loadConfig();
 
-export const handler = composeWorker(config, {
+const worker = composeWorker(config, {
   clock: Date.now,
   random: Math.random,
   logger: new Logger({ serviceName: config.serviceName }),
   metrics: new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName }),
 });
+
+export const handler = withCoalescedOutput(worker, process.stdout, { maxDelayMs: MAX_LINE_DELAY_MS });

@@ -61,4 +61,18 @@ describe('src/functions/worker.ts', () => {
     await handler(batchOf(SKIPPED_DETAIL_TYPE), lambdaContext());
     expect(stdout.metrics()).toMatchObject({ ColdStart: 1, EventsSkipped: 2 });
   });
+
+  it('holds its stdout during an invocation and writes it out when the invocation ends', async () => {
+    const handler = await loadHandler();
+    const corkedAtStart: number[] = [];
+    datazone.on(StartMetadataGenerationRunCommand).callsFake(() => {
+      corkedAtStart.push(process.stdout.writableCorked);
+      return { id: 'run-1', status: 'SUBMITTED' };
+    });
+    const before = process.stdout.writableCorked;
+
+    await handler(batchOf(GLUE_TABLE_EVENT), lambdaContext());
+    expect(corkedAtStart).toEqual([before + 1]);
+    expect(process.stdout.writableCorked).toBe(before);
+  });
 });
