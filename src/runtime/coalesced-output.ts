@@ -15,16 +15,16 @@ const repeatWithTimers: Repeat = (flush, everyMs) => {
   return () => clearInterval(timer);
 };
 
-/** Writes out everything `stream` holds and leaves it corked as deeply as it was. */
-export function flushCorked(stream: Writable): void {
-  const depth = stream.writableCorked;
-  for (let level = 0; level < depth; level++) stream.uncork();
-  for (let level = 0; level < depth; level++) stream.cork();
-}
-
 /** Writes out everything `stream` holds, for good: at exit, when the invocation will not end to do it. */
 function uncorkFully(stream: Writable): void {
   while (stream.writableCorked > 0) stream.uncork();
+}
+
+/** Writes out everything `stream` holds and leaves it corked as deeply as it was. */
+export function flushCorked(stream: Writable): void {
+  const depth = stream.writableCorked;
+  uncorkFully(stream);
+  for (let level = 0; level < depth; level++) stream.cork();
 }
 
 export interface CoalescingOptions {

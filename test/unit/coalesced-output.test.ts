@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushCorked, type Repeat, withCoalescedOutput } from '../../src/runtime/coalesced-output.js';
 
 /** A stream that records each system-call-sized write: the lines of one write, joined. */
@@ -156,6 +156,33 @@ describe('withCoalescedOutput', () => {
     endFirst();
     await firstRun;
     expect(stream.writes).toEqual([LINE_A + LINE_B]);
+  });
+});
+
+describe('withCoalescedOutput with its own timer', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('writes what is held after maxDelayMs, and leaves no timer behind once the invocation ends', async () => {
+    vi.useFakeTimers();
+    const stream = new RecordingStream();
+    const writesDuring: string[][] = [];
+    const handler = withCoalescedOutput(
+      async () => {
+        stream.write(LINE_A);
+        await vi.advanceTimersByTimeAsync(99);
+        writesDuring.push([...stream.writes]);
+        await vi.advanceTimersByTimeAsync(1);
+        writesDuring.push([...stream.writes]);
+      },
+      stream,
+      { maxDelayMs: 100, exits: new EventEmitter() },
+    );
+
+    await handler();
+    expect(writesDuring).toEqual([[], [LINE_A]]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 
