@@ -64,15 +64,23 @@ describe('src/functions/worker.ts', () => {
 
   it('holds its stdout during an invocation and writes it out when the invocation ends', async () => {
     const handler = await loadHandler();
-    const corkedAtStart: number[] = [];
+    const during: { stdout: number; stderr: number; exitListeners: number }[] = [];
+    const held = () => ({
+      stdout: process.stdout.writableCorked,
+      stderr: process.stderr.writableCorked,
+      exitListeners: process.listenerCount('exit'),
+    });
     datazone.on(StartMetadataGenerationRunCommand).callsFake(() => {
-      corkedAtStart.push(process.stdout.writableCorked);
+      during.push(held());
       return { id: 'run-1', status: 'SUBMITTED' };
     });
-    const before = process.stdout.writableCorked;
+    const before = held();
 
     await handler(batchOf(GLUE_TABLE_EVENT), lambdaContext());
-    expect(corkedAtStart).toEqual([before + 1]);
-    expect(process.stdout.writableCorked).toBe(before);
+    // stdout held, with a listener to write it out at exit; stderr (warnings, errors) never held.
+    expect(during).toEqual([
+      { ...before, stdout: before.stdout + 1, exitListeners: before.exitListeners + 1 },
+    ]);
+    expect(held()).toEqual(before);
   });
 });

@@ -132,34 +132,132 @@ describe('withCoalescedOutput', () => {
     expect(stream.writes).toHaveLength(20);
   });
 
-  it('holds each of two overlapping invocations’ lines until the later one ends', async () => {
+  it('holds the stream once for overlapping invocations, and writes what is held when each one ends', async () => {
     const stream = new RecordingStream();
-    let endFirst: () => void = () => undefined;
-    const first = withCoalescedOutput(
-      () =>
+    const exits = new EventEmitter();
+    const { repeat, state } = manualRepeat();
+    let repeatsStarted = 0;
+    const countingRepeat: Repeat = (flush, everyMs) => {
+      repeatsStarted += 1;
+      return repeat(flush, everyMs);
+    };
+    const ends: (() => void)[] = [];
+    const seen: { corked: number; exitListeners: number }[] = [];
+    const handler = withCoalescedOutput(
+      (line: string) =>
         new Promise<void>((resolve) => {
-          stream.write(LINE_A);
-          endFirst = resolve;
+          stream.write(line);
+          seen.push({ corked: stream.writableCorked, exitListeners: exits.listenerCount('exit') });
+          ends.push(resolve);
         }),
       stream,
-      { maxDelayMs: 100, repeat: manualRepeat().repeat, exits: new EventEmitter() },
+      { maxDelayMs: 100, repeat: countingRepeat, exits },
     );
-    const second = withCoalescedOutput(async () => stream.write(LINE_B), stream, {
+
+    const first = handler(LINE_A);
+    const second = handler(LINE_B);
+    expect(stream.writes).toEqual([]);
+    ends[1]?.();
+    await second;
+    expect(stream.writes).toEqual([LINE_A + LINE_B]);
+    stream.write(METRICS);
+    expect(stream.writes).toEqual([LINE_A + LINE_B]);
+    expect(exits.listenerCount('exit')).toBe(1);
+    ends[0]?.();
+    await first;
+
+    expect(stream.writes).toEqual([LINE_A + LINE_B, METRICS]);
+    expect(seen).toEqual([
+      { corked: 1, exitListeners: 1 },
+      { corked: 1, exitListeners: 1 },
+    ]);
+    expect(repeatsStarted).toBe(1);
+    expect(state.cancelled).toBe(true);
+    expect(stream.writableCorked).toBe(0);
+    expect(exits.listenerCount('exit')).toBe(0);
+  });
+
+  it('starts holding again after all overlapping invocations ended', async () => {
+    const stream = new RecordingStream();
+    const exits = new EventEmitter();
+    const handler = withCoalescedOutput(async (line: string) => stream.write(line), stream, {
       maxDelayMs: 100,
       repeat: manualRepeat().repeat,
-      exits: new EventEmitter(),
+      exits,
     });
 
-    const firstRun = first();
-    await second();
-    expect(stream.writes).toEqual([]);
-    endFirst();
-    await firstRun;
-    expect(stream.writes).toEqual([LINE_A + LINE_B]);
+    await Promise.all(Array.from({ length: 12 }, () => handler(LINE_A)));
+    await handler(LINE_B);
+    expect(stream.writes).toEqual([LINE_A.repeat(12), LINE_B]);
+    expect(exits.listenerCount('exit')).toBe(0);
+  });
+});
+
+describe('withCoalescedOutput at exit', () => {
+  /** A stream over a pipe-like handle that records when it was made blocking, among the writes. */
+  function streamOverHandle(handle: object) {
+    const stream = new RecordingStream();
+    return Object.assign(stream, { _handle: handle });
+  }
+
+  it('makes a pipe blocking before it writes out what was held', async () => {
+    const events: string[] = [];
+    const stream = streamOverHandle({
+      setBlocking: (blocking: boolean) => events.push(`blocking ${blocking}`),
+    });
+    const exits = new EventEmitter();
+    const handler = withCoalescedOutput(
+      async () => {
+        stream.write(LINE_A);
+        exits.emit('exit', 129);
+        events.push(...stream.writes);
+      },
+      stream,
+      { maxDelayMs: 100, repeat: manualRepeat().repeat, exits },
+    );
+
+    await handler();
+    expect(events).toEqual(['blocking true', LINE_A]);
+  });
+
+  it('writes out what was held over a handle that cannot be made blocking', async () => {
+    const stream = streamOverHandle({});
+    const exits = new EventEmitter();
+    const handler = withCoalescedOutput(
+      async () => {
+        stream.write(LINE_A);
+        exits.emit('exit', 129);
+        return [...stream.writes];
+      },
+      stream,
+      { maxDelayMs: 100, repeat: manualRepeat().repeat, exits },
+    );
+
+    expect(await handler()).toEqual([LINE_A]);
   });
 });
 
 describe('withCoalescedOutput with its own timer', () => {
+  it('does not keep the process alive with its timer while an invocation runs', async () => {
+    const stream = new RecordingStream();
+    const timersKeepingAlive = () =>
+      process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const before = timersKeepingAlive();
+    let end: () => void = () => undefined;
+    const handler = withCoalescedOutput(
+      () =>
+        new Promise<number>((resolve) => {
+          end = () => resolve(timersKeepingAlive());
+        }),
+      stream,
+      { maxDelayMs: 100, exits: new EventEmitter() },
+    );
+
+    const during = handler();
+    end();
+    expect(await during).toBe(before);
+  });
+
   afterEach(() => {
     vi.useRealTimers();
   });
