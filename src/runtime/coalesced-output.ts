@@ -1,7 +1,7 @@
 /**
  * The lines an invocation writes to stdout (its INFO and DEBUG log lines and its metric documents) leave the process
  * together, when the invocation ends, or at most `maxDelayMs` after they were written. Each write to Lambda's stdout
- * is a system call, made while the batch's other answers wait for the one thread: one per record cost about 65 µs
+ * is a system call, made while the batch's other answers wait for the one thread: a write per line cost about 65 µs
  * of CPU per record (docs/benchmarks-history.md, seventh session). WARN and ERROR lines go to stderr, never held.
  * What a process killed mid-invocation (out of memory, the Lambda timeout) loses is its last `maxDelayMs` of lines.
  */
