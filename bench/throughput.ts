@@ -56,6 +56,8 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
   const latencyMs: number[] = [];
   const loads = { worker: [] as OtherLoad[], baseline: [] as OtherLoad[] };
   const phases = { worker: [] as BatchPhases[], quiet: [] as BatchPhases[], bare: [] as BatchPhases[] };
+  /** The handling process's CPU time per measured batch (ms), for the sides that handle a batch at once. */
+  const cpuPerBatchMs = { worker: [] as number[], bare: [] as number[] };
   try {
     for (let repetition = 0; repetition < ctx.repetitions; repetition++) {
       const rates: Partial<Record<Mode, number>> = {};
@@ -83,6 +85,7 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
           throw new Error(`throughput ${mode}: unexpected outcome ${JSON.stringify({ result, summary })}`);
         }
         if (result.phases !== undefined && mode !== 'baseline') phases[mode].push(result.phases);
+        if (mode === 'worker' || mode === 'bare') cpuPerBatchMs[mode].push(result.ownCpuMs / measuredBatches);
         const requests = endpoints.datazone.requests;
         const warmUpRequests = WARM_UP_BATCHES * BATCH_SIZE;
         if (mode === 'worker') {
@@ -148,6 +151,14 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
         pass: undefined,
       },
       {
+        measure: 'diagnostic: CPU time per batch (ms, the handling process, batch phase recording included)',
+        worker: fixed(median(cpuPerBatchMs.worker), 2),
+        baseline: `${fixed(median(cpuPerBatchMs.bare), 2)} (bare handler)`,
+        ratio: `${fixed(median(cpuPerBatchMs.worker) / median(cpuPerBatchMs.bare), 3)}x`,
+        target: 'no target',
+        pass: undefined,
+      },
+      {
         measure: 'diagnostic: reading a batch’s ten answers, first to last (ms, inside the process)',
         worker: fixed(answersMs(inside.worker), 2),
         baseline: `${fixed(answersMs(inside.bare), 2)} (bare handler)`,
@@ -189,6 +200,12 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
         'what separates the sides is the CPU ' +
         'work on the answers (the SDK reading each one, then the record’s outcome, log line and metrics), done ' +
         'one answer after another on one thread, and what the handler does after the last one.',
+      `CPU time per batch (process.cpuUsage of the handling process around the measured batches, divided by ` +
+        `them): worker ${cpuPerBatchMs.worker.map((ms) => fixed(ms)).join(', ')} ms; bare handler ` +
+        `${cpuPerBatchMs.bare.map((ms) => fixed(ms)).join(', ')} ms. What is on the batch’s critical path (the ` +
+        'work before its first request leaves and after its first answer comes back) lengthens the period; the ' +
+        'rest is done while the requests are on the way, on this machine. On Lambda at 512 MB (about a third of ' +
+        'a vCPU) every millisecond of it counts against the function’s share.',
       loadDetail(loads),
     ],
   };

@@ -1,6 +1,7 @@
 /**
- * How the worker's SDK clients read an answer's body: the bytes the SDK's own collector reads, a failure where the
- * body fails or is cut, and the SDK's collector for bodies that are not Node streams.
+ * How the worker's SDK clients read an answer's body: the bytes the SDK's own collector reads, the answers of one
+ * turn handed over together, a failure where the body fails or is cut, and the SDK's collector for bodies that are
+ * not Node streams.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +24,21 @@ describe('collectBody', () => {
 
   it('reads an empty body as no bytes', async () => {
     expect(await collectBody(Readable.from([]))).toHaveLength(0);
+  });
+
+  it('hands over the bodies that end in one turn of the event loop together, in the order they ended', async () => {
+    const first = new Readable({ read() {} });
+    const second = new Readable({ read() {} });
+    const seen: string[] = [];
+    const both = Promise.all([
+      collectBody(first).then(() => seen.push(`first (second ended: ${second.readableEnded})`)),
+      collectBody(second).then(() => seen.push('second')),
+    ]);
+    // Two callbacks of one turn, as two sockets' answers read in one poll.
+    setImmediate(() => first.push(null));
+    setImmediate(() => second.push(null));
+    await both;
+    expect(seen).toEqual(['first (second ended: true)', 'second']);
   });
 
   it('fails with the body’s own error', async () => {
