@@ -3,6 +3,7 @@
  * turn handed over together, a failure where the body fails or is cut, and the SDK's collector for bodies that are
  * not Node streams.
  */
+import { readFile } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -31,14 +32,53 @@ describe('collectBody', () => {
     const second = new Readable({ read() {} });
     const seen: string[] = [];
     const both = Promise.all([
-      collectBody(first).then(() => seen.push(`first (second ended: ${second.readableEnded})`)),
+      collectBody(first).then(async () => {
+        // A few steps of the first answer's chain: the second's runs beside it, not after it.
+        for (let step = 0; step < 5; step++) await Promise.resolve();
+        seen.push('first');
+      }),
       collectBody(second).then(() => seen.push('second')),
     ]);
-    // Two callbacks of one turn, as two sockets' answers read in one poll.
+    // Two callbacks of one turn, as two sockets' answers read in one turn.
     setImmediate(() => first.push(null));
     setImmediate(() => second.push(null));
     await both;
-    expect(seen).toEqual(['first (second ended: true)', 'second']);
+    expect(seen).toEqual(['second', 'first']);
+  });
+
+  it('hands over a body that ended while the event loop polled in that same turn, before the next turn’s timers', async () => {
+    const body = new Readable({ read() {} });
+    const order: string[] = [];
+    const handedOver = collectBody(body).then(() => order.push('handed over'));
+    await new Promise<void>((resolve) =>
+      // An fs callback runs in the poll phase, as an answer read from a socket does.
+      readFile(import.meta.filename, () => {
+        body.push(null);
+        setTimeout(() => {
+          order.push('next turn’s timers');
+          resolve();
+        }, 0);
+      }),
+    );
+    await handedOver;
+    expect(order).toEqual(['handed over', 'next turn’s timers']);
+  });
+
+  it('hands bodies over while a test’s fake timers are installed', async () => {
+    vi.useFakeTimers();
+    try {
+      expect(Buffer.from(await collectBody(Readable.from(PARTS)))).toEqual(HELLO);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps a complete body’s bytes when an error follows its end before the hand-over', async () => {
+    const body = new Readable({ read() {} });
+    body.push(HELLO);
+    body.push(null);
+    body.once('end', () => body.emit('error', new Error('socket torn down after the last byte')));
+    expect(Buffer.from(await collectBody(body))).toEqual(HELLO);
   });
 
   it('fails with the body’s own error', async () => {
