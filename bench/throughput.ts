@@ -1,7 +1,9 @@
 /**
  * 1. Batch throughput: batches of 10 against the local DataZone endpoint with 50 ms of added latency. The real
  * handler (RECORD_CONCURRENCY 10, a client-side rate that is never the bottleneck) against a baseline that starts
- * the same runs one record after another with the same SDK client type, endpoint, latency and records.
+ * the same runs one record after another with the same SDK client type, endpoint, latency and records. Each side
+ * measures two windows of batches in one process: the first right after one warm-up batch, while V8 still compiles
+ * the hot code, and the steady one after it, which is what a container draining a queue runs in.
  */
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -18,6 +20,9 @@ import { type BenchContext, type BenchmarkResult, meeting } from './types.js';
 const LATENCY_MS = 50;
 const BATCH_SIZE = 10;
 const WARM_UP_BATCHES = 1;
+/** The windows each side measures, in this order; the verdict and the diagnostics are the steady window's. */
+const WINDOWS = ['early', 'steady'] as const;
+type Window = (typeof WINDOWS)[number];
 const SETTINGS = { recordConcurrency: 10, requestsPerSecond: 1000, burst: 10 };
 /** Issue 13: at least 9x sequential (10x is the limit for a batch of 10; the bare handler reaches about 9.1x). */
 const TARGET = 9;
@@ -28,16 +33,24 @@ const TARGET = 9;
 const MODES = ['worker', 'baseline', 'quiet', 'bare'] as const;
 type Mode = (typeof MODES)[number];
 
-interface ThroughputRun extends MeasuredWindow {
+interface ThroughputWindow extends MeasuredWindow {
   readonly records: number;
-  readonly failures: number;
-  /** Inside the median batch (not for the baseline). */
+  /** Inside the window's median batch (not for the baseline). */
   readonly phases?: BatchPhases;
+}
+
+interface ThroughputRun {
+  readonly failures: number;
+  /** One per window of WINDOWS, in its order. */
+  readonly windows: readonly ThroughputWindow[];
 }
 
 export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
   const measuredBatches = ctx.quick ? 3 : 20;
-  const revisions = assetRevisions((measuredBatches + WARM_UP_BATCHES) * BATCH_SIZE);
+  const windowBatches = WINDOWS.map(() => String(measuredBatches));
+  /** Batches before the steady window: the warm-up and the early window. */
+  const beforeSteady = WARM_UP_BATCHES + measuredBatches;
+  const revisions = assetRevisions((WARM_UP_BATCHES + WINDOWS.length * measuredBatches) * BATCH_SIZE);
   const batchesFile = join(ctx.tmpDir, 'throughput-batches.json');
   await writeFile(batchesFile, JSON.stringify(sqsBatches(revisions, BATCH_SIZE)));
   const endpoints = await startEndpoints(benchCatalog(revisions.length), { latencyMs: LATENCY_MS });
@@ -50,6 +63,10 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
   const quietRatios: number[] = [];
   const bareRatios: number[] = [];
   const ratios: number[] = [];
+  /** The worker against the baseline in the early window, right after the warm-up batch. */
+  const earlyRatios: number[] = [];
+  const earlyPerSecond = { worker: [] as number[], baseline: [] as number[] };
+  const earlyWorkerCpuPerBatchMs: number[] = [];
   const workerPeriodMs: number[] = [];
   const workerIdleMs: number[] = [];
   const baselineGapMs: number[] = [];
@@ -61,6 +78,7 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
   try {
     for (let repetition = 0; repetition < ctx.repetitions; repetition++) {
       const rates: Partial<Record<Mode, number>> = {};
+      const earlyRates: Partial<Record<Mode, number>> = {};
       // The order rotates from one repetition to the next, so that no side always runs first.
       const order = MODES.map((_, index) => MODES[(index + repetition) % MODES.length] ?? 'worker');
       for (const mode of order) {
@@ -69,11 +87,15 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
         const parentCpuAtStart = process.cpuUsage();
         const { result } = await runChild<ThroughputRun>(
           'bench/child-throughput.ts',
-          [mode === 'quiet' ? 'worker' : mode, batchesFile, String(WARM_UP_BATCHES)],
+          [mode === 'quiet' ? 'worker' : mode, batchesFile, String(WARM_UP_BATCHES), ...windowBatches],
           { tsx: true, env: mode === 'quiet' ? { ...env, POWERTOOLS_LOG_LEVEL: 'WARN' } : env },
         );
         const parentCpu = process.cpuUsage(parentCpuAtStart);
-        const load = otherLoad(result, (parentCpu.user + parentCpu.system) / 1000, availableParallelism());
+        const steady = windowOf(result, 'steady');
+        const early = windowOf(result, 'early');
+        // The parent's CPU time covers the child's whole life; the steady window's share of it is told apart.
+        const parentCpuMs = ((parentCpu.user + parentCpu.system) / 1000) * steadyShare(result);
+        const load = otherLoad(steady, parentCpuMs, availableParallelism());
         if (load !== undefined && (mode === 'worker' || mode === 'baseline')) loads[mode].push(load);
         const summary = endpoints.datazone.summary();
         // Same work on both sides: one new run per record, no failure, no other call.
@@ -84,12 +106,12 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
         ) {
           throw new Error(`throughput ${mode}: unexpected outcome ${JSON.stringify({ result, summary })}`);
         }
-        if (result.phases !== undefined && mode !== 'baseline') phases[mode].push(result.phases);
-        if (mode === 'worker' || mode === 'bare') cpuPerBatchMs[mode].push(result.ownCpuMs / measuredBatches);
+        if (steady.phases !== undefined && mode !== 'baseline') phases[mode].push(steady.phases);
+        if (mode === 'worker' || mode === 'bare') cpuPerBatchMs[mode].push(steady.ownCpuMs / measuredBatches);
         const requests = endpoints.datazone.requests;
-        const warmUpRequests = WARM_UP_BATCHES * BATCH_SIZE;
+        const warmUpRequests = beforeSteady * BATCH_SIZE;
         if (mode === 'worker') {
-          const timeline = batchTimeline(requests, BATCH_SIZE, WARM_UP_BATCHES);
+          const timeline = batchTimeline(requests, BATCH_SIZE, beforeSteady);
           workerPeriodMs.push(timeline.batchPeriodMs);
           workerIdleMs.push(timeline.idleAfterBatchMs);
         } else if (mode === 'baseline') {
@@ -98,15 +120,20 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
         latencyMs.push(
           median(requests.slice(warmUpRequests).map((r) => (r.respondedAt ?? r.receivedAt) - r.receivedAt)),
         );
-        rates[mode] = (result.records / result.wallMs) * 1000;
+        rates[mode] = (steady.records / steady.wallMs) * 1000;
+        earlyRates[mode] = (early.records / early.wallMs) * 1000;
+        if (mode === 'worker' || mode === 'baseline') earlyPerSecond[mode].push(earlyRates[mode]);
+        if (mode === 'worker') earlyWorkerCpuPerBatchMs.push(early.ownCpuMs / measuredBatches);
         perSecond[mode].push(rates[mode]);
       }
       ratios.push((rates.worker ?? Number.NaN) / (rates.baseline ?? Number.NaN));
+      earlyRatios.push((earlyRates.worker ?? Number.NaN) / (earlyRates.baseline ?? Number.NaN));
       quietRatios.push((rates.quiet ?? Number.NaN) / (rates.baseline ?? Number.NaN));
       bareRatios.push((rates.bare ?? Number.NaN) / (rates.baseline ?? Number.NaN));
       const workerLoad = loads.worker.at(-1);
       ctx.log(
-        `  throughput ${repetition + 1}/${ctx.repetitions}: ratio ${fixed(ratios.at(-1) ?? Number.NaN)}` +
+        `  throughput ${repetition + 1}/${ctx.repetitions}: ratio ${fixed(ratios.at(-1) ?? Number.NaN)} ` +
+          `(early window ${fixed(earlyRatios.at(-1) ?? Number.NaN)})` +
           (workerLoad === undefined ? '' : ` (during the worker's run: ${describeLoad(workerLoad)})`),
       );
     }
@@ -115,6 +142,7 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
   }
   const ratio = median(ratios);
   const records = measuredBatches * BATCH_SIZE;
+  const earlyRatio = median(earlyRatios);
   const inside = {
     worker: medianPhases(phases.worker),
     quiet: medianPhases(phases.quiet),
@@ -126,13 +154,21 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
     title: 'Batch throughput',
     rows: [
       {
-        measure: `records/s, ${measuredBatches} batches of ${BATCH_SIZE}, +${LATENCY_MS} ms latency`,
+        measure: `records/s, ${measuredBatches} batches of ${BATCH_SIZE} in steady state, +${LATENCY_MS} ms latency`,
         worker: fixed(median(perSecond.worker), 1),
         baseline: fixed(median(perSecond.baseline), 1),
         ratio: `${fixed(ratio, 3)}x`,
         target: `≥ ${TARGET}x`,
         pass: ratio >= TARGET,
         repetitionsMeeting: meeting(ratios, (r) => r >= TARGET),
+      },
+      {
+        measure: `diagnostic: the same, the ${measuredBatches} batches right after the warm-up batch (V8 still compiling the hot code)`,
+        worker: fixed(median(earlyPerSecond.worker), 1),
+        baseline: fixed(median(earlyPerSecond.baseline), 1),
+        ratio: `${fixed(earlyRatio, 3)}x`,
+        target: 'no target',
+        pass: undefined,
       },
       {
         measure: 'diagnostic: the same, worker logs at WARN (no line per record)',
@@ -168,11 +204,22 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
       },
     ],
     details: [
-      `Each side processes the same ${records} records (${measuredBatches} batches of ${BATCH_SIZE}, after ` +
-        `${WARM_UP_BATCHES} warm-up batch that is not timed) in its own fresh process (tsx), one batch after ` +
-        `the other like one Lambda container, against the local DataZone endpoint in the parent process with ` +
-        `${LATENCY_MS} ms added to every request; the endpoint is reset before each side, so each record starts ` +
-        'a new run; the order of the sides rotates from one repetition to the next.',
+      `Each side processes the same ${revisions.length} records in its own fresh process (tsx), one batch of ` +
+        `${BATCH_SIZE} after the other like one Lambda container, against the local DataZone endpoint in the ` +
+        `parent process with ${LATENCY_MS} ms added to every request: ${WARM_UP_BATCHES} warm-up batch, not ` +
+        `timed, then two timed windows of ${measuredBatches} batches (${records} records) each, the early window ` +
+        'and the steady one. The verdict and the diagnostics are the steady window’s, what a container that ' +
+        'drains a queue runs in; the early window is a diagnostic of its own. The endpoint is reset before each ' +
+        'side, so each record starts a new run; the order of the sides rotates from one repetition to the next.',
+      'Why two windows: right after the warm-up batch V8 is still compiling the worker’s hot code, on ' +
+        'background threads whose CPU time the process pays, and a CPU-bound batch is longer until it is done; ' +
+        'the baseline waits on the latency almost all the time. In this run (medians), early window against ' +
+        `steady: the worker’s CPU time per batch ${fixed(median(earlyWorkerCpuPerBatchMs))} against ` +
+        `${fixed(median(cpuPerBatchMs.worker))} ms, its records/s ${fixed(median(earlyPerSecond.worker), 1)} ` +
+        `against ${fixed(median(perSecond.worker), 1)}, the baseline’s ${fixed(median(earlyPerSecond.baseline), 1)} ` +
+        `against ${fixed(median(perSecond.baseline), 1)}. Early window ratio per repetition: ` +
+        `${earlyRatios.map((r) => fixed(r)).join(', ')}; ${meeting(earlyRatios, (r) => r >= TARGET)[0]} of ` +
+        `${earlyRatios.length} meet ${TARGET}x.`,
       `Worker: the real handler (src/functions/worker.ts) with RECORD_CONCURRENCY=${SETTINGS.recordConcurrency}, ` +
         `DATAZONE_REQUESTS_PER_SECOND=${SETTINGS.requestsPerSecond}, DATAZONE_BURST=${SETTINGS.burst} ` +
         '(a batch of 10 never waits for the client-side rate limit), logs at INFO.',
@@ -209,6 +256,18 @@ export async function throughput(ctx: BenchContext): Promise<BenchmarkResult> {
       loadDetail(loads),
     ],
   };
+}
+
+function windowOf(run: ThroughputRun, window: Window): ThroughputWindow {
+  const measured = run.windows[WINDOWS.indexOf(window)];
+  if (measured === undefined) throw new Error(`throughput: the child reported no ${window} window`);
+  return measured;
+}
+
+/** The steady window's share of the child's measured time: the parent's CPU time is counted for it in proportion. */
+function steadyShare(run: ThroughputRun): number {
+  const total = run.windows.reduce((sum, window) => sum + window.wallMs, 0);
+  return total > 0 ? windowOf(run, 'steady').wallMs / total : 1;
 }
 
 function describePhases(side: string, phases: BatchPhases): string {
