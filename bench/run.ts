@@ -77,7 +77,7 @@ const getResources = async () => {
 };
 
 const runners: Record<BenchmarkId, () => Promise<BenchmarkResult>> = {
-  throughput: () => throughput(ctx),
+  throughput: async () => throughput(ctx, await getBundles()),
   quota: () => quota(ctx),
   'per-operation': () => perOperation(ctx),
   fleet: () => fleet(ctx),

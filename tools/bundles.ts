@@ -16,6 +16,8 @@ export const REPO_ROOT = resolve(import.meta.dirname, '..');
 const WORKER_ENTRY = 'src/functions/worker.ts';
 /** The two SDK clients and the minimal happy path: what any implementation has to pay (see the file). */
 const BARE_ENTRY = 'bench/bare-handler.ts';
+/** The throughput benchmark's baseline: the same starts, one record after the other. */
+const SEQUENTIAL_ENTRY = 'bench/sequential-handler.ts';
 
 /** serverless-esbuild options that are the plugin's own and never reach esbuild (see its bundle.js). */
 const PLUGIN_ONLY_OPTIONS = [
@@ -104,6 +106,11 @@ async function buildBundle(
 /** The bare baseline alone, into `outDir/bare`. */
 export function buildBareBundle(outDir: string): Promise<BuiltBundle> {
   return buildBundle('bare', BARE_ENTRY, outDir, esbuildOptions());
+}
+
+/** The throughput benchmark's sequential baseline, into `outDir/sequential`. */
+export function buildSequentialBundle(outDir: string): Promise<BuiltBundle> {
+  return buildBundle('sequential', SEQUENTIAL_ENTRY, outDir, esbuildOptions());
 }
 
 /** Both bundles, with the same options, into `outDir/worker` and `outDir/bare`. */
