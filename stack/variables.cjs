@@ -454,7 +454,8 @@ function checkWiring(wiring) {
 
 /**
  * The source queue's maxReceiveCount. A healthy message is received again after a hand-back at the deadline, a
- * throttle or quota backoff, an asset-busy wait or a crashed invocation; with fewer than 3 receives one such mishap
+ * throttle or quota backoff, an asset-busy wait, a request slot further away than maxSlotWaitMs or a crashed
+ * invocation; with fewer than 3 receives one such mishap
  * and one more would dead-letter it. SQS accepts up to 1000.
  * @param {unknown} maxReceiveCount
  * @returns {number}
@@ -790,6 +791,15 @@ module.exports = {
     });
   },
   /** @param {VariableContext} context */
+  maxSlotWaitMs: async ({ resolveVariable }) =>
+    toIntegerWithin(
+      'maxSlotWaitMs',
+      await resolveVariable('param:maxSlotWaitMs'),
+      0,
+      900_000,
+      'a Lambda invocation lasts at most 15 minutes',
+    ),
+  /** @param {VariableContext} context */
   maxRunAttempts: async (context) => (await runRetries(context)).maxRunAttempts,
   /** @param {VariableContext} context */
   runRetryBaseSeconds: async (context) => (await runRetries(context)).runRetryBaseSeconds,
@@ -823,6 +833,7 @@ module.exports = {
   defaultRetryBackoffMaxSeconds: async () => WORKER_DEFAULTS.retryBackoff.maxSeconds,
   defaultQuotaBackoffBaseSeconds: async () => WORKER_DEFAULTS.quotaBackoff.baseSeconds,
   defaultQuotaBackoffMaxSeconds: async () => WORKER_DEFAULTS.quotaBackoff.maxSeconds,
+  defaultMaxSlotWaitMs: async () => WORKER_DEFAULTS.maxSlotWaitMs,
   defaultMaxRunAttempts: async () => WORKER_DEFAULTS.maxRunAttempts,
   defaultRunRetryBaseSeconds: async () => WORKER_DEFAULTS.runRetryBaseSeconds,
 };

@@ -47,7 +47,7 @@ export interface WorkerConfig {
    * else DATAZONE_REQUESTS_PER_SECOND; burst DATAZONE_BURST, else 50 ms' worth of the operation's rate.
    */
   readonly datazoneRates: OperationRates<WorkerOperation>;
-  /** A record whose first request slot is further away is handed back to wait in the queue, not in Lambda. */
+  /** A record whose request slots end further away is handed back to wait in the queue, not in Lambda. */
   readonly maxSlotWaitMs: number;
   /** Per-attempt HTTP timeout for DataZone calls. */
   readonly datazoneRequestTimeoutMs: number;

@@ -80,6 +80,7 @@ const CONFIGURED_PARAMS = {
   deadLetterExpiryWarningDays: '2',
   maxRunAttempts: '5',
   runRetryBaseSeconds: '60',
+  maxSlotWaitMs: '0',
   runFailureShareAlarmPercent: '35',
   runFailureShareAlarmMinRuns: '10',
   noSuccessAlarmHours: '12',
@@ -415,6 +416,7 @@ describe.each(['queue', 'direct'] as const)('the function (%s wiring)', (wiring)
       RECORD_CONCURRENCY: '10',
       DATAZONE_REQUESTS_PER_SECOND: '2',
       DATAZONE_REQUEST_TIMEOUT_MS: '10000',
+      MAX_SLOT_WAIT_MS: '5000',
       RETRY_BACKOFF_BASE_SECONDS: '10',
       RETRY_BACKOFF_MAX_SECONDS: '900',
       QUOTA_BACKOFF_BASE_SECONDS: '60',
@@ -896,10 +898,11 @@ describe('run outcomes', () => {
     ]);
   });
 
-  it('give the worker the retry settings of maxRunAttempts and runRetryBaseSeconds, which it reads as set', () => {
+  it('give the worker the retry settings and maxSlotWaitMs, which it reads as set', () => {
     expect(environment(configured.template)).toMatchObject({
       MAX_RUN_ATTEMPTS: '5',
       RUN_RETRY_BASE_SECONDS: '60',
+      MAX_SLOT_WAIT_MS: '0',
     });
     const literals = Object.fromEntries(
       Object.entries(environment(configured.template)).filter(
@@ -910,10 +913,10 @@ describe('run outcomes', () => {
       ...literals,
       DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/dlq',
     });
-    expect([config.maxRunAttempts, config.runRetryBaseSeconds]).toEqual([5, 60]);
+    expect([config.maxRunAttempts, config.runRetryBaseSeconds, config.maxSlotWaitMs]).toEqual([5, 60, 0]);
   });
 
-  it('refuse a bad retry or alarm setting, or an outcome among detailTypes, at packaging time, naming it', async () => {
+  it('refuse a bad retry, slot wait or alarm setting, or an outcome among detailTypes, at packaging time, naming it', async () => {
     const rejected: [Record<string, string>, RegExp][] = [
       [{ trackOutcomes: 'yes' }, /Parameter trackOutcomes must be true or false, got "yes"/],
       [{ maxRunAttempts: '0' }, /Parameter maxRunAttempts must be an integer from 1 to 10, got 0\b/],
@@ -931,6 +934,11 @@ describe('run outcomes', () => {
         { runRetryBaseSeconds: '21601' },
         /Parameter runRetryBaseSeconds must be an integer from 1 to 21600, got 21601\b/,
       ],
+      [
+        { maxSlotWaitMs: '900001' },
+        /Parameter maxSlotWaitMs must be an integer from 0 to 900000, got 900001: a Lambda invocation lasts at most 15 minutes/,
+      ],
+      [{ maxSlotWaitMs: '2.5' }, /Parameter maxSlotWaitMs must be an integer from 0 to 900000, got 2.5\b/],
       [
         { runFailureShareAlarmPercent: '100' },
         /Parameter runFailureShareAlarmPercent must be an integer from 0 to 99, got 100\b/,
