@@ -229,7 +229,8 @@ export async function throughput(ctx: BenchContext, bundles: Bundles): Promise<B
     ],
     details: [
       `Each side is a handler bundle built with the stack’s esbuild options (the worker’s as deployed), run in its ` +
-        'own fresh `node --enable-source-maps` process as Lambda runs it, which feeds it one batch of ' +
+        'own fresh `node --enable-source-maps` process as Lambda runs it (the harness around it is TypeScript, ' +
+        'loaded with tsx; the bundle is imported as built), which feeds it one batch of ' +
         `${BATCH_SIZE} after the other like one Lambda container, against the local DataZone endpoint in the ` +
         `parent process with ${LATENCY_MS} ms added to every request. The worker drains ${WARM_UP_BATCHES} ` +
         `warm-up batch, not timed, then ${drainBatches} batches (${drainBatches * BATCH_SIZE} records), timed as ` +
