@@ -56,7 +56,8 @@ export function renderReport(input: ReportInput): string {
     'own. Rows marked “diagnostic” have no target: they locate the cost when a target is close or missed.',
     '',
     `Options: \`--repetitions N\` (default 5), \`--only ${BENCHMARK_IDS.join(',')}\`, \`--quick\``,
-    '(a fast smoke run), `--out PATH` (default docs/benchmarks.md).',
+    '(a fast smoke run), `--out PATH` (default docs/benchmarks.md), `--compare REF` (the throughput section also',
+    'drains the worker as it was at commit REF, in the same repetitions).',
   );
   for (const result of input.results) {
     lines.push('', `## ${result.title}`, '', ...result.details.map((detail) => `- ${detail}`));

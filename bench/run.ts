@@ -5,6 +5,7 @@
  *                     convergence
  *   --quick           a fast smoke run with small workloads
  *   --out PATH        where to write the report (default docs/benchmarks.md)
+ *   --compare REF     the throughput section also drains the worker as it was at commit REF, in the same run
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { cpuResult, memoryResult, type ResourceSamples, sampleResources } from '
 import { signingCost } from './signing.js';
 import { throughput } from './throughput.js';
 import { BENCHMARK_IDS, type BenchContext, type BenchmarkId, type BenchmarkResult } from './types.js';
+import { workerAtCommit } from './worker-at-commit.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
+    compare: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -44,6 +47,8 @@ if (values.help) {
       '  --quick           a fast smoke run with small workloads (not representative: printed, not written,',
       '                    unless --out says where)',
       '  --out PATH        where to write the report (default docs/benchmarks.md for a full run)',
+      '  --compare REF     the throughput section also drains the worker as it was at commit REF (its src/,',
+      '                    today’s options and packages), in the same repetitions: a diagnostic',
       '',
     ].join('\n'),
   );
@@ -77,7 +82,12 @@ const getResources = async () => {
 };
 
 const runners: Record<BenchmarkId, () => Promise<BenchmarkResult>> = {
-  throughput: async () => throughput(ctx, await getBundles()),
+  throughput: async () =>
+    throughput(
+      ctx,
+      await getBundles(),
+      values.compare === undefined ? undefined : await workerAtCommit(values.compare, tmpDir),
+    ),
   quota: () => quota(ctx),
   'per-operation': () => perOperation(ctx),
   fleet: () => fleet(ctx),

@@ -24,6 +24,7 @@ import {
 } from './throughput-windows.js';
 import { batchTimeline, sequentialGapMs } from './timeline.js';
 import { type BenchContext, type BenchmarkResult, meeting } from './types.js';
+import type { CommitWorker } from './worker-at-commit.js';
 
 const LATENCY_MS = 50;
 const BATCH_SIZE = 10;
@@ -38,7 +39,8 @@ const TARGET = 9;
  * POWERTOOLS_LOG_LEVEL=WARN (no line per record), and `bare`, the bare handler (records at once, no worker code).
  */
 const SIDES = ['worker', 'baseline', 'quiet', 'bare'] as const;
-type Side = (typeof SIDES)[number];
+/** `compare`: the worker's bundle at another commit (`--compare`), a diagnostic beside the others. */
+type Side = (typeof SIDES)[number] | 'compare';
 
 interface SideSetup {
   readonly bundle: BuiltBundle;
@@ -46,26 +48,27 @@ interface SideSetup {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-export async function throughput(ctx: BenchContext, bundles: Bundles): Promise<BenchmarkResult> {
+export async function throughput(
+  ctx: BenchContext,
+  bundles: Bundles,
+  compare?: CommitWorker,
+): Promise<BenchmarkResult> {
   const windowBatches = ctx.quick ? 3 : 20;
   const drainBatches = WINDOWS.drain * windowBatches;
   const sequential = await buildSequentialBundle(join(ctx.tmpDir, 'bundles'));
-  const setups: Record<Side, SideSetup> = {
+  const setups: Record<Side, SideSetup | undefined> = {
     worker: { bundle: bundles.worker, windows: WINDOWS.drain },
     baseline: { bundle: sequential, windows: WINDOWS.baseline },
     quiet: { bundle: bundles.worker, windows: WINDOWS.drain, env: { POWERTOOLS_LOG_LEVEL: 'WARN' } },
     bare: { bundle: bundles.bare, windows: WINDOWS.drain },
+    compare: compare === undefined ? undefined : { bundle: compare.bundle, windows: WINDOWS.drain },
   };
+  const sides = compare === undefined ? [...SIDES] : [...SIDES, 'compare' as const];
   const revisions = assetRevisions((WARM_UP_BATCHES + drainBatches) * BATCH_SIZE);
   const batchesFile = join(ctx.tmpDir, 'throughput-batches.json');
   await writeFile(batchesFile, JSON.stringify(sqsBatches(revisions, BATCH_SIZE)));
   const endpoints = await startEndpoints(benchCatalog(revisions.length), { latencyMs: LATENCY_MS });
-  const perSecond = {
-    worker: [] as number[],
-    baseline: [] as number[],
-    quiet: [] as number[],
-    bare: [] as number[],
-  };
+  const perSecond: Record<Side, number[]> = { worker: [], baseline: [], quiet: [], bare: [], compare: [] };
   const firstPerSecond = { worker: [] as number[], baseline: [] as number[] };
   const lastPerSecond = { worker: [] as number[], baseline: [] as number[] };
   const ratios: number[] = [];
@@ -73,22 +76,31 @@ export async function throughput(ctx: BenchContext, bundles: Bundles): Promise<B
   const lastRatios: number[] = [];
   const quietRatios: number[] = [];
   const bareRatios: number[] = [];
+  const compareRatios: number[] = [];
+  /** Today's worker against the worker at the compared commit, repetition by repetition. */
+  const todayAgainstCompare: number[] = [];
   const workerCpuPerBatch = { first: [] as number[], last: [] as number[] };
   const workerPeriodMs: number[] = [];
   const workerIdleMs: number[] = [];
   const baselineGapMs: number[] = [];
   const latencyMs: number[] = [];
   const loads = { worker: [] as OtherLoad[], baseline: [] as OtherLoad[] };
-  const phases = { worker: [] as BatchPhases[], quiet: [] as BatchPhases[], bare: [] as BatchPhases[] };
+  const phases: Record<Exclude<Side, 'baseline'>, BatchPhases[]> = {
+    worker: [],
+    quiet: [],
+    bare: [],
+    compare: [],
+  };
   /** The handling process's CPU time per drained batch (ms), for the sides that handle a batch at once. */
-  const drainCpuPerBatchMs = { worker: [] as number[], bare: [] as number[] };
+  const drainCpuPerBatchMs = { worker: [] as number[], bare: [] as number[], compare: [] as number[] };
   try {
     for (let repetition = 0; repetition < ctx.repetitions; repetition++) {
       const measured: Partial<Record<Side, ReturnType<typeof drainOf>>> = {};
       // The order rotates from one repetition to the next, so that no side always runs first.
-      const order = SIDES.map((_, index) => SIDES[(index + repetition) % SIDES.length] ?? 'worker');
+      const order = sides.map((_, index) => sides[(index + repetition) % sides.length] ?? 'worker');
       for (const side of order) {
         const setup = setups[side];
+        if (setup === undefined) continue;
         endpoints.datazone.reset();
         const parentCpuAtStart = process.cpuUsage();
         const { result } = await runChild<ThroughputRun>(
@@ -129,7 +141,9 @@ export async function throughput(ctx: BenchContext, bundles: Bundles): Promise<B
           workerCpuPerBatch.first.push(cpuPerBatchMs(run.first));
           workerCpuPerBatch.last.push(cpuPerBatchMs(run.last));
         }
-        if (side === 'worker' || side === 'bare') drainCpuPerBatchMs[side].push(cpuPerBatchMs(run.drain));
+        if (side === 'worker' || side === 'bare' || side === 'compare') {
+          drainCpuPerBatchMs[side].push(cpuPerBatchMs(run.drain));
+        }
         latencyMs.push(
           median(requests.slice(warmUpRequests).map((r) => (r.respondedAt ?? r.receivedAt) - r.receivedAt)),
         );
@@ -150,6 +164,10 @@ export async function throughput(ctx: BenchContext, bundles: Bundles): Promise<B
       lastRatios.push(against('worker', (run) => run.last));
       quietRatios.push(against('quiet', (run) => run.drain));
       bareRatios.push(against('bare', (run) => run.drain));
+      if (compare !== undefined) {
+        compareRatios.push(against('compare', (run) => run.drain));
+        todayAgainstCompare.push((ratios.at(-1) ?? Number.NaN) / (compareRatios.at(-1) ?? Number.NaN));
+      }
       const workerLoad = loads.worker.at(-1);
       ctx.log(
         `  throughput ${repetition + 1}/${ctx.repetitions}: ratio ${fixed(ratios.at(-1) ?? Number.NaN)} ` +
@@ -174,7 +192,9 @@ export async function throughput(ctx: BenchContext, bundles: Bundles): Promise<B
     perSide: { worker: number[]; baseline: number[] },
     sideRatios: number[],
   ) => ({
-    measure: `diagnostic: the same, the drain’s ${which} ${windowBatches} batches against the baseline’s ${which}`,
+    measure:
+      `diagnostic: the same, the drain’s ${which} ${windowBatches} batches against the baseline’s ${which} ` +
+      `${windowBatches} (of its ${baselineBatches})`,
     worker: fixed(median(perSide.worker), 1),
     baseline: fixed(median(perSide.baseline), 1),
     ratio: `${fixed(median(sideRatios), 3)}x`,
@@ -216,6 +236,14 @@ export async function throughput(ctx: BenchContext, bundles: Bundles): Promise<B
         perSecond.bare,
         bareRatios,
       ),
+      ...(compare === undefined
+        ? []
+        : compareRows(compare, {
+            rates: perSecond.compare,
+            baseline: perSecond.baseline,
+            ratios: compareRatios,
+            todayAgainst: todayAgainstCompare,
+          })),
       againstBareHandler(
         'diagnostic: CPU time per batch of the drain (ms, the handling process, batch phase recording included)',
         median(drainCpuPerBatchMs.worker),
@@ -280,9 +308,44 @@ export async function throughput(ctx: BenchContext, bundles: Bundles): Promise<B
         'work before its first request leaves and after its first answer comes back) lengthens the period; the ' +
         'rest is done while the requests are on the way, on this machine. On Lambda at 512 MB (about a third of ' +
         'a vCPU) every millisecond of it counts against the function’s share.',
+      ...(compare === undefined
+        ? []
+        : [
+            `The worker at ${compare.ref} (${compare.commit}): its src/ from git, bundled with today’s options ` +
+              `and packages, run like the worker. Ratios per repetition: ${compareRatios.map((r) => fixed(r)).join(', ')}; ` +
+              `today’s worker against it: ${todayAgainstCompare.map((r) => fixed(r, 3)).join(', ')}; CPU time per ` +
+              `batch ${drainCpuPerBatchMs.compare.map((ms) => fixed(ms)).join(', ')} ms.`,
+          ]),
       loadDetail(loads),
     ],
   };
+}
+
+/** Diagnostic rows for the worker at another commit: against the baseline, and today's worker against it. */
+function compareRows(
+  compare: CommitWorker,
+  measured: { rates: number[]; baseline: number[]; ratios: number[]; todayAgainst: number[] },
+) {
+  const short = compare.commit.slice(0, 7);
+  const label = compare.commit.startsWith(compare.ref) ? short : `${compare.ref} (${short})`;
+  return [
+    {
+      measure: `diagnostic: the same drain, the worker at ${label}`,
+      worker: fixed(median(measured.rates), 1),
+      baseline: fixed(median(measured.baseline), 1),
+      ratio: `${fixed(median(measured.ratios), 3)}x`,
+      target: 'no target',
+      pass: undefined,
+    },
+    {
+      measure: `diagnostic: today’s worker against the worker at ${label}, records/s in the same repetition`,
+      worker: fixed(median(measured.todayAgainst), 3),
+      baseline: '1 (the same)',
+      ratio: `${fixed(median(measured.todayAgainst), 3)}x`,
+      target: 'no target',
+      pass: undefined,
+    },
+  ];
 }
 
 /** A diagnostic row (ms, no target) whose baseline is the bare handler's figure rather than the sequential one. */

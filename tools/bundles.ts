@@ -85,7 +85,7 @@ async function buildBundle(
   await rm(dir, { recursive: true, force: true });
   const result = await build({
     ...options,
-    entryPoints: [join(REPO_ROOT, entry)],
+    entryPoints: [resolve(REPO_ROOT, entry)],
     outdir: dir,
     absWorkingDir: REPO_ROOT,
     metafile: true,
@@ -106,6 +106,15 @@ async function buildBundle(
 /** The bare baseline alone, into `outDir/bare`. */
 export function buildBareBundle(outDir: string): Promise<BuiltBundle> {
   return buildBundle('bare', BARE_ENTRY, outDir, esbuildOptions());
+}
+
+/**
+ * The worker's bundle from another copy of its sources (`<root>/src/functions/worker.ts`, e.g. an earlier commit's
+ * src/ extracted elsewhere), with the same options and this checkout's packages, into `outDir/<name>`.
+ */
+export function buildWorkerBundleFrom(root: string, name: string, outDir: string): Promise<BuiltBundle> {
+  const options = { ...esbuildOptions(), nodePaths: [join(REPO_ROOT, 'node_modules')] };
+  return buildBundle(name, join(root, WORKER_ENTRY), outDir, options);
 }
 
 /** The throughput benchmark's sequential baseline, into `outDir/sequential`. */

@@ -1,0 +1,38 @@
+/**
+ * The worker's bundle as it was at another commit, for `npm run bench -- --compare <commit>`: that commit's src/,
+ * extracted from git into the run's scratch directory, built with today's options and packages. A comparison
+ * within one run leaves the machine's state out of the difference.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type BuiltBundle, buildWorkerBundleFrom, REPO_ROOT } from '../tools/bundles.js';
+
+export interface CommitWorker {
+  /** What the caller named (a commit, tag or branch). */
+  readonly ref: string;
+  readonly commit: string;
+  readonly bundle: BuiltBundle;
+}
+
+export async function workerAtCommit(ref: string, scratch: string): Promise<CommitWorker> {
+  const commit = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim();
+  if (commit === '') throw new Error(`--compare: ${ref} names no commit of this repository`);
+  const root = join(scratch, `worker-${commit}`);
+  await mkdir(root, { recursive: true });
+  const archive = join(scratch, `worker-${commit}.tar`);
+  git(['archive', '--format=tar', '-o', archive, commit, 'src']);
+  execFileSync('tar', ['-xf', archive, '-C', root]);
+  const bundle = await buildWorkerBundleFrom(root, `worker-${commit.slice(0, 7)}`, join(scratch, 'bundles'));
+  return { ref, commit, bundle };
+}
+
+function git(args: readonly string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (args[0] === 'rev-parse' && status === 1) return '';
+    throw error;
+  }
+}
