@@ -238,12 +238,14 @@ export async function throughput(
       ),
       ...(compare === undefined
         ? []
-        : compareRows(compare, {
-            rates: perSecond.compare,
-            baseline: perSecond.baseline,
-            ratios: compareRatios,
-            todayAgainst: todayAgainstCompare,
-          })),
+        : [
+            drainRow(
+              `diagnostic: the same drain, the worker at ${commitLabel(compare)}`,
+              perSecond.compare,
+              compareRatios,
+            ),
+            todayAgainstCommitRow(compare, todayAgainstCompare),
+          ]),
       againstBareHandler(
         'diagnostic: CPU time per batch of the drain (ms, the handling process, batch phase recording included)',
         median(drainCpuPerBatchMs.worker),
@@ -321,31 +323,21 @@ export async function throughput(
   };
 }
 
-/** Diagnostic rows for the worker at another commit: against the baseline, and today's worker against it. */
-function compareRows(
-  compare: CommitWorker,
-  measured: { rates: number[]; baseline: number[]; ratios: number[]; todayAgainst: number[] },
-) {
+function commitLabel(compare: CommitWorker): string {
   const short = compare.commit.slice(0, 7);
-  const label = compare.commit.startsWith(compare.ref) ? short : `${compare.ref} (${short})`;
-  return [
-    {
-      measure: `diagnostic: the same drain, the worker at ${label}`,
-      worker: fixed(median(measured.rates), 1),
-      baseline: fixed(median(measured.baseline), 1),
-      ratio: `${fixed(median(measured.ratios), 3)}x`,
-      target: 'no target',
-      pass: undefined,
-    },
-    {
-      measure: `diagnostic: today’s worker against the worker at ${label}, records/s in the same repetition`,
-      worker: fixed(median(measured.todayAgainst), 3),
-      baseline: '1 (the same)',
-      ratio: `${fixed(median(measured.todayAgainst), 3)}x`,
-      target: 'no target',
-      pass: undefined,
-    },
-  ];
+  return compare.commit.startsWith(compare.ref) ? short : `${compare.ref} (${short})`;
+}
+
+/** Today's worker against the worker at another commit, the two drained in the same repetitions. */
+function todayAgainstCommitRow(compare: CommitWorker, todayAgainst: readonly number[]) {
+  return {
+    measure: `diagnostic: today’s worker against the worker at ${commitLabel(compare)}, records/s in the same repetition`,
+    worker: fixed(median(todayAgainst), 3),
+    baseline: '1 (the same)',
+    ratio: `${fixed(median(todayAgainst), 3)}x`,
+    target: 'no target',
+    pass: undefined,
+  };
 }
 
 /** A diagnostic row (ms, no target) whose baseline is the bare handler's figure rather than the sequential one. */

@@ -16,8 +16,7 @@ export interface CommitWorker {
 }
 
 export async function workerAtCommit(ref: string, scratch: string): Promise<CommitWorker> {
-  const commit = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim();
-  if (commit === '') throw new Error(`--compare: ${ref} names no commit of this repository`);
+  const commit = commitOf(ref);
   const root = join(scratch, `worker-${commit}`);
   await mkdir(root, { recursive: true });
   const archive = join(scratch, `worker-${commit}.tar`);
@@ -27,12 +26,14 @@ export async function workerAtCommit(ref: string, scratch: string): Promise<Comm
   return { ref, commit, bundle };
 }
 
-function git(args: readonly string[]): string {
+function commitOf(ref: string): string {
   try {
-    return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim();
   } catch (error) {
-    const status = (error as { status?: number }).status;
-    if (args[0] === 'rev-parse' && status === 1) return '';
-    throw error;
+    throw new Error(`--compare: ${ref} names no commit of this repository`, { cause: error });
   }
+}
+
+function git(args: readonly string[]): string {
+  return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
